@@ -1,0 +1,56 @@
+"""Rejects: how a record that cannot be used leaves the pipeline without being lost.
+
+Every stage that can fail on one record emits ``beam.pvalue.TaggedOutput(REJECTS, make_reject(...))``;
+the pipeline flattens all of them into the ``rejects`` table. ``reason`` is a short stable code from
+``REASONS`` (analysts group by it); ``detail`` is a sentence a person can act on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from transforms.ids import stable_id
+
+REJECTS = "rejects"  # the tag of every stage's dead-letter output
+EXCERPT_CHARS = 500
+
+# reason code -> what it means. Stages add their codes here so the table documentation stays complete.
+REASONS: dict[str, str] = {
+    "unreadable_file": "A seed file could not be read or decoded.",
+    "empty_document": "The item has neither a title nor any text.",
+    "bad_seed_header": "The seed file's first line looked like a date header but the date is invalid.",
+    "feed_unparseable": "The feed could not be parsed and yielded no entries.",
+    "feed_fetch_failed": "The feed could not be fetched (network error, timeout, HTTP error, too large).",
+    "entry_empty": "A feed entry has no text and no title.",
+    "bad_date": "A date string could not be parsed; the article was kept with date_source 'missing'.",
+    "stage_failed": "A stage raised an error on this article; the article was kept without that stage.",
+}
+
+
+def make_reject(
+    *,
+    run_id: str,
+    source_uri: str | None,
+    stage: str,
+    reason: str,
+    detail: str,
+    raw_excerpt: str | bytes | None,
+    rejected_at: dt.datetime,
+) -> dict:
+    """A row of the ``rejects`` table; ``reject_id`` makes re-runs of the same bad input idempotent."""
+    if reason not in REASONS:
+        raise ValueError(f"unknown reject reason {reason!r}; add it to transforms.rejects.REASONS")
+    if isinstance(raw_excerpt, bytes):
+        raw_excerpt = raw_excerpt[: EXCERPT_CHARS * 4].decode("utf-8", errors="replace")
+    excerpt = (raw_excerpt or "")[:EXCERPT_CHARS]
+    return {
+        "reject_id": stable_id(source_uri, stage, reason, excerpt),
+        "run_id": run_id,
+        "source_uri": source_uri,
+        "stage": stage,
+        "reason": reason,
+        "detail": detail,
+        "raw_excerpt": excerpt,
+        "rejected_at": rejected_at,
+        "rejected_date": rejected_at.date(),
+    }
