@@ -1,0 +1,46 @@
+"""The ``articles`` table: one row per distinct article."""
+
+import pyarrow as pa
+
+from schemas._spec import DATE, TIMESTAMP, TableSpec, column
+
+ARTICLES = TableSpec(
+    name="articles",
+    version=1,
+    doc="One row per distinct article read from a seed file or a feed entry. Duplicates across feeds "
+    "and runs are written once.",
+    partition_by="published_date",
+    key=("article_id",),
+    schema=pa.schema(
+        [
+            column("article_id", pa.string(), "Stable id: hash of the canonical entry link for feed "
+                   "entries (of guid + feed when there is no link), of the content for seed files.",
+                   nullable=False),
+            column("source_uri", pa.string(), "Seed file path relative to the seeds directory, or the "
+                   "canonical link of the feed entry.", nullable=False),
+            column("feed_uri", pa.string(), "The feed the entry came from; null for seed files."),
+            column("source_kind", pa.string(), "'seed' for a seed file, 'feed' for a feed entry."),
+            column("title", pa.string(), "Headline: a seed file's first line, a feed entry's title."),
+            column("text", pa.string(), "Plain article text (HTML removed, whitespace normalized). All "
+                   "char offsets in other tables index into this string.", nullable=False),
+            column("text_source", pa.string(), "Where the text came from: 'body' (seed file), "
+                   "'content' or 'summary' (feed entry), 'page' (fetched article page)."),
+            column("published_at", TIMESTAMP, "Publication time in UTC; null when no date was found."),
+            column("published_date", DATE, "UTC calendar date of published_at (the partition "
+                   "column); null partition when the date is missing."),
+            column("date_source", pa.string(), "Where published_at came from: 'seed_header', "
+                   "'published', 'updated', 'feed_date', 'fetched_at', or 'missing'."),
+            column("date_flag", pa.string(), "Null when the date is plausible; 'future' (beyond the "
+                   "tolerance after ingestion) or 'before_1900' when it is suspicious but kept."),
+            column("language", pa.string(), "Language code (ISO 639-1) from the feed, or detected "
+                   "from the text; 'und' when unknown."),
+            column("content_hash", pa.string(), "SHA-256 of title + text, to notice changed content.",
+                   nullable=False),
+            column("num_sentences", pa.int32(), "Number of sentences the splitter found in text."),
+            column("ingested_at", TIMESTAMP, "When the run that wrote this row started (UTC).",
+                   nullable=False),
+            column("run_id", pa.string(), "The run that wrote this row (see the runs table).",
+                   nullable=False),
+        ]
+    ),
+)

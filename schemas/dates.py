@@ -1,0 +1,31 @@
+"""The ``dates`` table: temporal expressions found in the text, resolved to calendar dates."""
+
+import pyarrow as pa
+
+from schemas._spec import DATE, TableSpec, column
+
+DATES = TableSpec(
+    name="dates",
+    version=1,
+    doc="One row per temporal expression in an article's text ('on Wednesday', 'March 3', 'last week'), "
+    "resolved against the article's publication date.",
+    partition_by="published_date",
+    key=("article_id", "char_start", "char_end"),
+    schema=pa.schema(
+        [
+            column("article_id", pa.string(), "The article (articles.article_id).", nullable=False),
+            column("sentence_index", pa.int32(), "0-based index of the sentence holding the expression.",
+                   nullable=False),
+            column("char_start", pa.int32(), "Start offset of the expression in articles.text.",
+                   nullable=False),
+            column("char_end", pa.int32(), "End offset (exclusive) in articles.text.", nullable=False),
+            column("text", pa.string(), "The expression as written.", nullable=False),
+            column("resolved_date", DATE, "The calendar date it refers to (first day of the week, "
+                   "month or year for coarser granularities)."),
+            column("granularity", pa.string(), "day, week, month or year."),
+            column("resolution", pa.string(), "absolute (the text names the date) or relative "
+                   "(resolved against the publication date)."),
+            column("published_date", DATE, "The article's publication date (the partition column)."),
+        ]
+    ),
+)

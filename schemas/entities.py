@@ -1,0 +1,37 @@
+"""The ``entities`` table: one row per actor or place mention."""
+
+import pyarrow as pa
+
+from schemas._spec import DATE, TableSpec, column
+
+ENTITIES = TableSpec(
+    name="entities",
+    version=1,
+    doc="One row per mention of a country, person, organization, group, medium or location in an "
+    "article's text.",
+    partition_by="published_date",
+    key=("article_id", "char_start", "char_end"),
+    schema=pa.schema(
+        [
+            column("article_id", pa.string(), "The article (articles.article_id).", nullable=False),
+            column("sentence_index", pa.int32(), "0-based index of the sentence holding the mention.",
+                   nullable=False),
+            column("char_start", pa.int32(), "Start offset of the mention in articles.text.",
+                   nullable=False),
+            column("char_end", pa.int32(), "End offset (exclusive) of the mention in articles.text.",
+                   nullable=False),
+            column("text", pa.string(), "The mention as written: articles.text[char_start:char_end].",
+                   nullable=False),
+            column("entity_type", pa.string(), "COUNTRY, PERSON, IGO, ORG, GROUP, MEDIA or LOCATION.",
+                   nullable=False),
+            column("name", pa.string(), "Canonical name of the entity (e.g. 'Wang Yi', 'China')."),
+            column("actor_code", pa.string(), "CAMEO-style actor code: country or organization code "
+                   "followed by a role code, e.g. CHNGOV, RUSMIL, IGOUNO, AFGINS."),
+            column("country_code", pa.string(), "ISO 3166-1 alpha-3 code of the entity's country, or "
+                   "the organization's code (e.g. IGO) for international organizations."),
+            column("role", pa.string(), "Role code: GOV, MIL, COP, REB, INS, OPP, MED, JUD, BUS, CVL, "
+                   "... ; null for a bare country or place."),
+            column("published_date", DATE, "The article's publication date (the partition column)."),
+        ]
+    ),
+)
