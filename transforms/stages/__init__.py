@@ -1,0 +1,1 @@
+"""Composite Beam transforms, one module per pipeline stage."""

@@ -1,0 +1,34 @@
+"""Stage 'events' (placeholder until its issue lands: passes documents through unchanged)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import apache_beam as beam
+
+from transforms.document import Document
+from transforms.rejects import REJECTS
+from transforms.stages._annotate import AnnotateDoFn
+
+
+class _EventFn(AnnotateDoFn):
+    stage = "events"
+
+    def annotate(self, document: Document) -> None:
+        document.events = []
+
+
+@beam.typehints.with_input_types(Document)
+@beam.typehints.with_output_types(Document)
+class CodeEvents(beam.PTransform):
+    """Fills Document.events; outputs tagged 'documents' and REJECTS."""
+
+    def __init__(self, run_id: str, run_started_at: dt.datetime):
+        super().__init__()
+        self._run_id = run_id
+        self._run_started_at = run_started_at
+
+    def expand(self, documents):
+        return documents | "CodeEventsFn" >> beam.ParDo(_EventFn(self._run_id, self._run_started_at)).with_outputs(
+            REJECTS, main="documents"
+        )
