@@ -25,6 +25,7 @@ RAW_ITEM_KEYS = (
     "language",
     "guid",
     "text_source",  # 'body', 'content', 'summary', 'page'
+    "article_key",  # what article_id hashes: canonical link, or guid + feed; None -> content hash
 )
 
 Row = dict[str, Any]
