@@ -28,10 +28,12 @@ ARTICLES = TableSpec(
             column("published_at", TIMESTAMP, "Publication time in UTC; null when no date was found."),
             column("published_date", DATE, "UTC calendar date of published_at (the partition "
                    "column); null partition when the date is missing."),
+            column("published_raw", pa.string(), "The date string as the source gave it, before parsing."),
             column("date_source", pa.string(), "Where published_at came from: 'seed_header', "
                    "'published', 'updated', 'feed_date', 'fetched_at', or 'missing'."),
             column("date_flag", pa.string(), "Null when the date is plausible; 'future' (beyond the "
-                   "tolerance after ingestion) or 'before_1900' when it is suspicious but kept."),
+                   "tolerance after ingestion) or 'before_1900' when it is suspicious but kept; "
+                   "'unparseable' when the source gave a date string nobody could read."),
             column("language", pa.string(), "Language code (ISO 639-1) from the feed, or detected "
                    "from the text; 'und' when unknown."),
             column("content_hash", pa.string(), "SHA-256 of title + text, to notice changed content.",

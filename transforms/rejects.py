@@ -18,6 +18,7 @@ EXCERPT_CHARS = 500
 REASONS: dict[str, str] = {
     "unreadable_file": "A seed file could not be read or decoded.",
     "empty_document": "The item has neither a title nor any text.",
+    "unsupported_file": "A file in the seeds directory is neither a text seed file nor a feed file.",
     "bad_seed_header": "The seed file's first line looked like a date header but the date is invalid.",
     "feed_unparseable": "The feed could not be parsed and yielded no entries.",
     "feed_fetch_failed": "The feed could not be fetched (network error, timeout, HTTP error, too large).",

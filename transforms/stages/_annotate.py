@@ -14,8 +14,7 @@ import apache_beam as beam
 
 from transforms.document import Document
 from transforms.rejects import REJECTS, make_reject
-
-METRICS_NAMESPACE = "communique"
+from transforms.stages.common import METRICS_NAMESPACE
 
 
 class AnnotateDoFn(beam.DoFn):

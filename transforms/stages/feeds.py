@@ -15,7 +15,8 @@ class ReadFeeds(beam.PTransform):
     transforms.document.RAW_ITEM_KEYS), 'rejects' (rejects rows) and 'feed_fetches' (feed_fetches rows)."""
 
     def __init__(self, feed_uris: list[str], run_id: str, run_started_at: dt.datetime,
-                 feed_state: dict | None = None, fetch_articles: bool = False):
+                 *, feed_state: dict | None = None, fetch_articles: bool = False,
+                 timeout_s: float = 20.0, max_bytes: int = 20_000_000):
         super().__init__()
         self._feed_uris = list(feed_uris)
         self._run_id = run_id
