@@ -1,0 +1,195 @@
+"""Options of ``communique run``: ours are parsed here, the rest go to Beam untouched.
+
+Configuration errors are found here, before the pipeline is built, and raised as ``ConfigError``
+naming the bad value and the fix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.options.pipeline_options import PipelineOptions
+
+from transforms.ids import stable_id
+
+DEFAULT_OUTPUT = "output"
+DEFAULT_RUNNER = "FnApiRunner"
+_PROJECT_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+class ConfigError(ValueError):
+    """A bad option value; the message says which and how to fix it."""
+
+
+@dataclasses.dataclass(frozen=True)
+class RunConfig:
+    """Everything a run needs besides Beam's own options."""
+
+    seeds_dir: str | None
+    feed_uris: tuple[str, ...]
+    output_dir: str
+    started_at: dt.datetime
+    run_id: str
+    fetch_articles: bool = False
+    feed_timeout_s: float = 20.0
+    max_feed_bytes: int = 20_000_000
+    rows_per_file: int = 100_000
+    quiet: bool = False
+    beam_args: tuple[str, ...] = ()
+
+    def as_json(self) -> str:
+        """The options that shaped this run, for the runs table (the run id is derived from it)."""
+        return _options_json(self.seeds_dir, self.feed_uris, self.output_dir, self.fetch_articles,
+                             self.feed_timeout_s, self.max_feed_bytes, self.beam_args)
+
+
+def _options_json(seeds_dir, feed_uris, output_dir, fetch_articles, timeout, max_bytes, beam_args) -> str:
+    return json.dumps({
+        "seeds": seeds_dir, "feeds": list(feed_uris), "output": output_dir,
+        "fetch_articles": fetch_articles, "feed_timeout_s": timeout, "max_feed_bytes": max_bytes,
+        "beam_args": list(beam_args),
+    }, sort_keys=True)
+
+
+def add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--seeds", metavar="DIR", default=None,
+                        help="Directory of seed files (*.txt) and feed files (*.xml, *.rss, *.atom, *.rdf). "
+                        "Default: ./seeds if it exists, else the seeds/ that ships with communique.")
+    parser.add_argument("--no-seeds", action="store_true",
+                        help="Read no seeds directory, only the feeds given with --feed/--feeds.")
+    parser.add_argument("--feed", metavar="URL_OR_PATH", action="append", default=[],
+                        help="A feed to read: http(s)://, file:// or a path. Repeatable.")
+    parser.add_argument("--feeds", metavar="FILE", default=None,
+                        help="A file listing feeds: one per line (# comments), or an OPML export.")
+    parser.add_argument("--output", metavar="DIR", default=DEFAULT_OUTPUT,
+                        help="Where the tables are written (any Beam filesystem path). Default: %(default)s.")
+    parser.add_argument("--fetch-articles", action="store_true",
+                        help="Fetch each new feed entry's page and extract its full text.")
+    parser.add_argument("--feed-timeout", metavar="SECONDS", type=float, default=20.0,
+                        help="Connect and read timeout for each HTTP request. Default: %(default)s.")
+    parser.add_argument("--max-feed-bytes", metavar="BYTES", type=int, default=20_000_000,
+                        help="Largest feed or page body accepted. Default: %(default)s.")
+    parser.add_argument("--rows-per-file", metavar="N", type=int, default=100_000,
+                        help="Most rows in one Parquet file. Default: %(default)s.")
+    parser.add_argument("--run-timestamp", metavar="ISO8601", default=None,
+                        help="Pretend the run started at this UTC time (reproducible runs and tests). "
+                        "Default: now.")
+    parser.add_argument("--quiet", action="store_true", help="Print no progress and no summary.")
+
+
+def default_seeds_dir() -> str:
+    local = Path("seeds")
+    if local.is_dir():
+        return str(local)
+    return str(_PROJECT_SEEDS)
+
+
+def _known_beam_flags() -> set[str]:
+    parser = argparse.ArgumentParser(add_help=False)
+    pending = list(PipelineOptions.__subclasses__())
+    seen = set()
+    while pending:
+        cls = pending.pop()
+        if cls in seen:
+            continue
+        seen.add(cls)
+        pending.extend(cls.__subclasses__())
+        try:
+            cls._add_argparse_args(parser)
+        except argparse.ArgumentError:
+            continue  # an option two classes both declare: already known
+    return {flag for action in parser._actions for flag in action.option_strings}
+
+
+def _check_beam_args(beam_args: list[str]) -> None:
+    known = _known_beam_flags()
+    for arg in beam_args:
+        if not arg.startswith("--"):
+            continue
+        flag = arg.split("=", 1)[0]
+        if flag not in known:
+            raise ConfigError(f"unknown option {flag!r}: it is neither a communique option nor a Beam "
+                              "pipeline option. See 'communique run --help'.")
+
+
+def _parse_timestamp(value: str | None) -> dt.datetime:
+    if value is None:
+        return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as error:
+        raise ConfigError(f"--run-timestamp {value!r} is not an ISO 8601 time; write it like "
+                          "2021-10-28T12:00:00Z.") from error
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed.astimezone(dt.timezone.utc)
+
+
+def _check_positive(name: str, value: float) -> None:
+    if value <= 0:
+        raise ConfigError(f"{name} must be positive, got {value}.")
+
+
+def build_run_config(args: argparse.Namespace, beam_args: list[str]) -> RunConfig:
+    """Validates our options and derives the run id. Raises ConfigError."""
+    from pipeline import feedlist  # the feeds issue owns the list format
+
+    _check_beam_args(beam_args)
+    seeds_dir = None if args.no_seeds else (args.seeds or default_seeds_dir())
+    if seeds_dir is not None and not FileSystems.exists(seeds_dir):
+        raise ConfigError(f"--seeds {seeds_dir!r} does not exist; give an existing directory or --no-seeds.")
+    if seeds_dir is not None and "://" not in seeds_dir and not os.path.isdir(seeds_dir):
+        raise ConfigError(f"--seeds {seeds_dir!r} is not a directory.")
+    feed_uris = list(args.feed)
+    if args.feeds:
+        if not os.path.isfile(args.feeds):
+            raise ConfigError(f"--feeds {args.feeds!r} is not a file; give a feed list (one URL per line) "
+                              "or an OPML file.")
+        try:
+            feed_uris.extend(feedlist.read_feed_list(args.feeds))
+        except ValueError as error:
+            raise ConfigError(f"--feeds {args.feeds!r}: {error}") from error
+    feed_uris = list(dict.fromkeys(feed_uris))  # the same feed twice is read once
+    for uri in feed_uris:
+        if "://" not in uri and not os.path.exists(uri):
+            raise ConfigError(f"--feed {uri!r} is neither a URL nor an existing file.")
+    if seeds_dir is None and not feed_uris:
+        raise ConfigError("nothing to read: --no-seeds was given without any --feed or --feeds.")
+    _check_positive("--feed-timeout", args.feed_timeout)
+    _check_positive("--max-feed-bytes", args.max_feed_bytes)
+    _check_positive("--rows-per-file", args.rows_per_file)
+    started_at = _parse_timestamp(args.run_timestamp)
+    options = _options_json(seeds_dir, feed_uris, args.output, args.fetch_articles, args.feed_timeout,
+                            args.max_feed_bytes, beam_args)
+    return RunConfig(
+        seeds_dir=seeds_dir,
+        feed_uris=tuple(feed_uris),
+        output_dir=args.output.rstrip("/") or "/",
+        started_at=started_at,
+        run_id=stable_id("run", options, started_at.isoformat()),
+        fetch_articles=args.fetch_articles,
+        feed_timeout_s=args.feed_timeout,
+        max_feed_bytes=args.max_feed_bytes,
+        rows_per_file=args.rows_per_file,
+        quiet=args.quiet,
+        beam_args=tuple(beam_args),
+    )
+
+
+def beam_pipeline_options(beam_args: tuple[str, ...]) -> PipelineOptions:
+    """Beam's options, with the in-process runner unless the user named one.
+
+    Without a runner, Beam 2.77's DirectRunner first tries to download the Prism runner, which fails
+    with no network and slowly falls back; FnApiRunner is what it ends up using for batch anyway, and it
+    honours --direct_running_mode and --direct_num_workers.
+    """
+    args = list(beam_args)
+    if not any(arg == "--runner" or arg.startswith("--runner=") for arg in args):
+        args.append(f"--runner={DEFAULT_RUNNER}")
+    return PipelineOptions(args)
