@@ -60,6 +60,11 @@ def read_file_column(path: str, column: str) -> list:
         return pq.read_table(handle, columns=[column]).column(column).to_pylist()
 
 
+def read_file_rows(path: str) -> list[dict]:
+    with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
+        return pq.read_table(handle).to_pylist()
+
+
 def file_num_rows(path: str) -> int:
     with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
         return pq.ParquetFile(handle).metadata.num_rows

@@ -1,0 +1,60 @@
+"""The communique pipeline, stage by stage:
+
+    sources → normalize → deduplicate → sentences → dates → entities → events → sinks
+
+Every stage is a composite transform from ``transforms.stages``; each hands its documents to the next
+and its rejects to the rejects table. Nothing here touches a record.
+"""
+
+from __future__ import annotations
+
+import apache_beam as beam
+
+from pipeline.options import RunConfig
+from pipeline.outputs import OutputDir
+from transforms.rejects import REJECTS
+from transforms.stages.accounting import CompleteFeedFetches
+from transforms.stages.common import DOCUMENTS, OUTCOMES
+from transforms.stages.dates import ResolveDates
+from transforms.stages.dedup import Deduplicate, SkipWrittenRows
+from transforms.stages.entities import TagEntities
+from transforms.stages.events import CodeEvents
+from transforms.stages.feeds import FEED_FETCHES, FEED_ITEMS
+from transforms.stages.normalize import Normalize
+from transforms.stages.sentences import SplitSentences
+from transforms.stages.sinks import WriteTables
+from transforms.stages.sources import ReadSources
+from transforms.tablefiles import WrittenIds
+
+
+def build_pipeline(pipeline: beam.Pipeline, config: RunConfig, feed_state: dict | None = None):
+    """Adds the whole job to ``pipeline``; returns the PCollection of (staged file, rows)."""
+    output = OutputDir(config.output_dir)
+    run = (config.run_id, config.started_at)
+
+    sources = pipeline | "Sources" >> ReadSources(
+        seeds_dir=config.seeds_dir, feed_uris=list(config.feed_uris), run_id=config.run_id,
+        run_started_at=config.started_at, feed_state=feed_state, fetch_articles=config.fetch_articles,
+        timeout_s=config.feed_timeout_s, max_bytes=config.max_feed_bytes)
+    normalized = sources[FEED_ITEMS] | "Normalize" >> Normalize(*run)
+    fresh = normalized[DOCUMENTS] | "Deduplicate" >> Deduplicate(
+        WrittenIds(config.output_dir, "articles", "article_id"))
+    split = fresh[DOCUMENTS] | "Sentences" >> SplitSentences(*run)
+    dated = split[DOCUMENTS] | "Dates" >> ResolveDates(*run)
+    tagged = dated[DOCUMENTS] | "Entities" >> TagEntities(*run)
+    coded = tagged[DOCUMENTS] | "Events" >> CodeEvents(*run)
+
+    rejects = (
+        (sources[REJECTS], normalized[REJECTS], split[REJECTS], dated[REJECTS], tagged[REJECTS],
+         coded[REJECTS])
+        | "AllRejects" >> beam.Flatten()
+        | "NewRejects" >> SkipWrittenRows(WrittenIds(config.output_dir, "rejects", "reject_id"), "reject_id")
+    )
+    feed_fetches = {
+        "feed_fetches": sources[FEED_FETCHES],
+        "outcomes": (normalized[OUTCOMES], fresh[OUTCOMES]) | "AllOutcomes" >> beam.Flatten(),
+    } | "FeedAccounting" >> CompleteFeedFetches()
+
+    return {
+        "documents": coded[DOCUMENTS], "rejects": rejects, "feed_fetches": feed_fetches,
+    } | "Sinks" >> WriteTables(output.staging_root(config.run_id), config.run_id, config.rows_per_file)

@@ -1,0 +1,81 @@
+"""The run driver: build and run the pipeline, commit its output, record the run."""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import json
+import time
+
+import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
+
+from pipeline import __version__, feedstate
+from pipeline.assemble import build_pipeline
+from pipeline.options import RunConfig, beam_pipeline_options
+from pipeline.outputs import OutputDir
+from pipeline.summary import RunOutcome, counters_of
+from schemas import TABLES
+from transforms.tablefiles import (
+    part_file_name,
+    partition_path,
+    read_file_column,
+    read_file_rows,
+    rows_to_arrow,
+    write_parquet,
+)
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_OK_WITH_REJECTS = 3
+
+
+def _write_runs_row(output: OutputDir, config: RunConfig, row: dict) -> None:
+    spec = TABLES["runs"]
+    directory = partition_path(output.staging_root(config.run_id), spec, row["run_date"])
+    write_parquet(FileSystems.join(directory, part_file_name(config.run_id, 0)), rows_to_arrow(spec, [row]))
+
+
+def run_job(config: RunConfig) -> RunOutcome:
+    """Runs one batch: returns what it did. Raises on a pipeline failure (nothing is committed then)."""
+    clock = time.monotonic()
+    output = OutputDir(config.output_dir)
+    output.recover()
+    output.discard(config.run_id)  # a leftover of an identical, interrupted attempt
+    pipeline = beam.Pipeline(options=beam_pipeline_options(config.beam_args))
+    build_pipeline(pipeline, config, feed_state=feedstate.load(config.output_dir))
+    result = pipeline.run()
+    result.wait_until_finish()
+    counters = counters_of(result)
+
+    staged = output.staged_tables(config.run_id)
+    rows_written = {table: 0 for table in TABLES if table != "runs"}
+    rows_written.update(output.staged_row_counts(config.run_id))
+    reasons = collections.Counter(
+        reason for path in staged.get("rejects", []) for reason in read_file_column(path, "reason"))
+    rejects_by_reason = dict(sorted(reasons.items()))
+    exit_status = "ok_with_rejects" if rejects_by_reason else "ok"
+    finished_at = dt.datetime.now(dt.timezone.utc)
+    elapsed = time.monotonic() - clock
+    _write_runs_row(output, config, {
+        "run_id": config.run_id,
+        "started_at": config.started_at,
+        "finished_at": finished_at,
+        "elapsed_s": elapsed,
+        "options": config.as_json(),
+        "communique_version": __version__,
+        "items_read": counters.get("items_read", 0),
+        "duplicates": counters.get("duplicates", 0),
+        "rows_written": json.dumps(rows_written, sort_keys=True),
+        "rejects_by_reason": json.dumps(rejects_by_reason, sort_keys=True),
+        "exit_status": exit_status,
+        "run_date": config.started_at.date(),
+    })
+    fetch_rows = [row for path in staged.get("feed_fetches", []) for row in read_file_rows(path)]
+    output.commit(config.run_id)
+    feedstate.record_run(config.output_dir, fetch_rows)
+    rows_written["runs"] = 1
+    return RunOutcome(
+        run_id=config.run_id, output_dir=config.output_dir, elapsed_s=elapsed, counters=counters,
+        rows_written=rows_written, rejects_by_reason=rejects_by_reason, exit_status=exit_status)
