@@ -19,11 +19,9 @@ REASONS: dict[str, str] = {
     "unreadable_file": "A seed file could not be read or decoded.",
     "empty_document": "The item has neither a title nor any text.",
     "unsupported_file": "A file in the seeds directory is neither a text seed file nor a feed file.",
-    "bad_seed_header": "The seed file's first line looked like a date header but the date is invalid.",
     "feed_unparseable": "The feed could not be parsed and yielded no entries.",
     "feed_fetch_failed": "The feed could not be fetched (network error, timeout, HTTP error, too large).",
     "entry_empty": "A feed entry has no text and no title.",
-    "bad_date": "A date string could not be parsed; the article was kept with date_source 'missing'.",
     "stage_failed": "A stage raised an error on this article; the article was kept without that stage.",
 }
 

@@ -7,7 +7,6 @@ UTF-16 or Windows-1252 text. A file that is not text at all raises ``SeedError``
 from __future__ import annotations
 
 import codecs
-import datetime as dt
 import re
 
 from transforms.textclean import clean_text, clean_title
@@ -56,7 +55,7 @@ def _looks_binary(text: str) -> bool:
 def parse_seed(data: bytes) -> dict:
     """The parts of a seed file: ``title``, ``text``, ``published_raw`` (or None) and ``date_source``.
 
-    Raises ``SeedError`` for a file that is empty, binary, or whose date header holds an impossible date.
+    Raises ``SeedError`` for a file that is empty or binary.
     """
     if not data.strip():
         raise SeedError("empty_document", "The seed file is empty; remove it or add the article text.")
@@ -72,13 +71,9 @@ def parse_seed(data: bytes) -> dict:
     first_line, _, rest = text.lstrip("\n").partition("\n")
     header = _HEADER.match(first_line)
     if header and _ISO_DAY.match(header.group(1)):
-        day = header.group(1)
-        try:
-            dt.date(*map(int, day.split("-")))
-        except ValueError as error:
-            raise SeedError("bad_seed_header", f"The date header names an impossible date {day!r} "
-                            f"({error}); write it as YYYY-MM-DD.") from error
-        title, body, published_raw, date_source = header.group(2), rest, day, "seed_header"
+        # An impossible date ("2021-02-30") is passed on as found: the article is kept and its date
+        # flagged 'unparseable' by normalization, rather than losing the text over a typo.
+        title, body, published_raw, date_source = header.group(2), rest, header.group(1), "seed_header"
     else:
         title, body, published_raw, date_source = None, text, None, "missing"
     body = clean_text(body)

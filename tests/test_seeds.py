@@ -1,0 +1,74 @@
+import codecs
+
+import pytest
+
+from tests.conftest import SEED_DOCUMENT
+from transforms.seeds import SeedError, decode_text, parse_seed
+
+BODY = "Ministers met in Oslo.\n\nThey agreed to meet again."
+
+
+def test_the_seed_document_gives_date_headline_and_body_without_the_header():
+    parsed = parse_seed(SEED_DOCUMENT.read_bytes())
+    assert parsed["published_raw"] == "2021-10-28"
+    assert parsed["date_source"] == "seed_header"
+    assert parsed["title"].startswith("China, Russia, Iran, and Pakistan are forming a united front")
+    assert parsed["text"].startswith("China, Russia, Iran, Pakistan, and countries in the region")
+    assert "date 2021-10-28" not in parsed["text"]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b" date 2022-05-01 Talks in Oslo.\n\n" + BODY.encode(),
+        b"date 2022-05-01 Talks in Oslo.\n\n" + BODY.encode(),
+        b" date 2022-05-01 Talks in Oslo.\r\n\r\n" + BODY.replace("\n", "\r\n").encode(),
+        codecs.BOM_UTF8 + b" date 2022-05-01 Talks in Oslo.\n\n" + BODY.encode(),
+        (" date 2022-05-01 Talks in Oslo.\n\n" + BODY).encode("utf-16"),
+        (" date 2022-05-01 Talks in Oslo.\n\n" + BODY).encode("utf-16-le"),
+        b"\n\n  DATE 2022-05-01   Talks in Oslo.\n\n" + BODY.encode(),
+    ],
+    ids=["leading-space", "no-leading-space", "crlf", "bom", "utf16-bom", "utf16-no-bom", "blank-lines-case"],
+)
+def test_header_variations_give_the_same_article(raw):
+    parsed = parse_seed(raw)
+    assert parsed["published_raw"] == "2022-05-01"
+    assert parsed["title"] == "Talks in Oslo."
+    assert parsed["text"] == BODY
+
+
+def test_missing_date_line_keeps_the_whole_text_and_says_so():
+    parsed = parse_seed(BODY.encode())
+    assert parsed["published_raw"] is None
+    assert parsed["date_source"] == "missing"
+    assert parsed["title"] is None
+    assert parsed["text"] == BODY
+
+
+def test_windows_1252_text_is_decoded():
+    parsed = parse_seed(" date 2019-11-05 Côte d’Ivoire – talks.\n\nIn Abidjan.".encode("cp1252"))
+    assert parsed["title"] == "Côte d’Ivoire – talks."
+
+
+def test_impossible_header_date_is_passed_on_for_normalization_to_flag():
+    parsed = parse_seed(b" date 2021-02-30 Headline.\n\nText.")
+    assert parsed["published_raw"] == "2021-02-30"
+    assert parsed["text"] == "Text."
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [(b"", "empty_document"), (b"  \n\n ", "empty_document"), (bytes(range(256)) * 4, "unreadable_file"),
+     (b" date 2022-01-01\n\n", "empty_document")],
+    ids=["empty", "blank", "binary", "header-only"],
+)
+def test_unusable_files_raise_with_a_reason(raw, reason):
+    with pytest.raises(SeedError) as caught:
+        parse_seed(raw)
+    assert caught.value.reason == reason
+    assert caught.value.detail
+
+
+def test_decode_prefers_utf8_and_falls_back_to_cp1252():
+    assert decode_text("Zürich".encode()) == "Zürich"
+    assert decode_text("Zürich".encode("cp1252")) == "Zürich"

@@ -1,0 +1,45 @@
+import pytest
+
+from tests.conftest import SEED_DOCUMENT
+from transforms.seeds import parse_seed
+from transforms.sentences import split_sentences
+from transforms.textclean import clean_text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The U.S. envoy arrived on Oct. 27 with Gen. Okafor. Talks began at once.",
+         ["The U.S. envoy arrived on Oct. 27 with Gen. Okafor.", "Talks began at once."]),
+        ("“We will not be hurried,” Ms. Lindqvist said. She left for Riga.",
+         ["“We will not be hurried,” Ms. Lindqvist said.", "She left for Riga."]),
+        ('"Peace is close," the envoy said on Jan. 5. Others doubted it.',
+         ['"Peace is close," the envoy said on Jan. 5.', "Others doubted it."]),
+        ("Headline without a full stop\n\nFirst sentence. Second one!",
+         ["Headline without a full stop", "First sentence.", "Second one!"]),
+    ],
+    ids=["abbreviations", "curly-quotes", "straight-quotes", "paragraphs"],
+)
+def test_splits_keep_abbreviations_and_quotes(text, expected):
+    assert [sentence.text for sentence in split_sentences(text)] == expected
+
+
+def test_offsets_index_into_the_text_even_for_repeated_sentences():
+    text = "It rained. It rained.\n\nIt rained."
+    sentences = split_sentences(text)
+    assert [(s.start, s.end) for s in sentences] == [(0, 10), (11, 21), (23, 33)]
+    assert all(text[s.start:s.end] == s.text for s in sentences)
+    assert [s.index for s in sentences] == [0, 1, 2]
+
+
+def test_seed_document_sentences_cover_every_paragraph():
+    text = parse_seed(SEED_DOCUMENT.read_bytes())["text"]
+    sentences = split_sentences(text)
+    assert len(sentences) == 14
+    assert all(text[s.start:s.end] == s.text for s in sentences)
+    assert sentences[7].text.endswith("Wang added.")
+    assert sentences[10].text.endswith("Lavrov said.")
+
+
+def test_clean_text_normalizes_whitespace_but_keeps_paragraphs():
+    assert clean_text("  A\u00a0 b\t c \r\n\r\n\r\n\r\nNext\u200b para.  ") == "A b c\n\nNext para."
