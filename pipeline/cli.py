@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "run":
         try:
             return _command_run(args, extra)
-        except Exception as error:  # noqa: BLE001 - the last line of defence: report, exit non-zero
+        except Exception as error:  # the last line of defence: report it, exit non-zero
             logging.getLogger("communique").exception("the run failed and committed nothing: %s", error)
             return EXIT_FAILED
     if args.command == "query":

@@ -120,7 +120,7 @@ def _check_beam_args(beam_args: list[str]) -> None:
 
 def _parse_timestamp(value: str | None) -> dt.datetime:
     if value is None:
-        return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        return dt.datetime.now(dt.timezone.utc)
     try:
         parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError as error:

@@ -34,4 +34,4 @@ def connect(output_dir: str) -> duckdb.DuckDBPyConnection:
 
 def run_query(output_dir: str, sql: str):
     """The result of ``sql`` as a pyarrow Table."""
-    return connect(output_dir).execute(sql).fetch_arrow_table()
+    return connect(output_dir).sql(sql).to_arrow_table()

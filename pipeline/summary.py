@@ -38,7 +38,8 @@ def format_summary(outcome: RunOutcome) -> str:
     lines = [
         f"communique run {outcome.run_id} → {outcome.output_dir}  [{outcome.exit_status}]",
         f"  read       {counters.get('items_read', 0)} items "
-        f"({counters.get('seed_files_read', 0)} seed files, {counters.get('feed_entries_read', 0)} feed entries)",
+        f"({counters.get('seed_files_read', 0)} seed files, "
+        f"{counters.get('feed_entries_read', 0)} feed entries)",
         f"  new        {counters.get('articles_new', 0)} articles; "
         f"{counters.get('duplicates', 0)} duplicates skipped; "
         f"{counters.get('items_rejected', 0)} items rejected",
