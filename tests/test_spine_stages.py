@@ -1,0 +1,111 @@
+"""The spine's Beam stages on a real runner (TestPipeline), with their counters."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import apache_beam as beam
+import pyarrow.parquet as pq
+from apache_beam.metrics.metric import MetricsFilter
+from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.testing.util import assert_that, equal_to
+
+from transforms.document import Document
+from transforms.normalize import normalize_item
+from transforms.rejects import REJECTS
+from transforms.stages.accounting import CompleteFeedFetches
+from transforms.stages.common import DOCUMENTS, METRICS_NAMESPACE, OUTCOMES
+from transforms.stages.dedup import Deduplicate
+from transforms.stages.normalize import Normalize
+from transforms.stages.sentences import SplitSentences
+from transforms.stages.sinks import WriteTable
+
+STARTED = dt.datetime(2024, 6, 1, 12, tzinfo=dt.timezone.utc)
+RUN = ("run0", STARTED)
+
+
+def _counter(result, name: str) -> int:
+    found = result.metrics().query(MetricsFilter().with_namespace(METRICS_NAMESPACE).with_name(name))
+    return sum(counter.committed for counter in found["counters"])
+
+
+def _item(link: str, text: str, feed: str | None = "feed-a", title: str | None = "A headline") -> dict:
+    return {"source_kind": "feed" if feed else "seed", "source_uri": link, "feed_uri": feed, "title": title,
+            "text": text, "published_raw": "2024-05-30T08:00:00+02:00", "article_key": link if feed else None}
+
+
+def _document(link: str, text: str, feed: str | None = "feed-a") -> Document:
+    return Document(article=normalize_item(_item(link, text, feed), run_id="run0", ingested_at=STARTED))
+
+
+def test_normalize_outputs_documents_rejects_and_outcomes():
+    items = [_item("https://news.test/a", "Talks resumed in Vienna."),
+             _item("https://news.test/empty", "", title=None),
+             _item("seed.txt", "Seed text here.", feed=None)]
+    pipeline = TestPipeline()
+    outputs = pipeline | beam.Create(items) | Normalize(*RUN)
+    assert_that(outputs[DOCUMENTS] | "Ids" >> beam.Map(lambda d: (d.article["source_uri"],
+                                                                   d.article["published_date"].isoformat())),
+                equal_to([("https://news.test/a", "2024-05-30"), ("seed.txt", "2024-05-30")]), label="docs")
+    assert_that(outputs[REJECTS] | "Reasons" >> beam.Map(lambda r: (r["source_uri"], r["reason"])),
+                equal_to([("https://news.test/empty", "entry_empty")]), label="rejects")
+    assert_that(outputs[OUTCOMES], equal_to([("feed-a", "rejected")]), label="outcomes")
+    result = pipeline.run()
+    assert _counter(result, "items_normalized") == 2
+    assert _counter(result, "items_rejected") == 1
+
+
+def test_deduplicate_keeps_one_copy_and_skips_written_ids():
+    written = _document("https://news.test/old", "Already written last run.")
+    copies = [_document("https://news.test/x", "Same story.", feed="feed-b"),
+              _document("https://news.test/x", "Same story.", feed="feed-a"),
+              _document("https://news.test/y", "Another story.")]
+    pipeline = TestPipeline()
+    outputs = (pipeline | beam.Create([written, *copies])
+               | Deduplicate(lambda: [written.article_id]))
+    assert_that(outputs[DOCUMENTS] | "Kept" >> beam.Map(lambda d: (d.article["source_uri"], d.article["feed_uri"])),
+                equal_to([("https://news.test/x", "feed-a"), ("https://news.test/y", "feed-a")]), label="kept")
+    assert_that(outputs[OUTCOMES], equal_to([("feed-a", "duplicate"), ("feed-b", "duplicate"),
+                                             ("feed-a", "new"), ("feed-a", "new")]), label="outcomes")
+    result = pipeline.run()
+    assert _counter(result, "duplicates") == 2
+    assert _counter(result, "duplicates_of_earlier_runs") == 1
+    assert _counter(result, "articles_new") == 2
+
+
+def test_split_sentences_fills_documents_and_counts():
+    document = _document("https://news.test/s", "Gen. Amadi met the U.S. envoy. They talked for an hour.")
+    pipeline = TestPipeline()
+    outputs = pipeline | beam.Create([document]) | SplitSentences(*RUN)
+    assert_that(outputs[DOCUMENTS] | beam.Map(lambda d: (d.article["num_sentences"],
+                                                         [s.text for s in d.sentences])),
+                equal_to([(2, ["Gen. Amadi met the U.S. envoy.", "They talked for an hour."])]))
+    result = pipeline.run()
+    assert _counter(result, "sentences") == 2
+
+
+def test_feed_fetches_learn_what_became_of_their_entries():
+    fetches = [{"feed_uri": "feed-a", "entries_seen": 4, "rejects": 1},
+               {"feed_uri": "feed-b", "entries_seen": 0, "rejects": 0}]
+    outcomes = [("feed-a", "new"), ("feed-a", "new"), ("feed-a", "duplicate"), ("feed-a", "rejected")]
+    with TestPipeline() as pipeline:
+        completed = {"feed_fetches": pipeline | "Fetches" >> beam.Create(fetches),
+                     "outcomes": pipeline | "Outcomes" >> beam.Create(outcomes)} | CompleteFeedFetches()
+        assert_that(completed | beam.Map(lambda r: (r["feed_uri"], r["entries_new"], r["duplicates"],
+                                                     r["rejects"])),
+                    equal_to([("feed-a", 2, 1, 2), ("feed-b", 0, 0, 0)]))
+
+
+def test_write_table_writes_sorted_partitioned_files(tmp_path):
+    rows = [normalize_item(_item(f"https://news.test/{n}", f"Story {n}."), run_id="run0", ingested_at=STARTED)
+            for n in range(5)]
+    rows.append(normalize_item({"source_uri": "undated.txt", "text": "No date."}, run_id="run0",
+                               ingested_at=STARTED))
+    with TestPipeline() as pipeline:
+        staged = pipeline | beam.Create(rows) | WriteTable("articles", str(tmp_path), "run0", rows_per_file=3)
+        assert_that(staged | beam.Map(lambda pair: pair[1]), equal_to([3, 2, 1]))
+    dated = sorted((tmp_path / "articles" / "published_date=2024-05-30").iterdir())
+    assert [path.name for path in dated] == ["part-run0-0000.parquet", "part-run0-0001.parquet"]
+    ids = [pq.read_table(path).column("article_id").to_pylist() for path in dated]
+    assert ids[0] + ids[1] == sorted(row["article_id"] for row in rows[:5])
+    assert (tmp_path / "articles" / "published_date=__HIVE_DEFAULT_PARTITION__" / "part-run0-0000.parquet").exists()
