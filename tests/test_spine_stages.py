@@ -63,8 +63,9 @@ def test_deduplicate_keeps_one_copy_and_skips_written_ids():
     pipeline = TestPipeline()
     outputs = (pipeline | beam.Create([written, *copies])
                | Deduplicate(lambda: [written.article_id]))
-    assert_that(outputs[DOCUMENTS] | "Kept" >> beam.Map(lambda d: (d.article["source_uri"], d.article["feed_uri"])),
-                equal_to([("https://news.test/x", "feed-a"), ("https://news.test/y", "feed-a")]), label="kept")
+    kept = outputs[DOCUMENTS] | "Kept" >> beam.Map(lambda d: (d.article["source_uri"], d.article["feed_uri"]))
+    assert_that(kept, equal_to([("https://news.test/x", "feed-a"), ("https://news.test/y", "feed-a")]),
+                label="kept")
     assert_that(outputs[OUTCOMES], equal_to([("feed-a", "duplicate"), ("feed-b", "duplicate"),
                                              ("feed-a", "new"), ("feed-a", "new")]), label="outcomes")
     result = pipeline.run()
@@ -108,4 +109,5 @@ def test_write_table_writes_sorted_partitioned_files(tmp_path):
     assert [path.name for path in dated] == ["part-run0-0000.parquet", "part-run0-0001.parquet"]
     ids = [pq.read_table(path).column("article_id").to_pylist() for path in dated]
     assert ids[0] + ids[1] == sorted(row["article_id"] for row in rows[:5])
-    assert (tmp_path / "articles" / "published_date=__HIVE_DEFAULT_PARTITION__" / "part-run0-0000.parquet").exists()
+    undated = tmp_path / "articles" / "published_date=__HIVE_DEFAULT_PARTITION__"
+    assert (undated / "part-run0-0000.parquet").exists()
