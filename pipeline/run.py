@@ -25,11 +25,6 @@ from transforms.tablefiles import (
     write_parquet,
 )
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
-EXIT_OK_WITH_REJECTS = 3
-
 
 def _write_runs_row(output: OutputDir, config: RunConfig, row: dict) -> None:
     spec = TABLES["runs"]

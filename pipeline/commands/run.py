@@ -1,0 +1,46 @@
+"""communique run: run the pipeline once."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from pipeline.commands.exitcodes import EXIT_FAILED, EXIT_OK, EXIT_OK_WITH_REJECTS, EXIT_USAGE
+from pipeline.options import ConfigError, add_run_arguments, build_run_config
+
+NAME = "run"
+HELP = "run the pipeline once"
+DESCRIPTION = ("Read the seeds directory and feeds, tag entities, dates and events, and write Parquet "
+               "tables. Options not listed here are passed to Beam (--runner, --direct_num_workers, "
+               "--direct_running_mode, ...).")
+EPILOG = ("Exit codes: 0 success; 3 success with rejected items (see the rejects table); 1 failure "
+          "(nothing committed); 2 bad options.")
+ACCEPTS_EXTRA_ARGS = True  # Beam's own options
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_run_arguments(parser)
+
+
+def execute(args: argparse.Namespace, beam_args: list[str]) -> int:
+    from pipeline.run import run_job
+    from pipeline.summary import format_summary
+
+    try:
+        config = build_run_config(args, beam_args)
+    except ConfigError as error:
+        print(f"communique run: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if not config.quiet:
+        feeds = f" and {len(config.feed_uris)} feeds" if config.feed_uris else ""
+        print(f"communique run {config.run_id}: reading {config.seeds_dir or 'no seeds'}{feeds} → "
+              f"{config.output_dir}", file=sys.stderr)
+    try:
+        outcome = run_job(config)
+    except Exception as error:  # the last line of defence: report it, exit non-zero
+        logging.getLogger("communique").exception("the run failed and committed nothing: %s", error)
+        return EXIT_FAILED
+    if not config.quiet:
+        print(format_summary(outcome))
+    return EXIT_OK_WITH_REJECTS if outcome.exit_status == "ok_with_rejects" else EXIT_OK
