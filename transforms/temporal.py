@@ -1,0 +1,507 @@
+"""Temporal expressions in English sentences, resolved against the article's publication date.
+
+A ``TemporalTagger`` is built once (compiled patterns from ``transforms/lexicons/dates/en.yaml``) and
+then called per sentence: ``tagger.find(sentence_text, published_date)``. It finds candidates with a
+cheap regex scan (a sentence with no month, weekday, year or relative word costs one ``search``),
+keeps the longest non-overlapping ones, and resolves each. Results are cached by
+(expression, publication date, direction), so dateparser runs once per distinct expression and day.
+
+How each kind of expression is resolved (``base`` = publication date, a ``datetime.date``):
+
+============== ===================================== =========== ========== ================================
+kind           examples                              granularity resolution resolved by
+============== ===================================== =========== ========== ================================
+full_date      2021-03-03, 3 March 2021, Oct. 27,    day         absolute   the text itself (no base needed)
+               2021
+day_month      March 3, 3rd of March, Oct. 27        day         absolute   dateparser, PREFER_DATES_FROM by
+                                                                            tense; the publication day itself
+                                                                            when it is that day
+month_year     March 2021, mid-October 2020          month       absolute   the text itself
+month          in March, early May, last March       month       absolute   calendar arithmetic (below)
+year           in 2021, since 2019, mid-2020         year        absolute   the text itself
+weekday        on Wednesday, last Tuesday,           day         relative   calendar arithmetic (below)
+               Monday night
+deictic        yesterday, today, last night,         day         relative   dateparser (RELATIVE_BASE)
+               the day before yesterday
+ago            two days ago, a week ago,             by unit     relative   dateparser (RELATIVE_BASE), then
+               three years ago                                              truncated to the unit
+in_count       in two days, in three weeks' time     by unit     relative   dateparser, future clauses only
+period         last week, earlier this month,        week/month/ relative   calendar arithmetic
+               next year, this weekend               year
+============== ===================================== =========== ========== ================================
+
+Coarser granularities resolve to the first day of the period: Monday of the ISO week, the 1st of the
+month, January 1st. Where dateparser's answer is not what news prose means we use exact arithmetic:
+
+- A bare weekday that is the publication day's weekday is the publication day ("said on Thursday" in a
+  Thursday article), not a week earlier or later as dateparser has it. "last X" is 1-7 days back,
+  "next X" 1-7 days forward. Otherwise the weekday is the latest one on or before the publication day
+  in a past clause, the first one on or after it in a future clause ("will visit on Monday").
+- The same holds for "March 3" on March 3 and "in March" in a March article: the current one.
+- "last week/month/year" is the previous calendar period, not seven days/one month/one year back.
+
+Tense: the nearest tense cue (``future_cues``/``past_cues`` in the lexicon, or any -ed word) within a
+few words on either side of the expression decides; with no cue the clause is taken as past, since news
+mostly reports what happened. Expressions that need a publication date are skipped (resolved_date None)
+when the article has none; full dates, month-year and year expressions are still resolved.
+
+Not taken: lower-case "may"/"march" (months are matched case-sensitively), a bare month or year without
+a cue word ("March was cold", "Section 2021"), compound adjectives ("the two-decade war"), holiday and
+newspaper names ("Good Friday", "the Sunday Times"), numeric dates like 3/4/2021 (ambiguous order),
+seasons, decades ("the 1990s"), and ranges beyond their first date.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import importlib.resources
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import dateparser
+import yaml
+
+DAY, WEEK, MONTH, YEAR = "day", "week", "month", "year"
+ABSOLUTE, RELATIVE = "absolute", "relative"
+PAST, FUTURE, THIS = "past", "future", "this"
+_GRANULARITY_RANK = {DAY: 0, WEEK: 1, MONTH: 2, YEAR: 3}
+# Years outside this range after a cue word are counts or codes, not years ("in 3000 villages").
+MIN_YEAR, MAX_YEAR = 1800, 2100
+_CACHE_LIMIT = 200_000  # entries; a cache this size is a few tens of MB, then it starts over
+_TENSE_WINDOW_WORDS = 8  # words looked at on each side of an expression for a tense cue
+_LEXICON_PARTS = ("lexicons", "dates", "en.yaml")
+
+
+@dataclasses.dataclass(frozen=True)
+class Mention:
+    """One temporal expression in a sentence; offsets are relative to the sentence text."""
+
+    start: int
+    end: int
+    text: str
+    resolved_date: dt.date | None
+    granularity: str
+    resolution: str
+    kind: str
+
+
+@dataclasses.dataclass(frozen=True)
+class DateLexicon:
+    """The words the tagger knows (see transforms/lexicons/dates/README.md)."""
+
+    months: Mapping[str, int]
+    weekdays: Mapping[str, int]
+    weekday_not_after: Sequence[str]
+    weekday_not_before: Sequence[str]
+    numbers: Mapping[str, int]
+    month_cues: Sequence[str]
+    year_cues: Sequence[str]
+    period_modifiers: Sequence[str]
+    direction_words: Mapping[str, str]
+    future_cues: Sequence[str]
+    past_cues: Sequence[str]
+
+    @classmethod
+    def load(cls, text: str | None = None) -> DateLexicon:
+        """The packaged English lexicon, or one given as YAML text (for tests)."""
+        if text is None:
+            resource = importlib.resources.files("transforms").joinpath(*_LEXICON_PARTS)
+            text = resource.read_text(encoding="utf-8")
+        data: dict[str, Any] = yaml.safe_load(text)
+        fields = [field.name for field in dataclasses.fields(cls)]
+        missing = [name for name in fields if name not in data]
+        if missing:
+            raise ValueError(f"date lexicon lacks {missing}; see transforms/lexicons/dates/README.md")
+        bad = {k: v for k, v in data["direction_words"].items() if v not in (PAST, FUTURE, THIS)}
+        if bad:
+            raise ValueError(f"date lexicon direction_words {bad}: values must be past, future or this")
+        return cls(**{name: data[name] for name in fields})
+
+
+def _alternation(phrases: Iterable[str]) -> str:
+    """A regex alternation of literal phrases, longest first, whitespace matching any run of spaces."""
+    ordered = sorted(set(phrases), key=len, reverse=True)
+    return "|".join(r"\s+".join(re.escape(word) for word in phrase.split()) for phrase in ordered)
+
+
+def _ci(phrases: Iterable[str]) -> str:
+    return f"(?i:{_alternation(phrases)})"
+
+
+def _month_alternation(months: Mapping[str, int]) -> str:
+    """Month names; an abbreviation (a name shorter than another for the same month) may carry a period
+    ("Oct. 27"). Every name must end at a word boundary, so "Mar" never matches inside "Marco"."""
+    longest: dict[int, int] = {}
+    for name, number in months.items():
+        longest[number] = max(longest.get(number, 0), len(name))
+    parts = []
+    for name in sorted(months, key=len, reverse=True):
+        abbreviated = len(name) < longest[months[name]]
+        parts.append(rf"{re.escape(name)}(?:\.|\b)" if abbreviated else rf"{re.escape(name)}\b")
+    return "|".join(parts)
+
+
+@dataclasses.dataclass
+class _Candidate:
+    start: int
+    end: int
+    kind: str
+    groups: dict[str, str | None]
+    group_starts: dict[str, int]
+
+
+class TemporalTagger:
+    """Finds and resolves temporal expressions; build once, call ``find`` per sentence."""
+
+    def __init__(self, lexicon: DateLexicon):
+        self._lexicon = lexicon
+        self._months = {name.lower().rstrip("."): number for name, number in lexicon.months.items()}
+        self._weekdays = {name.lower(): number for name, number in lexicon.weekdays.items()}
+        self._numbers = {" ".join(k.lower().split()): v for k, v in lexicon.numbers.items()}
+        self._directions = {" ".join(k.lower().split()): v for k, v in lexicon.direction_words.items()}
+        self._future_single, self._future_multi = _split_cues(lexicon.future_cues)
+        self._past_single, self._past_multi = _split_cues(lexicon.past_cues)
+        self._patterns = self._compile(lexicon)
+        self._cache: dict[tuple[str, dt.date, str], dt.date | None] = {}
+        self.dateparser_calls = 0
+        self.cache_hits = 0
+
+    @classmethod
+    def from_lexicon(cls) -> TemporalTagger:
+        return cls(DateLexicon.load())
+
+    # ---- patterns -------------------------------------------------------------------------------------
+
+    def _compile(self, lex: DateLexicon) -> list[tuple[str, re.Pattern[str]]]:
+        month = f"(?P<month>{_month_alternation(lex.months)})"
+        weekday = "(?:" + "|".join(rf"{re.escape(w)}\b" for w in lex.weekdays) + ")"
+        day = r"(?P<day>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?"
+        year = r"(?P<year>\d{4})"
+        modifier = rf"(?:{_ci(lex.period_modifiers)})"
+        direction = rf"(?:{_ci(lex.direction_words)})"
+        count = rf"(?P<count>\d{{1,3}}|{_ci(lex.numbers)})"
+        not_after = "".join(rf"(?<!\b{re.escape(w)}\s)" for w in lex.weekday_not_after)
+        not_before = rf"(?!\s+(?:{_alternation(lex.weekday_not_before)})\b)"
+        no_digit_before = r"(?<![\d.,:/\-])"
+        patterns = [
+            ("full_date", rf"{no_digit_before}\b{year}-(?P<mnum>[01]\d)-(?P<day>[0-3]\d)(?![\d\-])"),
+            # "Tuesday, 3 March 2021", "the 3rd of March", "3 March"
+            ("day_month", rf"\b(?:{weekday},?\s+)?(?:the\s+)?{no_digit_before}{day}(?:\s+of)?\s+{month}"
+                          rf"(?:,?\s+{year}(?![\d,]))?"),
+            # "Tuesday, March 3, 2021", "Oct. 27"; not "Long March 5" (a rocket)
+            ("month_day", rf"\b(?:{weekday},?\s+)?(?<!Long\s){month}\s+{day}(?![\d:.,]\d|\w)"
+                          rf"(?:,?\s+{year}(?![\d,]))?"),
+            ("month_year", rf"\b(?:{modifier}[\s-]+)?{month}(?:\s+of)?,?\s+{year}(?![\d,]\d|\w)"),
+            ("month", rf"(?:\b{_ci(lex.month_cues)}\s+)(?P<span>(?:(?P<direction>{direction})\s+)?"
+                      rf"(?:{modifier}[\s-]+)?{month})(?!\s*\d)"),
+            ("month", rf"\b(?P<span>(?:(?P<direction>{direction})\s+|{modifier}[\s-]+)(?:{modifier}[\s-]+)?"
+                      rf"{month})(?!\s*\d)"),
+            ("year", rf"\b{_ci(lex.year_cues)}\s+(?P<span>(?:{modifier}[\s-]+)?{year})(?![\w\-]|[.,]\d)"),
+            ("year", rf"\b(?P<span>{modifier}[\s-]+{year})(?![\w\-]|[.,]\d)"),
+            ("weekday", rf"{not_after}\b(?P<span>(?:(?P<direction>{direction})\s+)?(?P<weekday>{weekday})"
+                        rf"{not_before}(?:\s+(?i:morning|afternoon|evening|night)\b)?)"),
+            ("deictic", r"\b(?i:the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|yesterday"
+                        r"|today|tomorrow|tonight|last\s+night|this\s+(?:morning|afternoon|evening))\b"),
+            ("ago", rf"\b{count}\s+(?P<unit>(?i:day|week|month|year|decade))s?\s+(?i:ago)\b"),
+            ("in_count", rf"\b(?i:in)\s+{count}\s+(?P<unit>(?i:day|week|month|year))s?"
+                         r"(?P<time>['’]s?\s+(?i:time))?\b"),
+            ("period", rf"(?<!\bthe\s)\b(?:{modifier}\s+)?(?P<direction>(?i:this|last|next))\s+"
+                       r"(?P<unit>(?i:week|month|year|weekend))\b"),
+        ]
+        # A sentence without any of these words holds no expression: one cheap search decides.
+        triggers = [*lex.months, *lex.weekdays]
+        self._trigger = re.compile(
+            rf"\d{{4}}|\b(?:{_alternation(triggers)})|(?i:\b(?:yesterday|today|tomorrow|tonight|night|"
+            r"morning|afternoon|evening|ago|week|month|year|weekend|days|weeks|months|years))"
+        )
+        return [(kind, re.compile(pattern)) for kind, pattern in patterns]
+
+    # ---- finding --------------------------------------------------------------------------------------
+
+    def candidates(self, sentence: str) -> list[_Candidate]:
+        """Longest non-overlapping candidate expressions in ``sentence`` (no resolution yet)."""
+        if not self._trigger.search(sentence):
+            return []
+        found: list[tuple[int, int, int, _Candidate]] = []
+        for order, (kind, pattern) in enumerate(self._patterns):
+            for match in pattern.finditer(sentence):
+                span_group = "span" if "span" in pattern.groupindex else 0
+                start, end = match.span(span_group)
+                groups = match.groupdict()
+                starts = {name: match.start(name) for name in pattern.groupindex if groups[name] is not None}
+                found.append((start, -(end - start), order, _Candidate(start, end, kind, groups, starts)))
+        found.sort(key=lambda item: item[:3])
+        chosen: list[_Candidate] = []
+        last_end = -1
+        for start, _, _, candidate in found:
+            if start >= last_end:
+                chosen.append(candidate)
+                last_end = candidate.end
+        return chosen
+
+    def find(self, sentence: str, base: dt.date | None) -> list[Mention]:
+        """Every temporal expression in ``sentence``; ``resolved_date`` is None when it cannot be
+        resolved (no publication date for a relative expression, or an impossible date)."""
+        mentions = []
+        for candidate in self.candidates(sentence):
+            resolved, granularity, resolution = self._resolve(sentence, candidate, base)
+            if resolution is None:
+                continue  # not a date after all (e.g. "in two years" in a past clause)
+            mentions.append(Mention(candidate.start, candidate.end, sentence[candidate.start:candidate.end],
+                                    resolved, granularity, resolution, candidate.kind))
+        return mentions
+
+    # ---- resolution -----------------------------------------------------------------------------------
+
+    def _resolve(self, sentence: str, cand: _Candidate, base: dt.date | None):
+        g = cand.groups
+        kind = cand.kind
+        if kind == "full_date":
+            return _safe_date(int(g["year"]), int(g["mnum"]), int(g["day"])), DAY, ABSOLUTE
+        if kind in ("day_month", "month_day"):
+            month = self._month_number(g["month"])
+            if g.get("year"):
+                return _safe_date(int(g["year"]), month, int(g["day"])), DAY, ABSOLUTE
+            if base is None:
+                return None, DAY, ABSOLUTE
+            # dateparser picks the year; the weekday prefix ("Tuesday, March 3") would only confuse it.
+            query = " ".join(sentence[cand.group_starts.get("day", cand.start):cand.end].split())
+            if kind == "month_day":
+                query = " ".join(sentence[cand.group_starts["month"]:cand.end].split())
+            direction = self._tense(sentence, cand.start, cand.end)
+            return self._day_month(query, month, int(g["day"]), base, direction), DAY, ABSOLUTE
+        if kind == "month_year":
+            year = int(g["year"])
+            ok = MIN_YEAR <= year <= MAX_YEAR
+            return (dt.date(year, self._month_number(g["month"]), 1) if ok else None), MONTH, ABSOLUTE
+        if kind == "year":
+            year = int(g["year"])
+            if not MIN_YEAR <= year <= MAX_YEAR:
+                return None, YEAR, None
+            return dt.date(year, 1, 1), YEAR, ABSOLUTE
+        if kind == "month":
+            if base is None:
+                return None, MONTH, ABSOLUTE
+            direction, strict = self._direction_of(cand, sentence)
+            month = self._month_number(g["month"])
+            return _month_near(month, base, direction, strict=strict), MONTH, ABSOLUTE
+        if base is None:
+            return None, _unit_granularity(g.get("unit")), RELATIVE
+        if kind == "weekday":
+            direction, strict = self._direction_of(cand, sentence)
+            weekday = self._weekdays[g["weekday"].lower()]
+            return _weekday_near(weekday, base, direction, strict=strict), DAY, RELATIVE
+        if kind == "deictic":
+            query = " ".join(sentence[cand.start:cand.end].lower().split())
+            return self._dateparser(query, base, PAST), DAY, RELATIVE
+        if kind in ("ago", "in_count"):
+            count = self._count(g["count"])
+            unit = g["unit"].lower()
+            granularity = _unit_granularity(unit)
+            if unit == "decade":
+                count, unit = count * 10, "year"
+            if kind == "in_count":
+                if not g.get("time") and self._tense(sentence, cand.start, cand.end) != FUTURE:
+                    return None, granularity, None  # "rose in two years": a duration, not a date
+                query = f"in {count} {unit}s"
+            else:
+                query = f"{count} {unit}s ago"
+            parsed = self._dateparser(query, base, PAST)
+            return (_truncate(parsed, granularity) if parsed else None), granularity, RELATIVE
+        if kind == "period":
+            unit = g["unit"].lower()
+            granularity = WEEK if unit == "weekend" else _unit_granularity(unit)
+            step = {"last": -1, "this": 0, "next": 1}[g["direction"].lower()]
+            return _period(base, granularity, step), granularity, RELATIVE
+        raise ValueError(f"unknown temporal expression kind {kind!r}")
+
+    def _month_number(self, written: str) -> int:
+        return self._months[written.lower().rstrip(".")]
+
+    def _count(self, written: str) -> int:
+        return int(written) if written.isdigit() else self._numbers[" ".join(written.lower().split())]
+
+    def _direction_of(self, cand: _Candidate, sentence: str) -> tuple[str, bool]:
+        """(direction, strict): an explicit "last"/"next" points strictly away from the publication
+        date; "this March" means the base year's March; otherwise the clause's tense decides and the
+        current weekday or month itself qualifies."""
+        written = cand.groups.get("direction")
+        word = self._directions.get(" ".join(written.lower().split())) if written else None
+        if word in (PAST, FUTURE):
+            return word, True
+        if word == THIS and cand.kind == "month":
+            return THIS, False
+        return self._tense(sentence, cand.start, cand.end), False
+
+    def _day_month(self, query: str, month: int, day: int, base: dt.date, direction: str) -> dt.date | None:
+        if (month, day) == (base.month, base.day):
+            return base  # "October 28" in an October 28 article: that day, not a year away
+        parsed = self._dateparser(query, base, direction)
+        if parsed is None or (parsed.month, parsed.day) != (month, day):
+            return None  # an impossible date ("April 31"), or dateparser read something else
+        return parsed
+
+    def _dateparser(self, query: str, base: dt.date, direction: str) -> dt.date | None:
+        key = (query, base, direction)
+        if key in self._cache:
+            self.cache_hits += 1
+            return self._cache[key]
+        self.dateparser_calls += 1
+        parsed = dateparser.parse(
+            query,
+            languages=["en"],
+            settings={
+                "RELATIVE_BASE": dt.datetime(base.year, base.month, base.day),
+                "PREFER_DATES_FROM": direction,
+                "RETURN_AS_TIMEZONE_AWARE": False,
+            },
+        )
+        result = parsed.date() if parsed is not None else None
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[key] = result
+        return result
+
+    def _tense(self, sentence: str, start: int, end: int) -> str:
+        """'future' when the nearest tense cue around the expression is a future one, else 'past'.
+
+        The expression's own clause is searched first ("which began on Monday, will continue": began),
+        then the neighbouring words across punctuation ("On Friday, the minister will visit": will).
+        """
+        left = sentence[max(0, start - 100):start]
+        right = sentence[end:end + 80]
+        left_clause = _CLAUSE_BREAK.split(left)[-1]
+        right_clause = _CLAUSE_BREAK.split(right)[0]
+        return (self._nearest_cue(left_clause, right_clause) or self._nearest_cue(left, right) or PAST)
+
+    def _nearest_cue(self, left: str, right: str) -> str | None:
+        before = [w.lower().replace("’", "'") for w in _WORD.findall(left)[-_TENSE_WINDOW_WORDS:]]
+        after = [w.lower().replace("’", "'") for w in _WORD.findall(right)[:_TENSE_WINDOW_WORDS]]
+        for distance in range(_TENSE_WINDOW_WORDS):
+            if distance < len(before):
+                cue = self._cue_at(before, len(before) - 1 - distance)
+                if cue:
+                    return cue
+            if distance < len(after):
+                cue = self._cue_at(after, distance)
+                if cue:
+                    return cue
+        return None
+
+    def _cue_at(self, words: list[str], index: int) -> str | None:
+        word = words[index]
+        for multi, tense in ((self._future_multi, FUTURE), (self._past_multi, PAST)):
+            for phrase in multi:
+                # The word at ``index`` may be any word of a multi-word cue.
+                for offset in range(len(phrase)):
+                    first = index - offset
+                    if first >= 0 and tuple(words[first:first + len(phrase)]) == phrase:
+                        return tense
+        clitic = "'" + word.rsplit("'", 1)[1] if "'" in word else None  # "they'll" -> "'ll"
+        if word in self._future_single or clitic in self._future_single:
+            return FUTURE
+        if word in self._past_single or (len(word) > 4 and word.endswith("ed")):
+            return PAST
+        return None
+
+
+_WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
+_CLAUSE_BREAK = re.compile(r"[,;:()\"“”—–]|\s-\s")
+
+
+def _split_cues(cues: Iterable[str]) -> tuple[frozenset[str], tuple[tuple[str, ...], ...]]:
+    """Single-word cues as a set, multi-word cues as word tuples (all lower case, straight quotes)."""
+    normalized = [cue.lower().replace("’", "'") for cue in cues]
+    return (frozenset(c for c in normalized if len(c.split()) == 1),
+            tuple(tuple(c.split()) for c in normalized if len(c.split()) > 1))
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _unit_granularity(unit: str | None) -> str:
+    unit = (unit or "day").lower()
+    return {"day": DAY, "week": WEEK, "month": MONTH, "year": YEAR, "decade": YEAR}.get(unit, DAY)
+
+
+def _truncate(day: dt.date, granularity: str) -> dt.date:
+    if granularity == WEEK:
+        return day - dt.timedelta(days=day.weekday())
+    if granularity == MONTH:
+        return day.replace(day=1)
+    if granularity == YEAR:
+        return day.replace(month=1, day=1)
+    return day
+
+
+def _weekday_near(weekday: int, base: dt.date, direction: str, *, strict: bool) -> dt.date:
+    """The weekday (ISO 1-7) nearest ``base`` in ``direction``; ``strict`` excludes ``base`` itself."""
+    back = (base.isoweekday() - weekday) % 7
+    forward = (weekday - base.isoweekday()) % 7
+    if direction == FUTURE:
+        return base + dt.timedelta(days=forward or (7 if strict else 0))
+    return base - dt.timedelta(days=back or (7 if strict else 0))
+
+
+def _month_near(month: int, base: dt.date, direction: str, *, strict: bool) -> dt.date:
+    """The 1st of ``month`` nearest ``base`` in ``direction`` (this = in base's year); ``strict``
+    ("last October" in an October article) excludes base's own month."""
+    year = base.year
+    if direction == PAST and (month > base.month or (strict and month == base.month)):
+        year -= 1
+    elif direction == FUTURE and (month < base.month or (strict and month == base.month)):
+        year += 1
+    return dt.date(year, month, 1)
+
+
+def _period(base: dt.date, granularity: str, step: int) -> dt.date:
+    if granularity == WEEK:
+        return _truncate(base, WEEK) + dt.timedelta(weeks=step)
+    if granularity == MONTH:
+        index = base.year * 12 + base.month - 1 + step
+        return dt.date(index // 12, index % 12 + 1, 1)
+    return dt.date(base.year + step, 1, 1)
+
+
+def event_date_for(
+    trigger_start: int,
+    trigger_end: int,
+    sentence_date_rows: Iterable[Mapping[str, Any]],
+    published_date: dt.date | None,
+) -> tuple[dt.date | None, str]:
+    """The date of an event whose trigger spans [trigger_start, trigger_end) in the article text.
+
+    ``sentence_date_rows`` are the ``dates`` rows of the trigger's sentence (offsets in the article
+    text). The expression nearest the trigger wins (distance 0 when they overlap); when two are equally
+    near, the finer granularity wins (a day over a week, month or year), then the one before the
+    trigger (English puts the date after the verb less often than the subject, but a date phrase that
+    opens the sentence usually frames the whole clause), then the earlier one. Rows without a resolved
+    date are ignored. Returns ``(resolved_date, 'text')``, else ``(published_date, 'published')``,
+    else ``(None, 'missing')``.
+    """
+    best_key = None
+    best_date = None
+    for row in sentence_date_rows:
+        resolved = row.get("resolved_date")
+        if resolved is None:
+            continue
+        start, end = row["char_start"], row["char_end"]
+        distance = max(0, start - trigger_end, trigger_start - end)
+        after_trigger = 1 if start >= trigger_end else 0
+        key = (distance, _GRANULARITY_RANK.get(row.get("granularity"), len(_GRANULARITY_RANK)),
+               after_trigger, start)
+        if best_key is None or key < best_key:
+            best_key, best_date = key, resolved
+    if best_date is not None:
+        return best_date, "text"
+    if published_date is not None:
+        return published_date, "published"
+    return None, "missing"
