@@ -29,6 +29,5 @@ class TagEntities(beam.PTransform):
         self._run_started_at = run_started_at
 
     def expand(self, documents):
-        return documents | "TagEntitiesFn" >> beam.ParDo(_EntityFn(self._run_id, self._run_started_at)).with_outputs(
-            REJECTS, main="documents"
-        )
+        annotate = beam.ParDo(_EntityFn(self._run_id, self._run_started_at))
+        return documents | "TagEntitiesFn" >> annotate.with_outputs(REJECTS, main="documents")

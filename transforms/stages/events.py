@@ -29,6 +29,5 @@ class CodeEvents(beam.PTransform):
         self._run_started_at = run_started_at
 
     def expand(self, documents):
-        return documents | "CodeEventsFn" >> beam.ParDo(_EventFn(self._run_id, self._run_started_at)).with_outputs(
-            REJECTS, main="documents"
-        )
+        annotate = beam.ParDo(_EventFn(self._run_id, self._run_started_at))
+        return documents | "CodeEventsFn" >> annotate.with_outputs(REJECTS, main="documents")
