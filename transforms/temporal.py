@@ -98,6 +98,7 @@ class DateLexicon:
     numbers: Mapping[str, int]
     month_cues: Sequence[str]
     year_cues: Sequence[str]
+    year_range_connectors: Sequence[str]
     period_modifiers: Sequence[str]
     direction_words: Mapping[str, str]
     future_cues: Sequence[str]
@@ -185,14 +186,21 @@ class TemporalTagger:
         not_after = "".join(rf"(?<!\b{re.escape(w)}\s)" for w in lex.weekday_not_after)
         not_before = rf"(?!\s+(?:{_alternation(lex.weekday_not_before)})\b)"
         no_digit_before = r"(?<![\d.,:/\-])"
+        # Look-behinds must be fixed-width: one per (cue, connector) pair, in both cases of the cue.
+        range_openers = "|".join(
+            rf"(?<=\b{re.escape(cue)}\s\d{{4}}\s{re.escape(connector)}\s)"
+            for word in ("from", "between", "since", "in")
+            for cue in (word, word.capitalize())
+            for connector in lex.year_range_connectors
+        )
         patterns = [
             ("full_date", rf"{no_digit_before}\b{year}-(?P<mnum>[01]\d)-(?P<day>[0-3]\d)(?![\d\-])"),
             # "Tuesday, 3 March 2021", "the 3rd of March", "3 March"
             ("day_month", rf"\b(?:{weekday},?\s+)?(?:the\s+)?{no_digit_before}{day}(?:\s+of)?\s+{month}"
-                          rf"(?:,?\s+{year}(?![\d,]))?"),
+                          rf"(?:,?\s+{year}(?!\d|,\d))?"),
             # "Tuesday, March 3, 2021", "Oct. 27"; not "Long March 5" (a rocket)
             ("month_day", rf"\b(?:{weekday},?\s+)?(?<!Long\s){month}\s+{day}(?![\d:.,]\d|\w)"
-                          rf"(?:,?\s+{year}(?![\d,]))?"),
+                          rf"(?:,?\s+{year}(?!\d|,\d))?"),
             ("month_year", rf"\b(?:{modifier}[\s-]+)?{month}(?:\s+of)?,?\s+{year}(?![\d,]\d|\w)"),
             ("month", rf"(?:\b{_ci(lex.month_cues)}\s+)(?P<span>(?:(?P<direction>{direction})\s+)?"
                       rf"(?:{modifier}[\s-]+)?{month})(?!\s*\d)"),
@@ -200,6 +208,8 @@ class TemporalTagger:
                       rf"{month})(?!\s*\d)"),
             ("year", rf"\b{_ci(lex.year_cues)}\s+(?P<span>(?:{modifier}[\s-]+)?{year})(?![\w\-]|[.,]\d)"),
             ("year", rf"\b(?P<span>{modifier}[\s-]+{year})(?![\w\-]|[.,]\d)"),
+            # the second year of "from 1999 to 2004" (not of "1999 and 2004 ballots")
+            ("year", f"(?:{range_openers})(?P<span>{year})(?![\\w\\-]|[.,]\\d)"),
             ("weekday", rf"{not_after}\b(?P<span>(?:(?P<direction>{direction})\s+)?(?P<weekday>{weekday})"
                         rf"{not_before}(?:\s+(?i:morning|afternoon|evening|night)\b)?)"),
             ("deictic", r"\b(?i:the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|yesterday"
