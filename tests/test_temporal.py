@@ -231,6 +231,10 @@ def test_dateparser_runs_once_per_expression_and_day(tagger):
     assert fresh.dateparser_calls == 2 * calls
 
 
+def test_a_sentence_of_only_a_date_is_found(tagger):
+    assert [m.resolved_date for m in tagger.find("2021-03-03", None)] == [dt.date(2021, 3, 3)]
+
+
 def test_a_sentence_without_date_words_costs_no_pattern_scan(tagger):
     assert tagger.candidates("Ministers from six countries discussed security and trade.") == []
 

@@ -162,8 +162,14 @@ class TemporalTagger:
         self._weekdays = {name.lower(): number for name, number in lexicon.weekdays.items()}
         self._numbers = {" ".join(k.lower().split()): v for k, v in lexicon.numbers.items()}
         self._directions = {" ".join(k.lower().split()): v for k, v in lexicon.direction_words.items()}
-        self._future_single, self._future_multi = _split_cues(lexicon.future_cues)
-        self._past_single, self._past_multi = _split_cues(lexicon.past_cues)
+        self._future_single, future_multi = _split_cues(lexicon.future_cues)
+        self._past_single, past_multi = _split_cues(lexicon.past_cues)
+        # word -> [(phrase, tense, position of the word in the phrase)], so most words cost one lookup
+        self._multi_by_word: dict[str, list[tuple[tuple[str, ...], str, int]]] = {}
+        for phrases, tense in ((future_multi, FUTURE), (past_multi, PAST)):
+            for phrase in phrases:
+                for position, word in enumerate(phrase):
+                    self._multi_by_word.setdefault(word, []).append((phrase, tense, position))
         self._patterns = self._compile(lexicon)
         self._cache: dict[tuple[str, dt.date, str], dt.date | None] = {}
         self.dateparser_calls = 0
@@ -175,7 +181,7 @@ class TemporalTagger:
 
     # ---- patterns -------------------------------------------------------------------------------------
 
-    def _compile(self, lex: DateLexicon) -> list[tuple[str, re.Pattern[str]]]:
+    def _compile(self, lex: DateLexicon) -> list[tuple[str, str, re.Pattern[str]]]:
         month = f"(?P<month>{_month_alternation(lex.months)})"
         weekday = "(?:" + "|".join(rf"{re.escape(w)}\b" for w in lex.weekdays) + ")"
         day = r"(?P<day>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?"
@@ -183,60 +189,80 @@ class TemporalTagger:
         modifier = rf"(?:{_ci(lex.period_modifiers)})"
         direction = rf"(?:{_ci(lex.direction_words)})"
         count = rf"(?P<count>\d{{1,3}}|{_ci(lex.numbers)})"
-        not_after = "".join(rf"(?<!\b{re.escape(w)}\s)" for w in lex.weekday_not_after)
         not_before = rf"(?!\s+(?:{_alternation(lex.weekday_not_before)})\b)"
         no_digit_before = r"(?<![\d.,:/\-])"
-        # Look-behinds must be fixed-width: one per (cue, connector) pair, in both cases of the cue.
+        # Look-behinds must be fixed-width: one per (cue, connector) pair and case of the cue. They sit
+        # after the four digits, so the engine tries them only where a year is.
         range_openers = "|".join(
-            rf"(?<=\b{re.escape(cue)}\s\d{{4}}\s{re.escape(connector)}\s)"
+            rf"(?<=\b{re.escape(cue)}\s\d{{4}}\s{re.escape(connector)}\s\d{{4}})"
             for word in ("from", "between", "since", "in")
             for cue in (word, word.capitalize())
             for connector in lex.year_range_connectors
         )
+        # (kind, gate, pattern): a pattern runs only on sentences holding a word of its gate.
         patterns = [
-            ("full_date", rf"{no_digit_before}\b{year}-(?P<mnum>[01]\d)-(?P<day>[0-3]\d)(?![\d\-])"),
+            ("full_date", "year", rf"{no_digit_before}\b{year}-(?P<mnum>[01]\d)-(?P<day>[0-3]\d)(?![\d\-])"),
             # "Tuesday, 3 March 2021", "the 3rd of March", "3 March"
-            ("day_month", rf"\b(?:{weekday},?\s+)?(?:the\s+)?{no_digit_before}{day}(?:\s+of)?\s+{month}"
-                          rf"(?:,?\s+{year}(?!\d|,\d))?"),
+            ("day_month", "month", rf"\b(?:{weekday},?\s+)?(?:the\s+)?{no_digit_before}{day}(?:\s+of)?\s+"
+                                   rf"{month}(?:,?\s+{year}(?!\d|,\d))?"),
             # "Tuesday, March 3, 2021", "Oct. 27"; not "Long March 5" (a rocket)
-            ("month_day", rf"\b(?:{weekday},?\s+)?(?<!Long\s){month}\s+{day}(?![\d:.,]\d|\w)"
-                          rf"(?:,?\s+{year}(?!\d|,\d))?"),
-            ("month_year", rf"\b(?:{modifier}[\s-]+)?{month}(?:\s+of)?,?\s+{year}(?![\d,]\d|\w)"),
-            ("month", rf"(?:\b{_ci(lex.month_cues)}\s+)(?P<span>(?:(?P<direction>{direction})\s+)?"
-                      rf"(?:{modifier}[\s-]+)?{month})(?!\s*\d)"),
-            ("month", rf"\b(?P<span>(?:(?P<direction>{direction})\s+|{modifier}[\s-]+)(?:{modifier}[\s-]+)?"
-                      rf"{month})(?!\s*\d)"),
-            ("year", rf"\b{_ci(lex.year_cues)}\s+(?P<span>(?:{modifier}[\s-]+)?{year})(?![\w\-]|[.,]\d)"),
-            ("year", rf"\b(?P<span>{modifier}[\s-]+{year})(?![\w\-]|[.,]\d)"),
+            ("month_day", "month", rf"\b(?:{weekday},?\s+)?(?<!Long\s){month}\s+{day}(?![\d:.,]\d|\w)"
+                                   rf"(?:,?\s+{year}(?!\d|,\d))?"),
+            ("month_year", "month", rf"\b(?:{modifier}[\s-]+)?{month}(?:\s+of)?,?\s+{year}(?![\d,]\d|\w)"),
+            ("month", "month", rf"(?:\b{_ci(lex.month_cues)}\s+)(?P<span>(?:(?P<direction>{direction})\s+)?"
+                               rf"(?:{modifier}[\s-]+)?{month})(?!\s*\d)"),
+            ("month", "month", rf"\b(?P<span>(?:(?P<direction>{direction})\s+|{modifier}[\s-]+)"
+                               rf"(?:{modifier}[\s-]+)?{month})(?!\s*\d)"),
+            ("year", "year", rf"\b{_ci(lex.year_cues)}\s+(?P<span>(?:{modifier}[\s-]+)?{year})"
+                             r"(?![\w\-]|[.,]\d)"),
+            ("year", "year", rf"\b(?P<span>{modifier}[\s-]+{year})(?![\w\-]|[.,]\d)"),
             # the second year of "from 1999 to 2004" (not of "1999 and 2004 ballots")
-            ("year", f"(?:{range_openers})(?P<span>{year})(?![\\w\\-]|[.,]\\d)"),
-            ("weekday", rf"{not_after}\b(?P<span>(?:(?P<direction>{direction})\s+)?(?P<weekday>{weekday})"
-                        rf"{not_before}(?:\s+(?i:morning|afternoon|evening|night)\b)?)"),
-            ("deictic", r"\b(?i:the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|yesterday"
-                        r"|today|tomorrow|tonight|last\s+night|this\s+(?:morning|afternoon|evening))\b"),
-            ("ago", rf"\b{count}\s+(?P<unit>(?i:day|week|month|year|decade))s?\s+(?i:ago)\b"),
-            ("in_count", rf"\b(?i:in)\s+{count}\s+(?P<unit>(?i:day|week|month|year))s?"
-                         r"(?P<time>['’]s?\s+(?i:time))?\b"),
-            ("period", rf"(?<!\bthe\s)\b(?:{modifier}\s+)?(?P<direction>(?i:this|last|next))\s+"
-                       r"(?P<unit>(?i:week|month|year|weekend))\b"),
+            ("year", "year", rf"\b(?P<span>{year})(?:{range_openers})(?![\w\-]|[.,]\d)"),
+            ("weekday", "weekday", rf"\b(?P<span>(?:(?P<direction>{direction})\s+)?(?P<weekday>{weekday})"
+                                   rf"{not_before}(?:\s+(?i:morning|afternoon|evening|night)\b)?)"),
+            ("deictic", "relative", r"\b(?i:the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow"
+                                    r"|yesterday|today|tomorrow|tonight|last\s+night"
+                                    r"|this\s+(?:morning|afternoon|evening))\b"),
+            ("ago", "relative", rf"\b{count}\s+(?P<unit>(?i:day|week|month|year|decade))s?\s+(?i:ago)\b"),
+            ("in_count", "relative", rf"\b(?i:in)\s+{count}\s+(?P<unit>(?i:day|week|month|year))s?"
+                                     r"(?P<time>['’]s?\s+(?i:time))?\b"),
+            ("period", "relative", rf"(?<!\bthe\s)\b(?:{modifier}\s+)?(?P<direction>(?i:this|last|next))\s+"
+                                   r"(?P<unit>(?i:week|month|year|weekend))\b"),
         ]
-        # A sentence without any of these words holds no expression: one cheap search decides.
-        triggers = [*lex.months, *lex.weekdays]
-        self._trigger = re.compile(
-            rf"\d{{4}}|\b(?:{_alternation(triggers)})|(?i:\b(?:yesterday|today|tomorrow|tonight|night|"
-            r"morning|afternoon|evening|ago|week|month|year|weekend|days|weeks|months|years))"
-        )
-        return [(kind, re.compile(pattern)) for kind, pattern in patterns]
+        # Gate words: a sentence holding none of them is done after one findall.
+        relative_words = {"yesterday", "today", "tomorrow", "tonight", "night", "morning", "afternoon",
+                          "evening", "ago", "day", "days", "week", "weeks", "weekend", "month", "months",
+                          "year", "years", "decade", "decades"}
+        self._gates: dict[str, frozenset[str]] = {
+            "month": frozenset(name.rstrip(".") for name in lex.months),
+            "weekday": frozenset(lex.weekdays),
+            "relative": frozenset(relative_words | {w.capitalize() for w in relative_words}
+                                  | {w.upper() for w in relative_words}),
+        }
+        self._not_after = frozenset(lex.weekday_not_after)
+        return [(kind, gate, re.compile(pattern)) for kind, gate, pattern in patterns]
 
     # ---- finding --------------------------------------------------------------------------------------
 
+    def _open_gates(self, sentence: str) -> set[str]:
+        words = set(_GATE_TOKEN.findall(sentence))
+        gates = {gate for gate, vocabulary in self._gates.items() if not vocabulary.isdisjoint(words)}
+        if _FOUR_DIGITS.search(sentence):
+            gates.add("year")
+        return gates
+
     def candidates(self, sentence: str) -> list[_Candidate]:
         """Longest non-overlapping candidate expressions in ``sentence`` (no resolution yet)."""
-        if not self._trigger.search(sentence):
+        gates = self._open_gates(sentence)
+        if not gates:
             return []
         found: list[tuple[int, int, int, _Candidate]] = []
-        for order, (kind, pattern) in enumerate(self._patterns):
+        for order, (kind, gate, pattern) in enumerate(self._patterns):
+            if gate not in gates:
+                continue
             for match in pattern.finditer(sentence):
+                if kind == "weekday" and self._weekday_is_a_name(sentence, match.start("weekday")):
+                    continue
                 span_group = "span" if "span" in pattern.groupindex else 0
                 start, end = match.span(span_group)
                 groups = match.groupdict()
@@ -250,6 +276,11 @@ class TemporalTagger:
                 chosen.append(candidate)
                 last_end = candidate.end
         return chosen
+
+    def _weekday_is_a_name(self, sentence: str, weekday_start: int) -> bool:
+        """"Good Friday", "every Monday": the word before the weekday makes it no particular day."""
+        previous = _PREVIOUS_WORD.search(sentence, max(0, weekday_start - 30), weekday_start)
+        return previous is not None and previous.group(1) in self._not_after
 
     def find(self, sentence: str, base: dt.date | None) -> list[Mention]:
         """Every temporal expression in ``sentence``; ``resolved_date`` is None when it cannot be
@@ -402,13 +433,10 @@ class TemporalTagger:
 
     def _cue_at(self, words: list[str], index: int) -> str | None:
         word = words[index]
-        for multi, tense in ((self._future_multi, FUTURE), (self._past_multi, PAST)):
-            for phrase in multi:
-                # The word at ``index`` may be any word of a multi-word cue.
-                for offset in range(len(phrase)):
-                    first = index - offset
-                    if first >= 0 and tuple(words[first:first + len(phrase)]) == phrase:
-                        return tense
+        for phrase, tense, position in self._multi_by_word.get(word, ()):
+            first = index - position
+            if first >= 0 and tuple(words[first:first + len(phrase)]) == phrase:
+                return tense
         clitic = "'" + word.rsplit("'", 1)[1] if "'" in word else None  # "they'll" -> "'ll"
         if word in self._future_single or clitic in self._future_single:
             return FUTURE
@@ -417,6 +445,9 @@ class TemporalTagger:
         return None
 
 
+_GATE_TOKEN = re.compile(r"[A-Za-z]+")
+_FOUR_DIGITS = re.compile(r"\d{4}")
+_PREVIOUS_WORD = re.compile(r"([A-Za-z]+)\s+$")
 _WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
 _CLAUSE_BREAK = re.compile(r"[,;:()\"“”—–]|\s-\s")
 
