@@ -235,7 +235,7 @@ def test_a_sentence_of_only_a_date_is_found(tagger):
     assert [m.resolved_date for m in tagger.find("2021-03-03", None)] == [dt.date(2021, 3, 3)]
 
 
-def test_a_sentence_without_date_words_costs_no_pattern_scan(tagger):
+def test_a_sentence_without_date_words_has_no_candidates(tagger):
     assert tagger.candidates("Ministers from six countries discussed security and trade.") == []
 
 
