@@ -17,6 +17,7 @@ from transforms.rejects import REJECTS
 from transforms.sentences import split_sentences
 from transforms.stages.common import DOCUMENTS, METRICS_NAMESPACE
 from transforms.stages.dates import ResolveDates
+from transforms.temporal import event_date_for
 
 STARTED = dt.datetime(2024, 6, 1, 12, tzinfo=dt.timezone.utc)
 RUN = ("run0", STARTED)
@@ -104,3 +105,19 @@ def test_an_article_the_stage_fails_on_is_kept_and_rejected():
     result.wait_until_finish()
     assert _counter(result, "dates_failed") == 1
     assert _counter(result, "dates_found") == 0
+
+
+def test_the_seed_meeting_takes_the_date_of_its_sentence():
+    seed = _document("seed", _seed_body(), dt.date(2021, 10, 28))
+    pipeline = TestPipeline()
+    outputs = pipeline | beam.Create([seed]) | ResolveDates(*RUN)
+
+    def meeting_date(document: Document):
+        trigger = document.text.index("met for the second time")
+        sentence = next(s for s in document.sentences if s.start <= trigger < s.end)
+        rows = document.sentence_rows(document.dates, sentence.index)
+        return event_date_for(trigger, trigger + len("met"), rows, document.article["published_date"])
+
+    assert_that(outputs[DOCUMENTS] | "MeetingDate" >> beam.Map(meeting_date),
+                equal_to([(dt.date(2021, 10, 27), "text")]))
+    pipeline.run().wait_until_finish()

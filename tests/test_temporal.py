@@ -231,6 +231,12 @@ def test_dateparser_runs_once_per_expression_and_day(tagger):
     assert fresh.dateparser_calls == 2 * calls
 
 
+def test_a_timestamp_base_counts_as_its_calendar_day(tagger):
+    [mention] = tagger.find("They met on Wednesday.", dt.datetime(2021, 10, 28, 23, 59))
+    assert mention.resolved_date == dt.date(2021, 10, 27)
+    assert type(mention.resolved_date) is dt.date
+
+
 def test_a_sentence_of_only_a_date_is_found(tagger):
     assert [m.resolved_date for m in tagger.find("2021-03-03", None)] == [dt.date(2021, 3, 3)]
 

@@ -45,6 +45,8 @@ few words on either side of the expression decides; with no cue the clause is ta
 mostly reports what happened. Expressions that need a publication date are skipped (resolved_date None)
 when the article has none; full dates, month-year and year expressions are still resolved.
 
+The patterns are English; in other languages only ISO dates (2021-03-03) are reliably found.
+
 Not taken: lower-case "may"/"march" (months are matched case-sensitively), a bare month or year without
 a cue word ("March was cold", "Section 2021"), compound adjectives ("the two-decade war"), holiday and
 newspaper names ("Good Friday", "the Sunday Times"), numeric dates like 3/4/2021 (ambiguous order),
@@ -285,6 +287,8 @@ class TemporalTagger:
     def find(self, sentence: str, base: dt.date | None) -> list[Mention]:
         """Every temporal expression in ``sentence``; ``resolved_date`` is None when it cannot be
         resolved (no publication date for a relative expression, or an impossible date)."""
+        if isinstance(base, dt.datetime):
+            base = base.date()  # a timestamp given for a date: its calendar day (callers pass UTC)
         mentions = []
         for candidate in self.candidates(sentence):
             resolved, granularity, resolution = self._resolve(sentence, candidate, base)
