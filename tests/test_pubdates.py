@@ -73,6 +73,10 @@ UNREADABLE = [
     "2 hours ago",
     "Monday",
     "32 Oct 2021",
+    "Thu, 28 Oct 2021 10:15:00 +9999",  # no time zone is that far from UTC
+    "9999-12-31T23:59:59-05:00",  # past the last year datetime holds, once in UTC
+    "0001-01-01T00:00:00+05:00",
+    "0000-00-00",
     "x" * 500,
 ]
 

@@ -32,6 +32,7 @@ import feedparser.datetimes
 # that are a little off put items slightly ahead, which is not suspicious.
 FUTURE_TOLERANCE = dt.timedelta(days=1)
 EARLIEST_PLAUSIBLE_YEAR = 1900
+MAX_UTC_OFFSET = dt.timedelta(hours=14)  # the widest offset in use (Line Islands, UTC+14)
 MAX_RAW_LENGTH = 200  # longer strings are prose, not a date field
 
 _ISO_EXTENDED = re.compile(
@@ -60,14 +61,14 @@ def parse_publication_date(raw: str | None) -> dt.datetime | None:
     if not raw or len(raw) > MAX_RAW_LENGTH or _TOO_COARSE.match(raw):
         return None
     if _ISO_EXTENDED.match(raw) or _ISO_BASIC.match(raw):
-        parsed = _read_iso(raw)  # ISO-shaped but impossible (2021-02-30) is refused, not guessed at
-        return _as_utc(parsed) if parsed is not None else None
+        # ISO-shaped but impossible (2021-02-30) is refused, not guessed at by the lenient readers.
+        return _checked_utc(_read_iso(raw))
     if not any(ch.isdigit() for ch in raw):
         return None  # every full date has digits; dateparser would spend a second on "garbage"
     for reader in (_read_rfc822, _read_dateparser, _read_feedparser):
         parsed = reader(raw)
         if parsed is not None:
-            return _as_utc(parsed)
+            return _checked_utc(parsed)
     return None
 
 
@@ -80,6 +81,20 @@ def date_flag(published_at: dt.datetime | None, ingested_at: dt.datetime) -> str
     if _as_utc(published_at) > _as_utc(ingested_at) + FUTURE_TOLERANCE:
         return "future"
     return None
+
+
+def _checked_utc(value: dt.datetime | None) -> dt.datetime | None:
+    """``value`` in UTC; None for an offset no time zone has (``+9999``) or an instant outside the
+    years datetime can hold once shifted to UTC (9999-12-31T23:00-05:00)."""
+    if value is None:
+        return None
+    offset = value.utcoffset()
+    if offset is not None and abs(offset) > MAX_UTC_OFFSET:
+        return None
+    try:
+        return _as_utc(value)
+    except OverflowError:
+        return None
 
 
 def _as_utc(value: dt.datetime) -> dt.datetime:
