@@ -42,6 +42,7 @@ _ISO_EXTENDED = re.compile(
 _ISO_BASIC = re.compile(
     r"^(?P<date>\d{8})T(?P<time>\d{4}(?:\d{2})?)(?P<tz>Z|[+-]\d{4})?$"
 )
+_TRAILING_OFFSET = re.compile(r"[+-](\d{2}):?(\d{2})$")
 _TOO_COARSE = re.compile(r"^\s*\d{4}(?:-\d{2})?\s*$")
 _DATEPARSER_SETTINGS = {
     "TIMEZONE": "UTC",
@@ -60,6 +61,9 @@ def parse_publication_date(raw: str | None) -> dt.datetime | None:
     raw = " ".join(raw.split())
     if not raw or len(raw) > MAX_RAW_LENGTH or _TOO_COARSE.match(raw):
         return None
+    offset = _TRAILING_OFFSET.search(raw)
+    if offset and dt.timedelta(hours=int(offset[1]), minutes=int(offset[2])) > MAX_UTC_OFFSET:
+        return None  # "+9999": no time zone is that far from UTC, and the lenient readers would shift it
     if _ISO_EXTENDED.match(raw) or _ISO_BASIC.match(raw):
         # ISO-shaped but impossible (2021-02-30) is refused, not guessed at by the lenient readers.
         return _checked_utc(_read_iso(raw))
@@ -116,6 +120,8 @@ def _read_iso(raw: str) -> dt.datetime | None:
         text = f"{digits[:4]}-{digits[4:6]}-{digits[6:]}T{clock[:2]}:{clock[2:4]}"
         text += f":{clock[4:]}" if len(clock) == 6 else ""
         offset = _offset(match["tz"])
+    if match["tz"] and offset is None:
+        return None  # an offset no clock shows (+05:99)
     try:
         parsed = dt.datetime.fromisoformat(_trim_fraction(text))
     except ValueError:
