@@ -1,24 +1,27 @@
 """Temporal expressions in English sentences, resolved against the article's publication date.
 
 A ``TemporalTagger`` is built once (compiled patterns from ``transforms/lexicons/dates/en.yaml``) and
-then called per sentence: ``tagger.find(sentence_text, published_date)``. It finds candidates with a
-cheap regex scan (a sentence with no month, weekday, year or relative word costs one ``search``),
-keeps the longest non-overlapping ones, and resolves each. Results are cached by
-(expression, publication date, direction), so dateparser runs once per distinct expression and day.
+then called per sentence: ``tagger.find(sentence_text, published_date)``. A cheap scan comes first: one
+``findall`` of the sentence's words decides which pattern families can match (month names, weekday
+names, four digits, relative words such as "ago" or "week"); a sentence with none of them costs nothing
+more. The longest non-overlapping matches are kept and resolved. dateparser results are cached by
+(expression, publication date, direction), so it runs once per distinct expression and day.
 
 How each kind of expression is resolved (``base`` = publication date, a ``datetime.date``):
 
 ============== ===================================== =========== ========== ================================
 kind           examples                              granularity resolution resolved by
 ============== ===================================== =========== ========== ================================
-full_date      2021-03-03, 3 March 2021, Oct. 27,    day         absolute   the text itself (no base needed)
-               2021
-day_month      March 3, 3rd of March, Oct. 27        day         absolute   dateparser, PREFER_DATES_FROM by
-                                                                            tense; the publication day itself
+full_date      2021-03-03                            day         absolute   the text itself (no base needed)
+day_month,     3 March 2021, March 3, 2021,          day         absolute   the text itself when it has a
+month_day      Tuesday, March 3, 2021                                       year (no base needed), else:
+day_month,     March 3, the 3rd of March, Oct. 27    day         absolute   dateparser, PREFER_DATES_FROM by
+month_day                                                                   tense; the publication day itself
                                                                             when it is that day
 month_year     March 2021, mid-October 2020          month       absolute   the text itself
 month          in March, early May, last March       month       absolute   calendar arithmetic (below)
-year           in 2021, since 2019, mid-2020         year        absolute   the text itself
+year           in 2021, since 2019, mid-2020,        year        absolute   the text itself
+               from 1999 to 2004
 weekday        on Wednesday, last Tuesday,           day         relative   calendar arithmetic (below)
                Monday night
 deictic        yesterday, today, last night,         day         relative   dateparser (RELATIVE_BASE)
@@ -29,6 +32,9 @@ in_count       in two days, in three weeks' time     by unit     relative   date
 period         last week, earlier this month,        week/month/ relative   calendar arithmetic
                next year, this weekend               year
 ============== ===================================== =========== ========== ================================
+
+Spans leave out the preposition ("on Wednesday" → "Wednesday", "in March" → "March") and keep the
+words that shape the date ("last Tuesday", "early March", "earlier this month").
 
 Coarser granularities resolve to the first day of the period: Monday of the ISO week, the 1st of the
 month, January 1st. Where dateparser's answer is not what news prose means we use exact arithmetic:
@@ -50,7 +56,7 @@ The patterns are English; in other languages only ISO dates (2021-03-03) are rel
 Not taken: lower-case "may"/"march" (months are matched case-sensitively), a bare month or year without
 a cue word ("March was cold", "Section 2021"), compound adjectives ("the two-decade war"), holiday and
 newspaper names ("Good Friday", "the Sunday Times"), numeric dates like 3/4/2021 (ambiguous order),
-seasons, decades ("the 1990s"), and ranges beyond their first date.
+seasons, decades ("the 1990s"), and month ranges beyond their first month.
 """
 
 from __future__ import annotations
