@@ -119,6 +119,8 @@ class DateLexicon:
             resource = importlib.resources.files("transforms").joinpath(*_LEXICON_PARTS)
             text = resource.read_text(encoding="utf-8")
         data: dict[str, Any] = yaml.safe_load(text)
+        if not isinstance(data, dict):
+            raise ValueError("date lexicon must be a YAML mapping; see transforms/lexicons/dates/README.md")
         fields = [field.name for field in dataclasses.fields(cls)]
         missing = [name for name in fields if name not in data]
         if missing:
