@@ -4,6 +4,7 @@ Commands:
   communique run      read seeds/ and feeds, write Parquet tables under output/
   communique query    run SQL (DuckDB) over the tables; each table is a view by its name
   communique schema   print every table's columns with their documentation
+  communique report   write an HTML page of charts over the tables
 
 Run on the local in-process runner (the default):
   communique run
@@ -22,10 +23,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from pipeline.commands import query, run, schema
+from pipeline.commands import query, report, run, schema
 from pipeline.commands.exitcodes import EXIT_USAGE
 
-COMMANDS = [run, query, schema]
+COMMANDS = [run, query, schema, report]
 
 
 def _parser() -> argparse.ArgumentParser:

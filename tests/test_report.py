@@ -1,0 +1,259 @@
+"""communique report: the page opens in a real browser, draws its charts, and its numbers are SQL's.
+
+The output is a real run of the pipeline over tests/data/seeds_small; events and feed fetches are added
+as rows written with the same table-file helpers the sinks use (the events stage has little to say about
+those articles, and the run reads no HTTP feed), so every chart has something to draw. The expected numbers are computed here with
+independent SQL over the table files, never copied into the test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from itertools import cycle, islice
+
+import duckdb
+import lxml.html
+import pytest
+
+from pipeline import report_data, report_html
+from pipeline.cli import main
+from schemas import TABLES
+from tests.conftest import DATA, run_communique
+from transforms.codebook import Codebook
+from transforms.ids import stable_id
+from transforms.tablefiles import part_file_name, partition_path, read_table, rows_to_arrow, write_parquet
+
+SYNTHETIC_RUN = "synthetic0000000"
+ACTORS = ["CHNGOV", "RUSGOV", "IRNGOV", "PAKGOV", "AFGINS", "USAGOV", "IGOUNO"]
+CODES = ["043", "036", "0311", "020", "112", "130", "173", "057", "193"]
+PLACES = [("Tehran", "IRN", 35.69439, 51.42151), ("Moscow", "RUS", 55.75222, 37.61556),
+          ("Kabul", "AFG", 34.52813, 69.17233), None, None]
+
+
+def _write_rows(root: str, table: str, rows: list[dict]) -> None:
+    spec = TABLES[table]
+    by_partition: dict = {}
+    for row in rows:
+        by_partition.setdefault(row[spec.partition_by], []).append(row)
+    for index, (value, chosen) in enumerate(sorted(by_partition.items(), key=lambda kv: (kv[0] is None,
+                                                                                          kv[0]))):
+        directory = partition_path(root, spec, value)
+        os.makedirs(directory, exist_ok=True)
+        path = os.path.join(directory, part_file_name(SYNTHETIC_RUN, index))
+        write_parquet(path, rows_to_arrow(spec, chosen))
+
+
+def _synthetic_events(article_ids: list[str]) -> list[dict]:
+    codebook = Codebook.load()
+    rows = []
+    # Targets cycle one longer than sources, so pairs vary; a repeated actor stands for "no target".
+    sources, targets = cycle(ACTORS), cycle([*ACTORS[3:], None, *ACTORS[:3]])
+    codes, places, articles = cycle(CODES), cycle(PLACES), cycle(article_ids)
+    for index in range(57):
+        code, place, source, target = next(codes), next(places), next(sources), next(targets)
+        target = None if target == source else target
+        entry = codebook[code]
+        event_date = None if index % 19 == 7 else dt.date(2021, 10, 20) + dt.timedelta(days=index % 11)
+        article_id = next(articles)
+        rows.append({
+            "event_id": stable_id("synthetic-event", index), "article_id": article_id,
+            "sentence_index": index % 5, "event_date": event_date,
+            "event_date_source": "published" if event_date else "missing",
+            "source_actor": source, "source_country": source[:3], "target_actor": target,
+            "target_country": target[:3] if target else None, "cameo_code": code, "cameo_root": entry.root,
+            "quad_class": entry.quad_class, "goldstein": entry.goldstein, "plover_type": entry.plover_type,
+            "location_name": place[0] if place else None, "location_country": place[1] if place else None,
+            "latitude": place[2] if place else None, "longitude": place[3] if place else None,
+            "trigger": "met", "evidence": f"Synthetic test sentence number {index}.", "rule_id": "test",
+            "confidence": 0.5, "published_date": dt.date(2021, 10, 28),
+        })
+    return rows
+
+
+def _feed_fetches(run_id: str) -> list[dict]:
+    fetched_at = dt.datetime(2024, 6, 1, 12, 0, tzinfo=dt.timezone.utc)
+    rows = []
+    feeds = [("http://127.0.0.1:1/a.xml", None), ("http://127.0.0.1:1/b.xml", "http_404"),
+             ("http://127.0.0.1:1/c.xml", "timeout")]
+    for index, (uri, error) in enumerate(feeds):
+        rows.append({"run_id": run_id, "feed_uri": uri, "http_status": 404 if error == "http_404" else None,
+                     "entries_seen": 0, "entries_new": 0, "duplicates": 0, "rejects": 0,
+                     "not_modified": False, "error_code": error,
+                     "error_message": f"<b>{error}</b> on feed {index}" if error else None,
+                     "fetched_at": fetched_at + dt.timedelta(seconds=index),
+                     "fetched_date": fetched_at.date()})
+    return rows
+
+
+@pytest.fixture(scope="module")
+def output(tmp_path_factory) -> str:
+    seeds = tmp_path_factory.mktemp("report_seeds")
+    shutil.copytree(DATA / "seeds_small", seeds / "seeds")
+    root = str(tmp_path_factory.mktemp("report") / "out")
+    run_communique("--seeds", str(seeds / "seeds"), "--output", root,
+                   "--run-timestamp", "2024-06-01T12:00:00Z")
+    article_ids = read_table(root, "articles").column("article_id").to_pylist()
+    (run_id,) = read_table(root, "runs").column("run_id").to_pylist()
+    # Added to whatever the events stage coded, so every chart has places, dates and dyads to show.
+    _write_rows(root, "events", _synthetic_events(sorted(article_ids)))
+    _write_rows(root, "feed_fetches", _feed_fetches(run_id))
+    return root
+
+
+@pytest.fixture(scope="module")
+def tables(output) -> duckdb.DuckDBPyConnection:
+    """Independent SQL: the table files read by pyarrow, queried by a DuckDB that knows no views of ours."""
+    connection = duckdb.connect()
+    for name in TABLES:
+        connection.register(name, read_table(output, name))
+    return connection
+
+
+def _one(tables, sql: str):
+    return tables.execute(sql).fetchone()[0]
+
+
+def test_figures_match_independent_sql(output, tables):
+    data = report_data.load(output)
+    totals = data["totals"]
+    for table in ("articles", "entities", "dates", "events", "rejects", "runs", "feed_fetches"):
+        assert totals[table] == _one(tables, f"SELECT count(*) FROM {table}"), table
+    assert totals["events"] > 0 and totals["rejects"] > 0  # the fixture must exercise every chart
+    assert totals["events_undated"] == _one(tables, "SELECT count(*) FROM events WHERE event_date IS NULL")
+    assert totals["feed_failures"] == 2
+
+    by_day = {(row["period"], row["quad_class"]): row["events"] for row in data["events_over_time"]}
+    expected = {(str(day), quad): n for day, quad, n in tables.execute(
+        "SELECT event_date, quad_class, count(*) FROM events WHERE event_date IS NOT NULL GROUP BY ALL"
+    ).fetchall()}
+    assert by_day == expected
+
+    pairs = tables.execute("""SELECT source_actor, target_actor, count(*) n FROM events
+                              WHERE target_actor IS NOT NULL GROUP BY ALL""").fetchall()
+    ranked = sorted(pairs, key=lambda p: (-p[2], p[0], p[1]))[:report_data.TOP_DYADS]
+    assert [(d["source_actor"], d["target_actor"], d["events"]) for d in data["top_dyads"]] == ranked
+
+    roots = {row["cameo_root"]: row["events"] for row in data["events_by_root"]}
+    assert len(roots) >= 20 and sum(roots.values()) == totals["events"]
+    for root, n in tables.execute("SELECT cameo_root, count(*) FROM events GROUP BY 1").fetchall():
+        assert roots[root] == n
+
+    places = {(p["location_name"], p["latitude"], p["longitude"]): p["events"] for p in data["locations"]}
+    assert places == {(name, lat, lon): n for name, lat, lon, n in tables.execute(
+        "SELECT location_name, latitude, longitude, count(*) FROM events WHERE latitude IS NOT NULL "
+        "GROUP BY ALL").fetchall()}
+
+    (run,) = data["runs"]
+    written = json.loads(_one(tables, "SELECT rows_written FROM runs"))
+    assert (run["articles"], run["rejects"]) == (written["articles"], written["rejects"])
+    assert run["feed_failures"] == 2
+    assert {r["reason"]: r["rejects"] for r in data["rejects_by_reason"]} == dict(
+        tables.execute("SELECT reason, count(*) FROM rejects GROUP BY 1").fetchall())
+
+
+def test_empty_output_gives_a_page_without_charts(tmp_path):
+    data = report_data.load(str(tmp_path))
+    assert data["totals"]["events"] == 0 and report_html.figures(data) == {}
+    page = report_html.render(data, source=str(tmp_path))
+    document = lxml.html.fromstring(page)
+    assert len(document.xpath("//*[@data-empty-chart]")) == 5
+    assert json.loads(document.get_element_by_id("report-data").text) == data
+
+
+def test_the_embedded_data_cannot_break_out_of_its_script_element():
+    data = report_data.load(tempfile.gettempdir() + "/communique-no-such-output")
+    data["rejects_by_reason"] = [{"reason": "x</script><script>alert(1)</script>", "stage": "s", "rejects": 1,
+                                  "example_detail": "<b>bold</b>"}]
+    document = lxml.html.fromstring(report_html.render(data))
+    assert json.loads(document.get_element_by_id("report-data").text) == data
+    assert not document.xpath("//b")  # table cells are escaped too
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+def _dump_dom(page: str, tmp_path) -> lxml.html.HtmlElement:
+    browser = _chromium()
+    if browser is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed; .ci/run installs Debian's chromium package")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    profile = tmp_path / "chromium-profile"
+    done = subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         f"--user-data-dir={profile}", "--window-size=1280,2400", "--virtual-time-budget=15000",
+         "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return lxml.html.fromstring(done.stdout)
+
+
+def test_the_page_renders_in_headless_chromium_and_plots_the_sql_numbers(output, tables, tmp_path):
+    page = tmp_path / "report.html"
+    assert main(["report", "--output", output, "--html", str(page)]) == 0
+    dom = _dump_dom(page, tmp_path)
+    charts = {element.get("id"): element for element in dom.xpath("//div[@data-chart]")}
+    assert set(charts) == {"chart-events-over-time", "chart-top-dyads", "chart-events-by-root",
+                           "chart-event-map", "chart-run-history"}
+    for chart_id, element in charts.items():
+        assert element.get("data-rendered") == "true", chart_id
+        assert element.xpath(".//svg[contains(@class, 'main-svg')]"), chart_id
+
+    def plotted(chart_id: str) -> dict:
+        return json.loads(charts[chart_id].get("data-plotted"))
+
+    dated = _one(tables, "SELECT count(*) FROM events WHERE event_date IS NOT NULL")
+    assert sum(plotted("chart-events-over-time").values()) == dated
+    by_quad = dict(tables.execute("SELECT quad_class, count(*) FROM events WHERE event_date IS NOT NULL "
+                                  "GROUP BY 1").fetchall())
+    assert plotted("chart-events-over-time") == {report_data.QUAD_CLASSES[q]: n for q, n in by_quad.items()}
+    assert sum(plotted("chart-events-by-root").values()) == _one(tables, "SELECT count(*) FROM events")
+    top = tables.execute(f"""SELECT count(*) n FROM events WHERE target_actor IS NOT NULL
+                             GROUP BY source_actor, target_actor ORDER BY n DESC
+                             LIMIT {report_data.TOP_DYADS}""").fetchall()
+    assert plotted("chart-top-dyads") == {"events": sum(n for (n,) in top)}
+    dyad_bars = charts["chart-top-dyads"].xpath(
+        ".//g[contains(@class, 'bars')]//g[contains(concat(' ', normalize-space(@class), ' '), ' point ')]")
+    assert len(dyad_bars) == len(top)
+    places = _one(tables, "SELECT count(DISTINCT (latitude, longitude, location_name)) FROM events "
+                          "WHERE latitude IS NOT NULL")
+    assert plotted("chart-event-map") == {"located events": places}
+    written = json.loads(_one(tables, "SELECT rows_written FROM runs"))
+    assert plotted("chart-run-history") == {"articles written": written["articles"],
+                                            "rejects": written["rejects"], "feed failures": 2}
+    cards = {card.get("data-total"): card.text_content() for card in dom.xpath("//div[@data-total]")}
+    assert cards["events"].startswith(f"{_one(tables, 'SELECT count(*) FROM events'):,}")
+
+
+def test_the_page_needs_no_network(output, tmp_path):
+    page = report_html.render(report_data.load(output), source=output)
+    document = lxml.html.fromstring(page)
+    assert not document.xpath("//script[@src] | //link[@href] | //img[@src] | //iframe")
+    assert "Plotly.newPlot" in page
+
+
+def test_report_refuses_a_missing_directory(output, tmp_path, capsys):
+    assert main(["report", "--output", output, "--html", str(tmp_path / "no" / "r.html")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert main(["report", "--output", output, "--html", str(tmp_path / "r.html"), "--top-dyads", "0"]) == 2
+
+
+def test_timeline_switches_to_weeks_and_months_for_long_spans():
+    assert report_data.timeline_granularity("2021-01-01", "2021-02-01") == "day"
+    assert report_data.timeline_granularity("2021-01-01", "2021-08-01") == "week"
+    assert report_data.timeline_granularity("2018-01-01", "2021-08-01") == "month"
+    assert report_data.timeline_granularity(None, None) == "day"
+
+
+def test_top_dyads_limit(output):
+    data = report_data.load(output, top_dyads=3)
+    assert len(data["top_dyads"]) == 3
+    assert list(islice((d["events"] for d in data["top_dyads"]), 3)) == sorted(
+        (d["events"] for d in data["top_dyads"]), reverse=True)
