@@ -15,7 +15,7 @@ from transforms.seeds import parse_seed
 from transforms.sentences import split_sentences
 from transforms.temporal import TemporalTagger
 
-SEED = pathlib.Path(__file__).resolve().parent.parent / "seeds" / "000_12a811ebe4c5a001.txt"
+SEED = pathlib.Path(__file__).resolve().parent.parent.parent / "seeds" / "000_12a811ebe4c5a001.txt"
 SEED_PUBLISHED = dt.date(2021, 10, 28)
 
 # (surface text, actor_code, country_code, entity_type, canonical name) — every occurrence is a mention.
