@@ -21,6 +21,7 @@ from transforms.stages.entities import TagEntities
 from transforms.stages.events import CodeEvents
 from transforms.stages.feeds import FEED_FETCHES, FEED_ITEMS
 from transforms.stages.normalize import Normalize
+from transforms.stages.progress import Progress
 from transforms.stages.sentences import SplitSentences
 from transforms.stages.sinks import WriteTables
 from transforms.stages.sources import ReadSources
@@ -37,7 +38,7 @@ def build_pipeline(pipeline: beam.Pipeline, config: RunConfig, feed_state: dict 
         run_started_at=config.started_at, feed_state=feed_state, fetch_articles=config.fetch_articles,
         timeout_s=config.feed_timeout_s, max_bytes=config.max_feed_bytes)
     normalized = sources[FEED_ITEMS] | "Normalize" >> Normalize(*run)
-    fresh = normalized[DOCUMENTS] | "Deduplicate" >> Deduplicate(
+    fresh = normalized[DOCUMENTS] | "ProgressRead" >> Progress("read") | "Deduplicate" >> Deduplicate(
         WrittenIds(config.output_dir, "articles", "article_id"))
     split = fresh[DOCUMENTS] | "Sentences" >> SplitSentences(*run)
     dated = split[DOCUMENTS] | "Dates" >> ResolveDates(*run)
@@ -56,5 +57,6 @@ def build_pipeline(pipeline: beam.Pipeline, config: RunConfig, feed_state: dict 
     } | "FeedAccounting" >> CompleteFeedFetches()
 
     return {
-        "documents": coded[DOCUMENTS], "rejects": rejects, "feed_fetches": feed_fetches,
+        "documents": coded[DOCUMENTS] | "ProgressCoded" >> Progress("coded"),
+        "rejects": rejects, "feed_fetches": feed_fetches,
     } | "Sinks" >> WriteTables(output.staging_root(config.run_id), config.run_id, config.rows_per_file)

@@ -14,7 +14,7 @@ from pipeline import __version__, feedstate
 from pipeline.assemble import build_pipeline
 from pipeline.options import RunConfig, beam_pipeline_options
 from pipeline.outputs import OutputDir
-from pipeline.summary import RunOutcome, counters_of
+from pipeline.summary import RunOutcome, counters_of, feed_summary
 from schemas import TABLES
 from transforms.tablefiles import (
     part_file_name,
@@ -73,4 +73,5 @@ def run_job(config: RunConfig) -> RunOutcome:
     rows_written["runs"] = 1
     return RunOutcome(
         run_id=config.run_id, output_dir=config.output_dir, elapsed_s=elapsed, counters=counters,
-        rows_written=rows_written, rejects_by_reason=rejects_by_reason, exit_status=exit_status)
+        rows_written=rows_written, rejects_by_reason=rejects_by_reason, exit_status=exit_status,
+        feeds=feed_summary(fetch_rows))

@@ -1,12 +1,23 @@
-"""The run summary: what was read, written and rejected, and how fast."""
+"""The run summary: what was read, written and rejected, how fast, and what to look at next.
+
+``format_summary`` fits on one screen: a headline with the outcome and speed, one line each for what was
+read, the articles kept, the rows written per table, rejects by reason, feeds, stage failures and date
+flags (each only when there is something to say), and the commands that show the details.
+"""
 
 from __future__ import annotations
 
+import collections
 import dataclasses
+import shlex
 
 from apache_beam.metrics.metric import MetricsFilter
 
+from pipeline.options import DEFAULT_OUTPUT
 from transforms.stages.common import METRICS_NAMESPACE
+
+_STATUS_WORDS = {"ok": "ok", "ok_with_rejects": "ok, with rejects", "failed": "FAILED"}
+_MOST_REASONS = 6
 
 
 @dataclasses.dataclass
@@ -18,6 +29,7 @@ class RunOutcome:
     rows_written: dict[str, int]
     rejects_by_reason: dict[str, int]
     exit_status: str
+    feeds: dict[str, object] = dataclasses.field(default_factory=dict)  # see feed_summary
 
     @property
     def articles_per_s(self) -> float:
@@ -33,24 +45,75 @@ def counters_of(result) -> dict[str, int]:
     return dict(sorted(totals.items()))
 
 
+def feed_summary(fetch_rows: list[dict]) -> dict[str, object]:
+    """What the run's ``feed_fetches`` rows say: feeds fetched, failed (by error code), not modified."""
+    errors = collections.Counter(row["error_code"] for row in fetch_rows if row.get("error_code"))
+    return {
+        "fetched": len(fetch_rows),
+        "failed": sum(errors.values()),
+        "not_modified": sum(1 for row in fetch_rows if row.get("not_modified")),
+        "errors": dict(sorted(errors.items(), key=lambda item: (-item[1], item[0]))),
+    }
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
+
+
+def _listing(counts: dict[str, int], most: int | None = None) -> str:
+    items = list(counts.items())
+    shown = ", ".join(f"{name} {count:,}" for name, count in items[:most])
+    if most is not None and len(items) > most:
+        shown += f", … {len(items) - most} more"
+    return shown
+
+
+def _shell_word(text: str) -> str:
+    """``text`` quoted for a POSIX shell, in double quotes when that reads better (SQL with 'strings')."""
+    if text and not any(char in text for char in '"$`\\!'):
+        return text if shlex.quote(text) == text else f'"{text}"'
+    return shlex.quote(text)
+
+
+def _command(output_dir: str, *args: str) -> str:
+    where = [] if output_dir == DEFAULT_OUTPUT else ["--output", output_dir]
+    return " ".join(_shell_word(word) for word in ["communique", *args, *where])
+
+
 def format_summary(outcome: RunOutcome) -> str:
     counters = outcome.counters
+    status = _STATUS_WORDS.get(outcome.exit_status, outcome.exit_status)
     lines = [
-        f"communique run {outcome.run_id} → {outcome.output_dir}  [{outcome.exit_status}]",
-        f"  read       {counters.get('items_read', 0)} items "
-        f"({counters.get('seed_files_read', 0)} seed files, "
-        f"{counters.get('feed_entries_read', 0)} feed entries)",
-        f"  new        {counters.get('articles_new', 0)} articles; "
-        f"{counters.get('duplicates', 0)} duplicates skipped; "
-        f"{counters.get('items_rejected', 0)} items rejected",
+        f"communique run {outcome.run_id} → {outcome.output_dir}  [{status}]",
+        f"  read       {_plural(counters.get('items_read', 0), 'item')} "
+        f"({counters.get('seed_files_read', 0):,} seed files, "
+        f"{counters.get('feed_entries_read', 0):,} feed entries)",
+        f"  new        {_plural(counters.get('articles_new', 0), 'article')}; "
+        f"{counters.get('duplicates', 0):,} duplicates skipped; "
+        f"{counters.get('items_rejected', 0):,} items rejected",
         "  rows       " + ", ".join(f"{table} {rows}" for table, rows in outcome.rows_written.items()),
     ]
     if outcome.rejects_by_reason:
-        lines.append("  rejects    " + ", ".join(f"{reason} {count}"
-                                                 for reason, count in outcome.rejects_by_reason.items()))
+        by_count = dict(sorted(outcome.rejects_by_reason.items(), key=lambda item: (-item[1], item[0])))
+        lines.append(f"  rejects    {_listing(by_count, _MOST_REASONS)}")
+    feeds = outcome.feeds
+    if feeds.get("fetched"):
+        failed = f"{feeds['failed']:,} failed"
+        if feeds["errors"]:
+            failed += f" ({_listing(feeds['errors'], _MOST_REASONS)})"
+        lines.append(f"  feeds      {_plural(feeds['fetched'], 'feed')} fetched: {failed}, "
+                     f"{feeds['not_modified']:,} not modified")
+    failures = {name: value for name, value in counters.items() if name.endswith("_failed") and value}
+    if failures:
+        lines.append(f"  failures   {_listing(failures)} (articles kept; see rejects: stage_failed)")
     flagged = {name: value for name, value in counters.items()
                if (name.startswith("date_flag_") or name == "date_missing") and value}
     if flagged:
-        lines.append("  dates      " + ", ".join(f"{name} {value}" for name, value in flagged.items()))
+        lines.append(f"  dates      {_listing(flagged)}")
     lines.append(f"  time       {outcome.elapsed_s:.1f} s, {outcome.articles_per_s:.1f} articles/s")
+    if outcome.rejects_by_reason:
+        sql = f"SELECT reason, source_uri, detail FROM rejects WHERE run_id = '{outcome.run_id}'"
+        lines.append(f"  why        {_command(outcome.output_dir, 'query', sql)}")
+    lines.append(f"  next       {_command(outcome.output_dir, 'report')}  (charts);  "
+                 f"{_command(outcome.output_dir, 'query', 'SELECT * FROM events LIMIT 20')}")
     return "\n".join(lines)

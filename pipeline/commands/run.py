@@ -33,6 +33,9 @@ def execute(args: argparse.Namespace, beam_args: list[str]) -> int:
         print(f"communique run: {error}", file=sys.stderr)
         return EXIT_USAGE
     if not config.quiet:
+        from pipeline.progress import enable_progress_logging
+
+        enable_progress_logging()
         feeds = f" and {len(config.feed_uris)} feeds" if config.feed_uris else ""
         print(f"communique run {config.run_id}: reading {config.seeds_dir or 'no seeds'}{feeds} → "
               f"{config.output_dir}", file=sys.stderr)
