@@ -57,7 +57,9 @@ def feed_summary(fetch_rows: list[dict]) -> dict[str, object]:
 
 
 def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
+    if count == 1:
+        return f"{count:,} {word}"
+    return f"{count:,} {word[:-1]}ies" if word.endswith("y") else f"{count:,} {word}s"
 
 
 def _listing(counts: dict[str, int], most: int | None = None) -> str:
@@ -86,8 +88,8 @@ def format_summary(outcome: RunOutcome) -> str:
     lines = [
         f"communique run {outcome.run_id} → {outcome.output_dir}  [{status}]",
         f"  read       {_plural(counters.get('items_read', 0), 'item')} "
-        f"({counters.get('seed_files_read', 0):,} seed files, "
-        f"{counters.get('feed_entries_read', 0):,} feed entries)",
+        f"({_plural(counters.get('seed_files_read', 0), 'seed file')}, "
+        f"{_plural(counters.get('feed_entries_read', 0), 'feed entry')})",
         f"  new        {_plural(counters.get('articles_new', 0), 'article')}; "
         f"{counters.get('duplicates', 0):,} duplicates skipped; "
         f"{counters.get('items_rejected', 0):,} items rejected",
