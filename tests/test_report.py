@@ -2,8 +2,8 @@
 
 The output is a real run of the pipeline over tests/data/seeds_small; events and feed fetches are added
 as rows written with the same table-file helpers the sinks use (the events stage has little to say about
-those articles, and the run reads no HTTP feed), so every chart has something to draw. The expected numbers are computed here with
-independent SQL over the table files, never copied into the test.
+those articles, and the run reads no HTTP feed), so every chart has something to draw. The expected
+numbers are computed here with independent SQL over the table files, never copied into the test.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ PLACES = [("Tehran", "IRN", 35.69439, 51.42151), ("Moscow", "RUS", 55.75222, 37.
           ("Kabul", "AFG", 34.52813, 69.17233), None, None]
 
 
-def _write_rows(root: str, table: str, rows: list[dict]) -> None:
+def write_rows(root: str, table: str, rows: list[dict]) -> None:
     spec = TABLES[table]
     by_partition: dict = {}
     for row in rows:
@@ -48,7 +48,7 @@ def _write_rows(root: str, table: str, rows: list[dict]) -> None:
         write_parquet(path, rows_to_arrow(spec, chosen))
 
 
-def _synthetic_events(article_ids: list[str]) -> list[dict]:
+def synthetic_events(article_ids: list[str]) -> list[dict]:
     codebook = Codebook.load()
     rows = []
     # Targets cycle one longer than sources, so pairs vary; a repeated actor stands for "no target".
@@ -100,8 +100,8 @@ def output(tmp_path_factory) -> str:
     article_ids = read_table(root, "articles").column("article_id").to_pylist()
     (run_id,) = read_table(root, "runs").column("run_id").to_pylist()
     # Added to whatever the events stage coded, so every chart has places, dates and dyads to show.
-    _write_rows(root, "events", _synthetic_events(sorted(article_ids)))
-    _write_rows(root, "feed_fetches", _feed_fetches(run_id))
+    write_rows(root, "events", synthetic_events(sorted(article_ids)))
+    write_rows(root, "feed_fetches", _feed_fetches(run_id))
     return root
 
 
