@@ -243,6 +243,9 @@ def test_report_refuses_a_missing_directory(output, tmp_path, capsys):
     assert main(["report", "--output", output, "--html", str(tmp_path / "no" / "r.html")]) == 2
     assert "does not exist" in capsys.readouterr().err
     assert main(["report", "--output", output, "--html", str(tmp_path / "r.html"), "--top-dyads", "0"]) == 2
+    assert main(["report", "--output", str(tmp_path / "nothing"), "--html", str(tmp_path / "r.html")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert not (tmp_path / "r.html").exists()
 
 
 def test_timeline_switches_to_weeks_and_months_for_long_spans():
@@ -257,3 +260,25 @@ def test_top_dyads_limit(output):
     assert len(data["top_dyads"]) == 3
     assert list(islice((d["events"] for d in data["top_dyads"]), 3)) == sorted(
         (d["events"] for d in data["top_dyads"]), reverse=True)
+
+
+def test_the_report_on_the_real_seed_output(seed_only, tmp_path):
+    """No stand-in rows: whatever the pipeline made of the seed is what the page shows and plots."""
+    root = str(tmp_path / "out")
+    run_communique("--seeds", str(seed_only), "--output", root)
+    tables = duckdb.connect()
+    for name in TABLES:
+        tables.register(name, read_table(root, name))
+    data = report_data.load(root)
+    for table in ("articles", "entities", "dates", "events", "rejects", "runs"):
+        assert data["totals"][table] == _one(tables, f"SELECT count(*) FROM {table}"), table
+    assert data["totals"]["articles"] == 1 and data["totals"]["runs"] == 1
+    assert sum(row["events"] for row in data["events_by_root"]) == data["totals"]["events"]
+    page = tmp_path / "seed.html"
+    page.write_text(report_html.render(data, source=root), encoding="utf-8")
+    dom = _dump_dom(page, tmp_path)
+    drawn = {element.get("id"): element.get("data-rendered") for element in dom.xpath("//div[@data-chart]")}
+    assert drawn == dict.fromkeys(report_html.figures(data), "true")
+    assert "chart-run-history" in drawn
+    articles_plotted = json.loads(dom.get_element_by_id("chart-run-history").get("data-plotted"))
+    assert articles_plotted["articles written"] == 1

@@ -31,8 +31,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace, extra_args: list[str]) -> int:
+    from apache_beam.io.filesystems import FileSystems
+
     from pipeline import report_data, report_html
 
+    if not FileSystems.exists(args.output):
+        print(f"communique report: --output {args.output!r} does not exist; run 'communique run --output "
+              f"{args.output}' first, or point --output at its output directory.", file=sys.stderr)
+        return EXIT_USAGE
     directory = os.path.dirname(os.path.abspath(args.html))
     if not os.path.isdir(directory):
         print(f"communique report: directory {directory!r} for --html does not exist; create it first.",
