@@ -16,6 +16,8 @@ FEED_FETCHES = TableSpec(
             column("feed_uri", pa.string(), "The feed as configured (URL or local path).",
                    nullable=False),
             column("final_uri", pa.string(), "The URL after redirects."),
+            column("moved_to", pa.string(), "Where the feed moved when every redirect was permanent "
+                   "(301/308); later runs fetch it there."),
             column("http_status", pa.int32(), "HTTP status of the final response; null for local files "
                    "and network errors."),
             column("bytes", pa.int64(), "Body size in bytes as received (after decompression)."),

@@ -22,6 +22,7 @@ REASONS: dict[str, str] = {
     "feed_unparseable": "The feed could not be parsed and yielded no entries.",
     "feed_fetch_failed": "The feed could not be fetched (network error, timeout, HTTP error, too large).",
     "entry_empty": "A feed entry has no text and no title.",
+    "feed_truncated": "A feed had more entries than the per-feed limit; the entries beyond it were not read.",
     "stage_failed": "A stage raised an error on this article; the article was kept without that stage.",
 }
 

@@ -1,0 +1,290 @@
+"""A polite, bounded HTTP client for feeds and article pages (urllib3 underneath).
+
+``fetch`` makes one logical GET and always returns a ``FetchResult``; it never raises for anything the
+network or the server does. What it guarantees:
+
+- conditional GET: a stored ETag / Last-Modified is sent, and a 304 comes back with no body;
+- connect and read timeouts on every socket operation, and a deadline for the whole response, so a
+  server that drips a byte at a time cannot hold a worker;
+- a maximum body size enforced while streaming, after decompression (gzip/deflate are decoded here,
+  with the same cap, so a compression bomb stops at the limit);
+- redirects followed by hand (at most ``max_redirects``, http/https only); when every hop was permanent
+  (301/308) the result says where the resource moved, so the caller can update its stored URL;
+- bounded retries with exponential backoff on timeouts, connection errors and 5xx, never on 4xx;
+- a User-Agent naming communique, its version and where to read about it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import email.utils
+import time
+import urllib.parse
+import zlib
+from collections.abc import Callable
+
+import urllib3
+import urllib3.exceptions
+
+from pipeline import __version__
+
+PROJECT_URL = "https://github.com/communique/communique"
+USER_AGENT = f"communique/{__version__} (+{PROJECT_URL})"
+FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
+               "application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5")
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+CHUNK_BYTES = 64 * 1024
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+PERMANENT_REDIRECTS = frozenset({301, 308})
+
+# Error codes of a failed fetch (FetchResult.error_code).
+TIMEOUT = "timeout"
+TOO_SLOW = "too_slow"
+TOO_LARGE = "too_large"
+HTTP_ERROR = "http_error"
+CONNECTION_ERROR = "connection_error"
+TLS_ERROR = "tls_error"
+TOO_MANY_REDIRECTS = "too_many_redirects"
+BAD_URL = "bad_url"
+BAD_ENCODING = "bad_encoding"
+
+
+@dataclasses.dataclass(frozen=True)
+class FetchLimits:
+    """How long and how much one fetch may take."""
+
+    timeout_s: float = 20.0  # connect timeout, and read timeout between two bytes
+    max_bytes: int = 20_000_000  # body size after decompression
+    max_attempts: int = 3  # first try included
+    backoff_s: float = 1.0  # wait before the first retry; doubles each time
+    max_backoff_s: float = 30.0
+    deadline_s: float | None = None  # the whole response of one attempt; default 3 × timeout_s
+    max_redirects: int = 5
+
+    def __post_init__(self) -> None:
+        if self.timeout_s <= 0 or self.max_bytes <= 0 or self.max_attempts < 1:
+            raise ValueError(f"fetch limits must be positive: {self}")
+
+    @property
+    def attempt_deadline_s(self) -> float:
+        return self.deadline_s if self.deadline_s is not None else 3 * self.timeout_s
+
+
+@dataclasses.dataclass
+class FetchResult:
+    """What one fetch produced. ``body`` is set only for a 2xx answer within the limits."""
+
+    url: str  # the URL asked for
+    final_url: str  # after redirects
+    status: int | None = None  # HTTP status of the final response; None when no response came
+    body: bytes | None = None
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False
+    moved_to: str | None = None  # set when every redirect on the way was permanent (301/308)
+    error_code: str | None = None
+    error_message: str | None = None
+    attempts: int = 0
+    elapsed_ms: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.error_code is None
+
+
+class FetchError(Exception):
+    """One attempt failed; ``retryable`` says whether another attempt may succeed."""
+
+    def __init__(self, code: str, message: str, *, retryable: bool, status: int | None = None,
+                 retry_after_s: float | None = None):
+        super().__init__(message)
+        self.code, self.message, self.retryable = code, message, retryable
+        self.status, self.retry_after_s = status, retry_after_s
+
+
+def make_pool(max_connections_per_host: int = 4) -> urllib3.PoolManager:
+    """A connection pool for many fetches; certificates are verified (urllib3's default)."""
+    return urllib3.PoolManager(num_pools=32, maxsize=max_connections_per_host, block=True, retries=False)
+
+
+def _decoder(content_encoding: str | None):
+    encoding = (content_encoding or "identity").strip().lower()
+    if encoding in ("identity", ""):
+        return None
+    if encoding in ("gzip", "x-gzip"):
+        return zlib.decompressobj(16 + zlib.MAX_WBITS)
+    if encoding == "deflate":
+        return "deflate"  # zlib-wrapped or raw: decided on the first bytes
+    raise FetchError(BAD_ENCODING, f"The server sent an unsupported Content-Encoding {encoding!r}.",
+                     retryable=False)
+
+
+def _read_body(response, limits: FetchLimits, deadline: float) -> bytes:
+    """The decoded body, streamed: stops at ``max_bytes`` (decoded) or at the deadline."""
+    declared = response.headers.get("Content-Length")
+    if declared and declared.strip().isdigit() and not response.headers.get("Content-Encoding") \
+            and int(declared) > limits.max_bytes:
+        raise FetchError(TOO_LARGE, f"The body is {int(declared)} bytes (Content-Length), more than the "
+                         f"limit of {limits.max_bytes}; raise --max-feed-bytes if the feed is genuine.",
+                         retryable=False)
+    decoder = _decoder(response.headers.get("Content-Encoding"))
+    pieces: list[bytes] = []
+    size = 0
+
+    def keep(piece: bytes) -> None:
+        nonlocal size
+        size += len(piece)
+        if size > limits.max_bytes:
+            raise FetchError(TOO_LARGE, f"The body is more than {limits.max_bytes} bytes (decoded); raise "
+                             "--max-feed-bytes if the feed is genuine.", retryable=False)
+        pieces.append(piece)
+
+    while True:
+        if time.monotonic() > deadline:
+            raise FetchError(TOO_SLOW, f"The response did not complete within {limits.attempt_deadline_s:g} "
+                             f"seconds ({size} bytes received); the server is too slow.", retryable=False)
+        chunk = response.read1(CHUNK_BYTES, decode_content=False)
+        if not chunk:
+            break
+        if decoder is None:
+            keep(chunk)
+            continue
+        if decoder == "deflate":
+            # RFC 9110 says zlib-wrapped; some servers send raw deflate. The first byte tells.
+            decoder = zlib.decompressobj(zlib.MAX_WBITS if chunk[0] & 0x0F == 8 else -zlib.MAX_WBITS)
+        try:
+            # Never inflate more than one byte past the limit, however small the compressed input.
+            keep(decoder.decompress(chunk, limits.max_bytes - size + 1))
+        except zlib.error as error:
+            raise FetchError(BAD_ENCODING, f"The compressed body is corrupt: {error}.",
+                             retryable=False) from error
+    if decoder is not None and not isinstance(decoder, str):
+        try:
+            keep(decoder.flush())
+        except zlib.error as error:
+            raise FetchError(BAD_ENCODING, f"The compressed body is corrupt: {error}.",
+                             retryable=False) from error
+    return b"".join(pieces)
+
+
+def _retry_after(response) -> float | None:
+    value = (response.headers.get("Retry-After") or "").strip()
+    if value.isdigit():
+        return float(value)
+    when = email.utils.parsedate_to_datetime(value) if value else None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _check_url(url: str) -> None:
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise FetchError(BAD_URL, f"{url!r} is not an http(s) URL.", retryable=False)
+
+
+def _finish(response, consumed: bool) -> None:
+    """Give the connection back; one whose body was not read is closed, not drained (bounded work)."""
+    if not consumed:
+        response.close()
+    response.release_conn()
+
+
+def _attempt(pool: urllib3.PoolManager, url: str, headers: dict, limits: FetchLimits,
+             result: FetchResult) -> None:
+    """One try at ``url`` with its redirects; fills ``result`` or raises FetchError."""
+    deadline = time.monotonic() + limits.attempt_deadline_s
+    timeout = urllib3.Timeout(connect=limits.timeout_s, read=limits.timeout_s)
+    permanent = True
+    for _ in range(limits.max_redirects + 1):
+        _check_url(url)
+        result.final_url = url
+        try:
+            response = pool.request("GET", url, headers=headers, redirect=False, retries=False,
+                                    preload_content=False, decode_content=False, timeout=timeout)
+        except urllib3.exceptions.LocationValueError as error:
+            raise FetchError(BAD_URL, f"{url!r} is not a valid URL: {error}.", retryable=False) from error
+        consumed = False
+        try:
+            result.status = response.status
+            if response.status in REDIRECT_STATUSES:
+                location = response.headers.get("Location")
+                if not location:
+                    raise FetchError(HTTP_ERROR, f"HTTP {response.status} redirect without a Location.",
+                                     retryable=False, status=response.status)
+                permanent = permanent and response.status in PERMANENT_REDIRECTS
+                url = urllib.parse.urljoin(url, location.strip())
+                continue
+            if response.status == 304:
+                result.not_modified = True
+            elif response.status >= 400:
+                retryable = response.status >= 500
+                raise FetchError(HTTP_ERROR, f"HTTP {response.status} {response.reason or ''}".strip()
+                                 + ("" if retryable else "; the server refused the request."),
+                                 retryable=retryable, status=response.status,
+                                 retry_after_s=_retry_after(response) if retryable else None)
+            else:
+                result.body = _read_body(response, limits, deadline)
+                consumed = True
+            result.content_type = response.headers.get("Content-Type")
+            result.etag = response.headers.get("ETag")
+            result.last_modified = response.headers.get("Last-Modified")
+            if url != result.url and permanent:
+                result.moved_to = url
+            return
+        finally:
+            _finish(response, consumed)
+    raise FetchError(TOO_MANY_REDIRECTS, f"More than {limits.max_redirects} redirects, last to {url!r}.",
+                     retryable=False)
+
+
+def _as_fetch_error(error: urllib3.exceptions.HTTPError) -> FetchError:
+    if isinstance(error, urllib3.exceptions.TimeoutError):
+        return FetchError(TIMEOUT, f"Timed out: {error}.", retryable=True)
+    if isinstance(error, urllib3.exceptions.SSLError):
+        return FetchError(TLS_ERROR, f"TLS failed: {error}.", retryable=False)
+    if isinstance(error, urllib3.exceptions.LocationParseError):
+        return FetchError(BAD_URL, f"Not a valid URL: {error}.", retryable=False)
+    return FetchError(CONNECTION_ERROR, f"Connection failed: {error}.", retryable=True)
+
+
+def fetch(url: str, *, limits: FetchLimits, pool: urllib3.PoolManager | None = None,
+          etag: str | None = None, last_modified: str | None = None, accept: str = FEED_ACCEPT,
+          sleep: Callable[[float], None] = time.sleep) -> FetchResult:
+    """GETs ``url`` within ``limits``; the result says what happened (it never raises for the network)."""
+    pool = pool or make_pool()
+    headers = {"User-Agent": USER_AGENT, "Accept": accept, "Accept-Encoding": "gzip, deflate"}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    result = FetchResult(url=url, final_url=url)
+    started = time.monotonic()
+    for attempt in range(1, limits.max_attempts + 1):
+        result.attempts = attempt
+        result.status, result.body = None, None
+        try:
+            try:
+                _attempt(pool, url, headers, limits, result)
+            except urllib3.exceptions.HTTPError as error:
+                raise _as_fetch_error(error) from error
+            except OSError as error:  # a socket error urllib3 did not wrap
+                raise FetchError(CONNECTION_ERROR, f"Connection failed: {error}.", retryable=True) from error
+        except FetchError as error:
+            result.error_code, result.error_message = error.code, error.message
+            if error.status is not None:
+                result.status = error.status
+            if not error.retryable or attempt == limits.max_attempts:
+                break
+            wait = min(limits.backoff_s * 2 ** (attempt - 1), limits.max_backoff_s)
+            if error.retry_after_s is not None:
+                wait = min(max(wait, error.retry_after_s), limits.max_backoff_s)
+            sleep(wait)
+            continue
+        result.error_code = result.error_message = None
+        break
+    if result.error_code and result.attempts > 1:
+        result.error_message = f"{result.error_message} (after {result.attempts} attempts)"
+    result.elapsed_ms = round((time.monotonic() - started) * 1000)
+    return result
