@@ -88,6 +88,10 @@ class EventCoder:
         self._fillers = lexicon.words("object_fillers")
         self._breaks = lexicon.words("clause_breaks") | PUNCTUATION_BREAKS
         self._relatives = frozenset({"who", "which", "that"})
+        self._determiners = lexicon.words("determiners")
+        self._present_verb_after = lexicon.words("present_verb_after")
+        self._object_stops = lexicon.words("object_stops")
+        self._topic_words = frozenset({"of", "about", "on", "over", "regarding"})
         self._intent_codes = lexicon.code_map("intent_codes")
         self._refusal_codes = lexicon.code_map("refusal_codes")
         self._complements = {outer: {str(k): str(v) for k, v in table.items()}
@@ -133,9 +137,16 @@ class EventCoder:
             return []
         frames = self._frames(view)
         rows: list[Row] = []
+        seen: set[tuple] = set()
         for frame in frames:
-            if not frame.dropped:
-                rows.extend(self._rows(frame, view, sentence, date_rows, article))
+            if frame.dropped:
+                continue
+            for row in self._rows(frame, view, sentence, date_rows, article):
+                # Two triggers for one event ("arrived in Baghdad for a visit") count once.
+                key = (row["cameo_code"], row["source_actor"], row["target_actor"])
+                if key not in seen:
+                    seen.add(key)
+                    rows.append(row)
         return rows
 
     # ------------------------------------------------------------------ triggers
@@ -143,8 +154,11 @@ class EventCoder:
     def _triggers(self, view: SentenceView) -> list[Match]:
         chosen: list[Match] = []
         taken: set[int] = set()
-        candidates = sorted(self.lexicon.matches(view.words),
-                            key=lambda m: (-(m.end - m.start), m.pattern.order))
+        words = view.words
+        # A verb pattern after a determiner is a noun ("the attack", "its release", "Iran's offer").
+        candidates = [m for m in self.lexicon.matches(words) if not self._is_noun_use(m, words)]
+        # Longest first; of two as long, the earlier (a verb before its object: "suspended aid to").
+        candidates.sort(key=lambda m: (-(m.end - m.start), m.start, m.pattern.order))
         for match in candidates:
             span = set(range(match.start, match.end))
             if span & taken:
@@ -152,6 +166,17 @@ class EventCoder:
             taken |= span
             chosen.append(match)
         return sorted(chosen, key=lambda m: m.start)
+
+    def _is_noun_use(self, match: Match, words: list[str]) -> bool:
+        """A verb pattern used as a noun: "the attack", "its release", "chemical attack", "raids"."""
+        if not match.pattern.verbal:
+            return False
+        before = words[match.start - 1] if match.start > 0 else None
+        if before in self._determiners:
+            return True
+        if words[match.start] in self.lexicon.present_forms:
+            return before is not None and before != ACTOR and before not in self._present_verb_after
+        return False
 
     def _frames(self, view: SentenceView) -> list[_Frame]:
         frames: list[_Frame] = []
@@ -188,7 +213,14 @@ class EventCoder:
                     cursor -= 1
                     continue
                 if word in self._relatives and cursor > 0 and units[cursor - 1].word == ACTOR:
-                    stop, reason = cursor - 1, "actor"  # "the Islamic State that has issued threats"
+                    stop, reason = cursor - 1, "relative"  # "the Islamic State that has issued threats"
+                    break
+                if (word in self._relatives and cursor > 1 and units[cursor - 1].word == ","
+                        and units[cursor - 2].word == ACTOR):
+                    stop, reason = cursor - 2, "relative"  # "Togo, which then criticized"
+                    break
+                if word == "but" and earlier and earlier[-1].source_unit is not None and not earlier[-1].dropped:
+                    stop, reason = earlier[-1].source_unit, "shared"  # "X met Y but rejected Z's plan"
                     break
                 reason = "quote" if word in _QUOTE_MARKS else "break"
                 if word not in PUNCTUATION_BREAKS:
@@ -203,17 +235,28 @@ class EventCoder:
 
         mode = self._mode(window)
         previous = self._previous_in_clause(frame, earlier, units)
+        if not frame.match.pattern.verbal and before_trigger in self._topic_words:
+            frame.dropped = True  # "said of talks with China": a topic, not an event
+            return
+        if previous is not None and not previous.dropped and previous.match.end == start and (
+                not frame.match.pattern.verbal or units[start].word.endswith("ing")):
+            # "demanded talks with Guyana", "signed the statement condemning Russia": the second
+            # trigger is the first one's object or a modifier of it.
+            self._absorb(previous, frame, view)
+            return
         if previous is not None and mode is not None:
             # "pledged to send", "refused to sign": the cue verb was itself a trigger; this one replaces it.
             if any(units[i].word in self._cue_words for i in range(previous.match.start, previous.match.end)):
                 previous.dropped = True
         elif previous is not None and infinitive and not previous.dropped:
-            self._absorb(previous, frame)
+            self._absorb(previous, frame, view)
             return
-        if stop is not None and infinitive and mode is None:
-            owner = next((f for f in reversed(earlier) if f.target_unit == stop and not f.dropped), None)
+        if stop is not None and before_trigger in ("to", "of", "for") and mode is None and reason == "actor":
+            # "urged Iran to release", "accused by Guyana of massing troops", "praised Togo for helping"
+            owner = next((f for f in reversed(earlier)
+                          if stop in (f.target_unit, f.source_unit) and not f.dropped), None)
             if owner is not None:
-                self._absorb(owner, frame)
+                self._absorb(owner, frame, view)
                 return
         frame.mode = mode
         if mode in (NEGATED, HEDGED):
@@ -232,7 +275,7 @@ class EventCoder:
             frame.source_unit, frame.target_unit = passive_agent, stop
             return
         if frame.source_unit is None and stop is not None:
-            frame.source_unit = self._subject_of(stop, earlier, units)
+            frame.source_unit = stop if reason in ("relative", "shared") else self._subject_of(stop, earlier, units)
         if frame.source_unit is None and reason in ("quote", "start"):
             # The main clause of a quote is the speaker's: "“We call on ...,” Lavrov said".
             quote = view.quote_of(start)
@@ -266,9 +309,14 @@ class EventCoder:
             return None
         return previous
 
-    def _absorb(self, owner: _Frame, content: _Frame) -> None:
+    def _absorb(self, owner: _Frame, content: _Frame, view: SentenceView) -> None:
         """``content`` ("to release the sailors") is what ``owner`` ("urged Iran") asks, offers or threatens."""
         content.dropped = True
+        if owner.target_unit is None and owner.sources == () and not owner.match.pattern.reverse:
+            # "threatened to impose sanctions on Sweden": the content's object is the owner's target.
+            self._read_right(content, view)
+            if content.target_unit is not None and content.target_unit != owner.source_unit:
+                owner.target_unit = content.target_unit
         owner_root = owner.code[:2]
         table = self._complements.get(owner_root)
         if table and owner.code.endswith("0") and len(owner.code) == 3:
@@ -276,7 +324,6 @@ class EventCoder:
             if specific:
                 owner.code = specific
                 owner.rule_suffix += f"+{content.match.pattern.rule_id}"
-        content.absorbed_into = owner  # type: ignore[attr-defined]
 
     def _passive_agent(self, frame: _Frame, view: SentenceView, window: list[str]) -> int | None:
         """ "was criticized by X": the unit of X, when the trigger is a participle after a form of "be"."""
@@ -302,6 +349,9 @@ class EventCoder:
         return stop
 
     def _read_right(self, frame: _Frame, view: SentenceView) -> None:
+        """The object: an actor right after the trigger (past a few filler words), or after one of the
+        target prepositions (the pattern's own ``prep=`` list adds to them, and lets any words stand
+        between: "gave a loan of three billion dollars to Pakistan")."""
         pattern = frame.match.pattern
         slots = dict(frame.match.slots)
         if "T" in slots:
@@ -310,7 +360,7 @@ class EventCoder:
         if frame.target_unit is not None:
             return
         units = view.units
-        preps = pattern.preps if pattern.preps is not None else self._target_preps
+        explicit = pattern.preps is not None
         crossed_prep = False
         for offset in range(_OBJECT_REACH + 1):
             index = frame.match.end + offset
@@ -323,12 +373,12 @@ class EventCoder:
                     if offset > 2:
                         frame.confidence *= 0.9
                 return
-            if word in preps:
+            if word in self._target_preps or (explicit and word in pattern.preps):
                 crossed_prep = True
                 continue
-            if word in self._breaks or word in self._target_preps or word == "by":
+            if word in self._breaks or word in self._object_stops or word == "by":
                 return
-            if word not in self._fillers:
+            if word not in self._fillers and not explicit:
                 return
 
     # ------------------------------------------------------------------ rows

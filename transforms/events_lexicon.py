@@ -21,6 +21,7 @@ ACTOR = "\x00actor"  # the word of a unit that stands for an actor mention (neve
 SLOT_SOURCE = "S"
 SLOT_TARGET = "T"
 _GAP_STOPS = frozenset({",", ".", "!", "?", ";", ":", "“", "”", '"', "(", ")", "—", "–", ACTOR})
+_WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*")
 _OPTIONS = ("mutual", "among", "needtarget", "noobj", "loctarget", "reverse")
 
 
@@ -41,6 +42,9 @@ class Inflector:
             if len(forms) < 3:
                 raise ValueError(f"irregular.txt line {number}: need 'lemma past participle [ing]', got {raw!r}")
             self._irregular[forms[0]] = tuple(forms)
+
+    def third_person(self, lemma: str) -> str:
+        return self._third_person(lemma)
 
     @staticmethod
     def _third_person(lemma: str) -> str:
@@ -72,7 +76,7 @@ class Inflector:
             forms.update(irregular[1:3])
             if len(irregular) > 3:
                 forms.discard(self._progressive(lemma))
-                forms.add(irregular[3])
+                forms.update(irregular[3:])
         return frozenset(forms)
 
     def participles(self) -> frozenset[str]:
@@ -106,6 +110,7 @@ class Pattern:
     reverse: bool = False
     preps: frozenset[str] | None = None
     confidence: float = 0.8
+    verbal: bool = False  # starts with an inflected verb (so "the attack" is not this pattern)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -139,6 +144,7 @@ class VerbLexicon:
     def __init__(self, patterns_text: str, irregular_text: str, frames: Mapping, codebook: Codebook):
         self.inflector = Inflector(irregular_text)
         self.frames = frames
+        self.present_forms: set[str] = set()  # "attack", "attacks": also nouns, unlike "attacked"
         self.patterns: list[Pattern] = []
         self._by_first: dict[str, list[Pattern]] = {}
         for number, raw in enumerate(patterns_text.splitlines(), start=1):
@@ -151,6 +157,9 @@ class VerbLexicon:
                 for word in alternative[0]:
                     self._by_first.setdefault(word, []).append(pattern)
         self.participles = self.inflector.participles()
+        past_forms = {form for pattern in self.patterns for alternative in pattern.elements[0].alternatives
+                      for form in alternative[0] if form.endswith("ed") or form in self.participles}
+        self.present_forms -= past_forms
         self._check_frames(codebook)
 
     @classmethod
@@ -163,9 +172,13 @@ class VerbLexicon:
 
     def _parse_word(self, word: str, where: str) -> frozenset[str]:
         if word.endswith("+"):
-            return self.inflector.verb_forms(word[:-1])
-        if not word or "+" in word or word != word.lower():
-            raise ValueError(f"{where}: bad word {word!r} (lower case; a verb lemma ends with '+')")
+            lemma = word[:-1]
+            forms = self.inflector.verb_forms(lemma)
+            self.present_forms.update({lemma, self.inflector.third_person(lemma)})
+            return forms
+        if not _WORD.fullmatch(word):
+            raise ValueError(f"{where}: bad word {word!r} (lower-case letters, digits, - and '; "
+                             "a verb lemma ends with '+', an optional element with '?')")
         return frozenset({word})
 
     def _parse_element(self, token: str, where: str) -> Element:
@@ -194,6 +207,7 @@ class VerbLexicon:
         if elements[0].kind != "lit" or elements[0].optional:
             raise ValueError(f"{where}: a pattern must start with a required word, not {words[0]!r}")
         return Pattern(code=code, rule_id=rule_id, elements=elements, order=order,
+                       verbal=any(w.endswith("+") for w in words[0].rstrip("?").replace("_", "/").split("/")),
                        **_parse_options(options_text, where))
 
     def _check_frames(self, codebook: Codebook) -> None:
@@ -208,7 +222,12 @@ class VerbLexicon:
 
     def words(self, key: str) -> frozenset[str]:
         """A cue list of frames.yaml as a set of lower-case phrases."""
-        return frozenset(str(word).lower() for word in self.frames.get(key, ()))
+        values = self.frames.get(key, ())
+        odd = [value for value in values if not isinstance(value, str)]
+        if odd:
+            # YAML reads a bare on/off/yes/no as a boolean: the list needs quotes there.
+            raise ValueError(f"frames.yaml {key}: {odd} are not words; quote them (\"on\", \"no\")")
+        return frozenset(word.lower() for word in values)
 
     def code_map(self, key: str) -> dict[str, str]:
         return {str(prefix): str(code) for prefix, code in self.frames.get(key, {}).items()}

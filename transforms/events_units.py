@@ -77,7 +77,7 @@ def actor_of_row(row: Mapping[str, Any]) -> Actor | None:
     code = row.get("actor_code") or row.get("country_code")
     if not code:
         return None
-    return Actor(code=code, country=row.get("country_code") or code[:3], name=row.get("name") or row.get("text"),
+    return Actor(code=code, country=row.get("country_code"), name=row.get("name") or row.get("text"),
                  entity_type=row.get("entity_type") or "COUNTRY")
 
 
@@ -115,6 +115,8 @@ class UnitBuilder:
         self._neighbour_fillers = {w for phrase in lexicon.words("neighbour_fillers") for w in phrase.split()}
         self._locative = lexicon.words("locative_preps")
         self._place_heads = lexicon.words("place_heads")
+        self._in_takes_object = lexicon.words("in_takes_object")
+        self._country_locative = lexicon.words("country_locative_preps")
 
     # ------------------------------------------------------------------ entry point
 
@@ -136,12 +138,13 @@ class UnitBuilder:
 
     # ------------------------------------------------------------------ mentions
 
-    def _locative_context(self, tokens, index: int) -> bool:
+    def _locative_context(self, tokens, index: int, preps: frozenset[str]) -> bool:
         """Whether the token at ``index`` sits in "in (the Iranian capital of) ___"."""
         for back in range(index - 1, max(-1, index - 6), -1):
             word = tokens[back][0].lower()
-            if word in self._locative:
-                return True
+            if word in preps:
+                before = {t[0].lower() for t in tokens[max(0, back - 2):back]}
+                return not before & self._in_takes_object  # "invested heavily in Vietnam"
             if word in self._place_heads or tokens[back][0][:1].isupper():
                 continue
             return False
@@ -166,7 +169,8 @@ class UnitBuilder:
                 continue
             entity_type = row.get("entity_type") or ""
             name = row.get("name") or row.get("text") or text[start:end]
-            if entity_type in ("LOCATION", "COUNTRY") and self._locative_context(tokens, first):
+            preps = self._locative if entity_type == "LOCATION" else self._country_locative
+            if entity_type in ("LOCATION", "COUNTRY") and self._locative_context(tokens, first, preps):
                 place = self._gazetteer.lookup(str(name)) or self._gazetteer.lookup(text[start:end])
                 if place is not None:
                     places.append((start, place))
@@ -320,10 +324,15 @@ class UnitBuilder:
         return [(first, last, self._speaker(units, first, last)) for first, last in sorted(spans)]
 
     def _speaker(self, units: list[Unit], first: int, last: int) -> tuple[Actor, ...]:
-        after = [u for u in units[last + 1:last + 5] if u.word not in (",", "’", "'")]
+        after = [u for u in units[last + 1:last + 7] if u.word not in (",", "’", "'")]
         if len(after) >= 2:
-            if after[0].word == ACTOR and after[1].word in self._reporting:
-                return after[0].actors
+            if after[0].word == ACTOR:
+                # "..., Lavrov said", "..., Jordan's king said"
+                for unit in after[1:5]:
+                    if unit.word in self._reporting:
+                        return after[0].actors
+                    if unit.word == ACTOR or unit.word in PUNCTUATION_BREAKS:
+                        break
             if after[0].word in self._reporting and after[1].word == ACTOR:
                 return after[1].actors
         before = units[max(0, first - 6):first]

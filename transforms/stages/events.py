@@ -1,4 +1,4 @@
-"""Stage 'events' (placeholder until its issue lands: passes documents through unchanged)."""
+"""Stage 'events': CAMEO-coded events (who did what to whom, when, where) from each article's sentences."""
 
 from __future__ import annotations
 
@@ -7,21 +7,49 @@ import datetime as dt
 import apache_beam as beam
 
 from transforms.document import Document
+from transforms.events import EventCoder
 from transforms.rejects import REJECTS
 from transforms.stages._annotate import AnnotateDoFn
+from transforms.stages.common import DOCUMENTS, counter
 
 
 class _EventFn(AnnotateDoFn):
+    """Fills ``document.events`` with rows of the ``events`` table (schemas/events.py)."""
+
     stage = "events"
 
+    def __init__(self, run_id: str, run_started_at: dt.datetime):
+        super().__init__(run_id, run_started_at)
+        self._coder: EventCoder | None = None
+        self._coded = counter("events_coded")
+        self._articles_with_events = counter("articles_with_events")
+
+    def setup(self) -> None:
+        # Verb lexicon, codebook and gazetteer: compiled once per worker, not per article.
+        self._coder = EventCoder.load()
+
     def annotate(self, document: Document) -> None:
-        document.events = []
+        if self._coder is None:
+            raise RuntimeError("events stage used before setup() built its coder")
+        rows = self._coder.code_document(document.article, document.sentences, document.entities,
+                                         document.dates)
+        document.events = rows
+        if rows:
+            self._coded.inc(len(rows))
+            self._articles_with_events.inc()
 
 
 @beam.typehints.with_input_types(Document)
 @beam.typehints.with_output_types(Document)
 class CodeEvents(beam.PTransform):
-    """Fills Document.events; outputs tagged 'documents' and REJECTS."""
+    """Codes the events each article reports into ``Document.events``: CAMEO code, source and target
+    actors (from ``Document.entities``), date (from ``Document.dates``, else the publication date),
+    place (gazetteer), and the evidence (sentence, trigger words, rule, confidence).
+
+    Needs the sentences, dates and entities stages to have run. Outputs: 'documents' and REJECTS (an
+    article the coder failed on passes through without events, with a ``stage_failed`` reject).
+    Counters: ``events_coded`` (rows), ``articles_with_events``, ``events_failed``.
+    """
 
     def __init__(self, run_id: str, run_started_at: dt.datetime):
         super().__init__()
@@ -29,5 +57,6 @@ class CodeEvents(beam.PTransform):
         self._run_started_at = run_started_at
 
     def expand(self, documents):
-        annotate = beam.ParDo(_EventFn(self._run_id, self._run_started_at))
-        return documents | "CodeEventsFn" >> annotate.with_outputs(REJECTS, main="documents")
+        return documents | "CodeEventsFn" >> beam.ParDo(
+            _EventFn(self._run_id, self._run_started_at)
+        ).with_outputs(REJECTS, main=DOCUMENTS)
