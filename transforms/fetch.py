@@ -240,6 +240,9 @@ def _attempt(pool: urllib3.PoolManager, url: str, headers: dict, limits: FetchLi
 
 
 def _as_fetch_error(error: urllib3.exceptions.HTTPError) -> FetchError:
+    # NewConnectionError subclasses ConnectTimeoutError in urllib3, but a refusal is not a timeout.
+    if isinstance(error, urllib3.exceptions.NewConnectionError):
+        return FetchError(CONNECTION_ERROR, f"Connection failed: {error}.", retryable=True)
     if isinstance(error, urllib3.exceptions.TimeoutError):
         return FetchError(TIMEOUT, f"Timed out: {error}.", retryable=True)
     if isinstance(error, urllib3.exceptions.SSLError):
