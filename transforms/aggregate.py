@@ -12,6 +12,7 @@ inside a pipeline.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from collections.abc import Iterable
@@ -185,9 +186,15 @@ def _with_article(joined) -> list[dict]:
     return [{**event, "_source": source, "_seen_at": seen} for event in grouped["events"]]
 
 
+def _day_pair_code(event: dict) -> tuple[tuple, dict]:
+    # Dates are keyed as ISO strings: Beam's deterministic key coder does not know datetime.date.
+    day = event["event_date"].isoformat() if event["event_date"] is not None else None
+    return (day, event["source_actor"], event["target_actor"], event["cameo_code"]), event
+
+
 def _daily_row(keyed) -> dict:
-    (event_date, source_actor, target_actor, cameo_code), counts = keyed
-    return {"event_date": event_date, "source_actor": source_actor, "target_actor": target_actor,
+    (day, source_actor, target_actor, cameo_code), counts = keyed
+    return {"event_date": dt.date.fromisoformat(day) if day else None, "source_actor": source_actor, "target_actor": target_actor,
             "cameo_code": cameo_code, **counts}
 
 
@@ -205,8 +212,7 @@ class AggregateEventDaily(beam.PTransform):
             {"events": events, "articles": articles}
             | "JoinArticles" >> beam.CoGroupByKey()
             | "AttachSource" >> beam.FlatMap(_with_article)
-            | "KeyByDayPairCode" >> beam.Map(lambda e: ((e["event_date"], e["source_actor"], e["target_actor"],
-                                                          e["cameo_code"]), e))
+            | "KeyByDayPairCode" >> beam.Map(_day_pair_code)
             | "Count" >> beam.CombinePerKey(_DailyCombineFn())
             | "ToRows" >> beam.Map(_daily_row)
         )

@@ -171,14 +171,14 @@ class VerbLexicon:
                    codebook or Codebook.load())
 
     def _parse_word(self, word: str, where: str) -> frozenset[str]:
+        if not _WORD.fullmatch(word.removesuffix("+")):
+            raise ValueError(f"{where}: bad word {word!r} (lower-case letters, digits, - and '; "
+                             "a verb lemma ends with '+', an optional element with '?')")
         if word.endswith("+"):
             lemma = word[:-1]
             forms = self.inflector.verb_forms(lemma)
             self.present_forms.update({lemma, self.inflector.third_person(lemma)})
             return forms
-        if not _WORD.fullmatch(word):
-            raise ValueError(f"{where}: bad word {word!r} (lower-case letters, digits, - and '; "
-                             "a verb lemma ends with '+', an optional element with '?')")
         return frozenset({word})
 
     def _parse_element(self, token: str, where: str) -> Element:

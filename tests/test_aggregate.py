@@ -1,0 +1,142 @@
+"""event_daily: equal to a GROUP BY over the whole events table after every (re-)build, checked in DuckDB."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import apache_beam as beam
+import pyarrow as pa
+import pytest
+from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.testing.util import assert_that, equal_to
+
+from pipeline.query import connect
+from schemas import TABLES
+from tests.devsets.events_fixtures import seed_inputs
+from transforms.aggregate import AggregateEventDaily, aggregate_event_daily, rebuild_event_daily
+from transforms.events import EventCoder
+from transforms.tablefiles import part_file_name, partition_path, read_table, rows_to_arrow, write_parquet
+
+# The GROUP BY the table must always equal, written independently of transforms/aggregate.py.
+EXPECTED_SQL = """
+SELECT e.event_date, e.source_actor, e.target_actor, e.cameo_code,
+       count(*) AS num_mentions, count(DISTINCT e.article_id) AS num_articles,
+       count(DISTINCT CASE WHEN a.source_uri LIKE 'http%' THEN split_part(a.source_uri, '/', 3)
+                           ELSE coalesce(a.feed_uri, a.source_kind) END) AS num_sources,
+       min(coalesce(a.published_at, a.ingested_at)) AS first_seen,
+       max(coalesce(a.published_at, a.ingested_at)) AS last_seen,
+       list_sort(list(e.event_id)) AS event_ids
+FROM events e LEFT JOIN articles a USING (article_id)
+GROUP BY ALL
+"""
+DAILY_SQL = """
+SELECT event_date, source_actor, target_actor, cameo_code, num_mentions, num_articles, num_sources,
+       first_seen, last_seen, event_ids FROM event_daily
+"""
+
+
+def _rows(connection, sql: str) -> list[tuple]:
+    return sorted(connection.sql(sql).fetchall(), key=repr)
+
+
+def _write(root: str, table: str, rows: list[dict], run_id: str) -> None:
+    spec = TABLES[table]
+    by_partition: dict = {}
+    for row in rows:
+        by_partition.setdefault(row[spec.partition_by], []).append(row)
+    for value, part in by_partition.items():
+        directory = partition_path(root, spec, value)
+        os.makedirs(directory, exist_ok=True)
+        write_parquet(os.path.join(directory, part_file_name(run_id, 0)), rows_to_arrow(spec, part))
+
+
+def _article(article_id: str, source_uri: str, source_kind: str, published: dt.datetime | None) -> dict:
+    return {"article_id": article_id, "source_uri": source_uri, "feed_uri": None, "source_kind": source_kind,
+            "text": "...", "content_hash": article_id * 4, "published_at": published,
+            "published_date": published.date() if published else None,
+            "ingested_at": dt.datetime(2021, 11, 1, tzinfo=dt.timezone.utc), "run_id": "r"}
+
+
+@pytest.fixture(scope="module")
+def coded():
+    article, sentences, entities, dates = seed_inputs()
+    coder = EventCoder.load()
+    return coder, article, sentences, entities, dates
+
+
+def _events_for(coded, article_id: str) -> list[dict]:
+    coder, article, sentences, entities, dates = coded
+    rename = [{**row, "article_id": article_id} for row in entities]
+    return coder.code_document({**article, "article_id": article_id}, sentences, rename,
+                               [{**row, "article_id": article_id} for row in dates])
+
+
+def test_rebuild_equals_group_by_over_events_across_incremental_runs(tmp_path, coded):
+    root = str(tmp_path)
+    published = dt.datetime(2021, 10, 28, 9, tzinfo=dt.timezone.utc)
+    # Run 1: the seed article.
+    _write(root, "articles", [_article("a1", "000_seed.txt", "seed", published)], "run1")
+    _write(root, "events", _events_for(coded, "a1"), "run1")
+    rows = rebuild_event_daily(root)
+    assert rows > 0
+    connection = connect(root)
+    assert _rows(connection, DAILY_SQL) == _rows(connection, EXPECTED_SQL)
+
+    # Run 2 adds two reports of the same story from two outlets: counts grow, still a GROUP BY.
+    later = dt.datetime(2021, 10, 29, 7, tzinfo=dt.timezone.utc)
+    _write(root, "articles", [_article("a2", "https://news.example.org/story", "feed", later),
+                              _article("a3", "https://wire.example.net/x?id=1", "feed", None)], "run2")
+    _write(root, "events", _events_for(coded, "a2") + _events_for(coded, "a3"), "run2")
+    rebuild_event_daily(root)
+    connection = connect(root)
+    daily = _rows(connection, DAILY_SQL)
+    assert daily == _rows(connection, EXPECTED_SQL)
+    tehran = connection.sql("SELECT num_mentions, num_articles, num_sources, first_seen, last_seen FROM "
+                            "event_daily WHERE event_date = DATE '2021-10-27' AND source_actor = 'RUS' "
+                            "AND target_actor = 'CHN' AND cameo_code = '040'").fetchall()
+    assert len(tehran) == 1
+    mentions, articles, sources, first_seen, last_seen = tehran[0]
+    assert (mentions, articles, sources) == (3, 3, 3)
+    assert first_seen.astimezone(dt.timezone.utc) == published
+    assert last_seen.astimezone(dt.timezone.utc) == dt.datetime(2021, 11, 1, tzinfo=dt.timezone.utc)
+
+    # Re-running the rebuild changes nothing (same files, same rows).
+    before = sorted(os.listdir(os.path.join(root, "event_daily")))
+    rebuild_event_daily(root)
+    assert sorted(os.listdir(os.path.join(root, "event_daily"))) == before
+    assert _rows(connect(root), DAILY_SQL) == daily
+
+
+def test_rebuild_of_an_empty_output_and_interrupted_leftovers(tmp_path):
+    root = str(tmp_path)
+    assert rebuild_event_daily(root) == 0
+    assert read_table(root, "event_daily").num_rows == 0
+    # A rebuild killed between its two renames left only the previous table aside: it is put back.
+    os.rename(os.path.join(root, "event_daily"), os.path.join(root, "event_daily.previous"))
+    os.makedirs(os.path.join(root, "event_daily.rebuilding", "junk"))
+    assert rebuild_event_daily(root) == 0
+    assert sorted(os.listdir(root)) == ["event_daily"]
+
+
+def test_rebuild_refuses_remote_output():
+    with pytest.raises(ValueError, match="local output directory"):
+        rebuild_event_daily("gs://bucket/out")
+
+
+def test_beam_form_equals_the_pure_aggregation(coded):
+    published = dt.datetime(2021, 10, 28, 9, tzinfo=dt.timezone.utc)
+    articles = [_article("a1", "000_seed.txt", "seed", published),
+                _article("a2", "https://news.example.org/story", "feed", None)]
+    events = _events_for(coded, "a1") + _events_for(coded, "a2")
+    events_table = pa.Table.from_pylist(events, schema=TABLES["events"].schema)
+    articles_table = pa.Table.from_pylist(articles, schema=TABLES["articles"].schema)
+    expected = aggregate_event_daily(events_table, articles_table).to_pylist()
+    for row in expected:
+        row["goldstein"] = pytest.approx(row["goldstein"])
+
+    pipeline = TestPipeline()
+    daily = {"events": pipeline | "Events" >> beam.Create(events),
+             "articles": pipeline | "Articles" >> beam.Create(articles)} | AggregateEventDaily()
+    assert_that(daily, equal_to(expected))
+    pipeline.run().wait_until_finish()
