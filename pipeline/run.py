@@ -1,4 +1,10 @@
-"""The run driver: build and run the pipeline, commit its output, record the run."""
+"""The run driver: build and run the pipeline, commit its output, record the run.
+
+A run holds the output directory's lock from start to end (``pipeline.lock``): it first finishes or
+discards what interrupted writers left (``OutputDir.recover``), then stages everything it writes and
+commits it at once (``OutputDir.commit``). Feed state is recorded only after the commit, so a run killed
+before it simply fetches those entries again and finds them already written.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +18,9 @@ from apache_beam.io.filesystems import FileSystems
 
 from pipeline import __version__, feedstate
 from pipeline.assemble import build_pipeline
+from pipeline.lock import OutputLock
 from pipeline.options import RunConfig, beam_pipeline_options
-from pipeline.outputs import OutputDir
+from pipeline.outputs import OutputDir, crash_point
 from pipeline.summary import RunOutcome, counters_of, feed_summary
 from schemas import TABLES
 from transforms.tablefiles import (
@@ -33,7 +40,13 @@ def _write_runs_row(output: OutputDir, config: RunConfig, row: dict) -> None:
 
 
 def run_job(config: RunConfig) -> RunOutcome:
-    """Runs one batch: returns what it did. Raises on a pipeline failure (nothing is committed then)."""
+    """Runs one batch: returns what it did. Raises ``pipeline.lock.OutputLocked`` at once when another
+    writer holds the output directory, and any pipeline failure (nothing is committed then)."""
+    with OutputLock(config.output_dir, f"communique run {config.run_id}"):
+        return _run_locked(config)
+
+
+def _run_locked(config: RunConfig) -> RunOutcome:
     clock = time.monotonic()
     output = OutputDir(config.output_dir)
     output.recover()
@@ -43,6 +56,7 @@ def run_job(config: RunConfig) -> RunOutcome:
     result = pipeline.run()
     result.wait_until_finish()
     counters = counters_of(result)
+    crash_point("staged")
 
     staged = output.staged_tables(config.run_id)
     rows_written = {table: 0 for table in TABLES if table != "runs"}
@@ -69,6 +83,7 @@ def run_job(config: RunConfig) -> RunOutcome:
     })
     fetch_rows = [row for path in staged.get("feed_fetches", []) for row in read_file_rows(path)]
     output.commit(config.run_id)
+    crash_point("after_commit")
     feedstate.record_run(config.output_dir, fetch_rows)
     rows_written["runs"] = 1
     return RunOutcome(

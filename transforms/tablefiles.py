@@ -40,9 +40,13 @@ def part_file_name(run_id: str, index: int) -> str:
 
 
 def table_files(root: str, table: str) -> list[str]:
-    """The Parquet files of ``table`` under ``root``, sorted; empty when the table has none yet."""
+    """The Parquet files of ``table`` under ``root``, sorted; empty when the table has none yet. A commit
+    in progress (or interrupted) is never seen half done: see ``pipeline.outputs``."""
+    from pipeline.outputs import committed_table_files  # imported late: pipeline.outputs imports this module
+
     pattern = FileSystems.join(root, table, "*", f"*{FILE_SUFFIX}")
-    return sorted(metadata.path for metadata in FileSystems.match([pattern])[0].metadata_list)
+    return committed_table_files(root, lambda: sorted(
+        metadata.path for metadata in FileSystems.match([pattern])[0].metadata_list))
 
 
 def rows_to_arrow(spec: TableSpec, rows: Iterable[dict]) -> pa.Table:

@@ -6,7 +6,14 @@ import argparse
 import logging
 import sys
 
-from pipeline.commands.exitcodes import EXIT_FAILED, EXIT_OK, EXIT_OK_WITH_REJECTS, EXIT_USAGE
+from pipeline.commands.exitcodes import (
+    EXIT_CODES_HELP,
+    EXIT_FAILED,
+    EXIT_LOCKED,
+    EXIT_OK,
+    EXIT_OK_WITH_REJECTS,
+    EXIT_USAGE,
+)
 from pipeline.options import ConfigError, add_run_arguments, build_run_config
 
 NAME = "run"
@@ -14,8 +21,7 @@ HELP = "run the pipeline once"
 DESCRIPTION = ("Read the seeds directory and feeds, tag entities, dates and events, and write Parquet "
                "tables. Options not listed here are passed to Beam (--runner, --direct_num_workers, "
                "--direct_running_mode, ...).")
-EPILOG = ("Exit codes: 0 success; 3 success with rejected items (see the rejects table); 1 failure "
-          "(nothing committed); 2 bad options.")
+EPILOG = EXIT_CODES_HELP
 ACCEPTS_EXTRA_ARGS = True  # Beam's own options
 
 
@@ -39,8 +45,13 @@ def execute(args: argparse.Namespace, beam_args: list[str]) -> int:
         feeds = f" and {len(config.feed_uris)} feeds" if config.feed_uris else ""
         print(f"communique run {config.run_id}: reading {config.seeds_dir or 'no seeds'}{feeds} → "
               f"{config.output_dir}", file=sys.stderr)
+    from pipeline.lock import OutputLocked
+
     try:
         outcome = run_job(config)
+    except OutputLocked as locked:
+        print(f"communique run: {locked}", file=sys.stderr)
+        return EXIT_LOCKED
     except Exception as error:  # the last line of defence: report it, exit non-zero
         logging.getLogger("communique").exception("the run failed and committed nothing: %s", error)
         return EXIT_FAILED
