@@ -345,6 +345,10 @@ def standard_routes(server: FeedServer, *, slow_s: float = 3.0) -> FeedServer:
         "/empty-entry.xml": static(EMPTY_ENTRY_FEED),
         "/many.xml": static(many_entries_feed(100_000)),
         "/robots.txt": static(ROBOTS_TXT, "text/plain"),
+        "/articles/ghana-togo.html": static(ARTICLE_PAGE.format(marker="").encode(), "text/html; charset=utf-8"),
+        "/private/briefing.html": static(ARTICLE_PAGE.format(marker="PRIVATE").encode(), "text/html"),
+        "/articles/teaser.html": static(b"<html><body><p>Subscribe to read.</p></body></html>", "text/html"),
+        "/articles/scan.pdf": static(b"%PDF-1.7 not a page", "application/pdf"),
     }
     for path, route in routes.items():
         server.route(path, route)
