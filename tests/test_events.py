@@ -86,7 +86,8 @@ def test_seed_lavrov_offers_help_plans_supplies_and_calls_on_the_neighbours(seed
     lavrov = [r for r in seed_events if r["source_actor"] == "RUSGOV"]
     assert any(r["cameo_code"].startswith("033") and "help" in r["trigger"] for r in lavrov)
     supplies = [r for r in lavrov if "supplies" in r["trigger"]]
-    assert supplies and all(r["cameo_code"].startswith("033") and r["target_country"] == "AFG" for r in supplies)
+    assert supplies
+    assert all(r["cameo_code"].startswith("033") and r["target_country"] == "AFG" for r in supplies)
     appeal = {r["target_country"] for r in lavrov if r["cameo_root"] == "02" and r["trigger"] == "call on"}
     assert appeal == {"CHN", "IRN", "PAK", "TJK", "TKM", "UZB"}  # Afghanistan's neighbours
 
@@ -204,8 +205,8 @@ def test_refusal_is_rejection_and_plans_are_intents(coder):
 
 
 def test_noun_uses_of_verbs_are_not_triggers(coder):
-    assert roots(code(coder, "[The UN|IGOUNO|IGO|IGO] investigated [Syria|SYR] over the chemical attack.")) == {
-        ("09", "IGO", "SYR")}
+    rows = code(coder, "[The UN|IGOUNO|IGO|IGO] investigated [Syria|SYR] over the chemical attack.")
+    assert roots(rows) == {("09", "IGO", "SYR")}
 
 
 # ---------------------------------------------------------------------- place, date, id
@@ -226,8 +227,9 @@ def test_place_from_the_gazetteer_and_date_from_the_sentence(coder):
         assert row["latitude"] == pytest.approx(25.29, abs=0.05)
         assert (row["event_date"], row["event_date_source"]) == (dt.date(2024, 3, 11), "text")
         trigger_start = item.text.index("held")
+        trigger_end = trigger_start + len(row["trigger"])
         assert row["event_id"] == stable_id("art-t", 0, row["source_actor"], row["target_actor"],
-                                            row["cameo_code"], trigger_start, trigger_start + len(row["trigger"]))
+                                            row["cameo_code"], trigger_start, trigger_end)
     undated = code(coder, "[Egypt|EGY] praised [Qatar|QAT].")
     assert (undated[0]["event_date"], undated[0]["event_date_source"]) == (PUBLISHED, "published")
     assert undated[0]["location_name"] is None
@@ -245,7 +247,7 @@ def _lexicon(patterns: str, frames: dict | None = None) -> VerbLexicon:
 
 
 def test_lexicon_rejects_bad_lines_with_their_number():
-    with pytest.raises(ValueError, match="line 2.*999"):
+    with pytest.raises(ValueError, match=r"line 2.*999"):
         _lexicon("040 ok.meet meet+\n999 bad.code meet+\n")
     with pytest.raises(ValueError, match="unknown option"):
         _lexicon("040 ok.meet meet+ | sideways\n")
@@ -260,7 +262,8 @@ def test_lexicon_rejects_bad_lines_with_their_number():
 def test_lexicon_inflects_and_matches_phrasal_patterns():
     lexicon = _lexicon("020 appeal.call_on call+ on/upon\n040 consult.meet meet+ with?\n")
     assert {"meet", "meets", "met", "meeting"} <= lexicon.inflector.verb_forms("meet")
-    found = {(m.pattern.rule_id, m.start, m.end) for m in lexicon.matches("they called on us and met with".split())}
+    words = ["they", "called", "on", "us", "and", "met", "with"]
+    found = {(m.pattern.rule_id, m.start, m.end) for m in lexicon.matches(words)}
     assert found == {("appeal.call_on", 1, 3), ("consult.meet", 5, 7)}
 
 

@@ -13,6 +13,7 @@ inside a pipeline.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import shutil
 from collections.abc import Iterable
@@ -80,7 +81,7 @@ def _write_partitions(root: str, table: pa.Table) -> int:
     file_columns = spec.file_schema.names
     written = 0
     boundaries = [0] + [i for i in range(1, len(dates)) if dates[i] != dates[i - 1]] + [len(dates)]
-    for begin, end in zip(boundaries, boundaries[1:]):
+    for begin, end in itertools.pairwise(boundaries):
         if begin == end:
             continue
         chunk = table.slice(begin, end - begin).select(file_columns)
@@ -194,7 +195,8 @@ def _day_pair_code(event: dict) -> tuple[tuple, dict]:
 
 def _daily_row(keyed) -> dict:
     (day, source_actor, target_actor, cameo_code), counts = keyed
-    return {"event_date": dt.date.fromisoformat(day) if day else None, "source_actor": source_actor, "target_actor": target_actor,
+    return {"event_date": dt.date.fromisoformat(day) if day else None, "source_actor": source_actor,
+            "target_actor": target_actor,
             "cameo_code": cameo_code, **counts}
 
 

@@ -204,7 +204,8 @@ class EventCoder:
             if word == ACTOR:
                 stop, reason = cursor, "actor"
                 break
-            if word == "as" and cursor >= 2 and units[cursor - 1].word == "well" and units[cursor - 2].word == "as":
+            if word == "as" and cursor >= 2 and units[cursor - 1].word == "well" \
+                    and units[cursor - 2].word == "as":
                 cursor -= 3  # "as well as" joins, it does not open a clause
                 continue
             if word in self._breaks:
@@ -219,8 +220,9 @@ class EventCoder:
                         and units[cursor - 2].word == ACTOR):
                     stop, reason = cursor - 2, "relative"  # "Togo, which then criticized"
                     break
-                if word == "but" and earlier and earlier[-1].source_unit is not None and not earlier[-1].dropped:
-                    stop, reason = earlier[-1].source_unit, "shared"  # "X met Y but rejected Z's plan"
+                shared = earlier[-1] if earlier and not earlier[-1].dropped else None
+                if word == "but" and shared is not None and shared.source_unit is not None:
+                    stop, reason = shared.source_unit, "shared"  # "X met Y but rejected Z's plan"
                     break
                 reason = "quote" if word in _QUOTE_MARKS else "break"
                 if word not in PUNCTUATION_BREAKS:
@@ -275,7 +277,10 @@ class EventCoder:
             frame.source_unit, frame.target_unit = passive_agent, stop
             return
         if frame.source_unit is None and stop is not None:
-            frame.source_unit = stop if reason in ("relative", "shared") else self._subject_of(stop, earlier, units)
+            if reason in ("relative", "shared"):
+                frame.source_unit = stop
+            else:
+                frame.source_unit = self._subject_of(stop, earlier, units)
         if frame.source_unit is None and reason in ("quote", "start"):
             # The main clause of a quote is the speaker's: "“We call on ...,” Lavrov said".
             quote = view.quote_of(start)
@@ -310,7 +315,8 @@ class EventCoder:
         return previous
 
     def _absorb(self, owner: _Frame, content: _Frame, view: SentenceView) -> None:
-        """``content`` ("to release the sailors") is what ``owner`` ("urged Iran") asks, offers or threatens."""
+        """``content`` ("to release the sailors") is what ``owner`` ("urged Iran") asks, offers or
+        threatens."""
         content.dropped = True
         if owner.target_unit is None and owner.sources == () and not owner.match.pattern.reverse:
             # "threatened to impose sanctions on Sweden": the content's object is the owner's target.

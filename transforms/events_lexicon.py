@@ -40,7 +40,8 @@ class Inflector:
                 continue
             forms = line.split()
             if len(forms) < 3:
-                raise ValueError(f"irregular.txt line {number}: need 'lemma past participle [ing]', got {raw!r}")
+                raise ValueError(f"irregular.txt line {number}: need 'lemma past participle [ing]', "
+                                 f"got {raw!r}")
             self._irregular[forms[0]] = tuple(forms)
 
     def third_person(self, lemma: str) -> str:
@@ -134,7 +135,8 @@ def _parse_options(text: str, where: str) -> dict:
         elif option.startswith("prep="):
             options["preps"] = frozenset(option[5:].split(","))
         else:
-            raise ValueError(f"{where}: unknown option {option!r} (known: {', '.join(_OPTIONS)}, conf=, prep=)")
+            raise ValueError(f"{where}: unknown option {option!r} "
+                             f"(known: {', '.join(_OPTIONS)}, conf=, prep=)")
     return options
 
 

@@ -85,9 +85,11 @@ class PersonIndex:
     """The PERSON mentions of an article in text order, to resolve "he"/"she" to the last one before."""
 
     def __init__(self, entity_rows: Sequence[Mapping[str, Any]]):
-        persons = sorted((row["char_start"], row["char_end"], row) for row in entity_rows
-                         if row.get("entity_type") == "PERSON" and (row.get("actor_code") or row.get("country_code"))
-                         and str(row.get("text", "")).lower() not in ("he", "she", "him", "her", "his"))
+        persons = sorted(((row["char_start"], row["char_end"], row) for row in entity_rows
+                          if row.get("entity_type") == "PERSON"
+                          and (row.get("actor_code") or row.get("country_code"))
+                          and str(row.get("text", "")).lower() not in ("he", "she", "him", "her", "his")),
+                         key=lambda item: (item[0], item[1]))
         self._ends = [end for _, end, _ in persons]
         self._rows = [row for _, _, row in persons]
 
@@ -249,8 +251,8 @@ class UnitBuilder:
             if not neighbours:
                 result.append(mention)
                 continue
-            actors = tuple(Actor(code=c, country=c, name=self._gazetteer.country_name(c), entity_type="COUNTRY",
-                                 via="neighbours") for c in neighbours)
+            actors = tuple(Actor(code=c, country=c, name=self._gazetteer.country_name(c),
+                                 entity_type="COUNTRY", via="neighbours") for c in neighbours)
             start, end = tokens[span[0]][1], tokens[span[1]][2]
             result = [m for m in result if m.end <= start]
             result.append(_GroupMention(start, end, actors[0], group=actors))

@@ -68,7 +68,8 @@ def entity_rows_for(text: str, sentences: list[Sentence], actors, article_id: st
             rows.append({"article_id": article_id, "sentence_index": index, "char_start": start,
                          "char_end": end, "text": surface, "entity_type": entity_type, "name": name,
                          "actor_code": actor_code, "country_code": country,
-                         "role": actor_code[3:] or None if country and actor_code.startswith(country) else None,
+                         "role": (actor_code[3:] or None) if country and actor_code.startswith(country)
+                         else None,
                          "published_date": published})
     return sorted(rows, key=lambda r: r["char_start"])
 
@@ -81,7 +82,8 @@ def date_rows_for(sentences: list[Sentence], article_id: str, published: dt.date
             if mention.resolved_date is None:
                 continue
             rows.append({"article_id": article_id, "sentence_index": sentence.index,
-                         "char_start": sentence.start + mention.start, "char_end": sentence.start + mention.end,
+                         "char_start": sentence.start + mention.start,
+                         "char_end": sentence.start + mention.end,
                          "text": mention.text, "resolved_date": mention.resolved_date,
                          "granularity": mention.granularity, "resolution": mention.resolution,
                          "published_date": published})
