@@ -134,7 +134,7 @@ def test_entry_with_neither_title_nor_text_is_a_problem_not_an_item():
 def test_malformed_feed_keeps_what_was_readable_and_says_why():
     parsed = parse(samples.MALFORMED_FEED)
     assert not parsed.unreadable
-    assert [i["title"] for i in parsed.items][0] == "Mongolia opens consulate in Busan"
+    assert parsed.items[0]["title"] == "Mongolia opens consulate in Busan"
     assert len(parsed.items) == 2
     assert "not well-formed" in parsed.problem
 

@@ -9,7 +9,6 @@ import pickle
 import tempfile
 from pathlib import Path
 
-import apache_beam as beam
 import pyarrow as pa
 import pytest
 from apache_beam.metrics.metric import MetricsFilter
@@ -90,7 +89,8 @@ def test_feed_files_give_items_and_every_failure_one_reject(tmp_path):
     assert {row["reason"] for row in out.rejects} == {"feed_fetch_failed", "feed_unparseable"}
     assert out.fetch_row(str(tmp_path / "missing.rss"))["error_code"] == "not_found"
     unparseable = out.fetch_row(str(not_a_feed))
-    assert unparseable["error_code"] == "unparseable" and "Not an XML document" in unparseable["error_message"]
+    assert unparseable["error_code"] == "unparseable"
+    assert "Not an XML document" in unparseable["error_message"]
     assert out.counter("items_read") == len(out.items) + len(out.rejects) == 13
     assert out.counter("items_rejected") == 2
     for feed in feeds:
@@ -238,7 +238,8 @@ def test_fetch_articles_uses_page_text_when_extracted_and_keeps_the_summary_othe
     assert page["text_source"] == "page"
     assert "joint patrol and a commission" in page["text"]
     assert "should never appear" not in page["text"] and "Sport" not in page["text"]
-    for path in ("/private/briefing.html", "/articles/teaser.html", "/articles/scan.pdf", "/articles/gone.html"):
+    for path in ("/private/briefing.html", "/articles/teaser.html", "/articles/scan.pdf",
+                 "/articles/gone.html"):
         assert by_link[server.url(path)]["text_source"] == "summary"
         assert by_link[server.url(path)]["text"].startswith("Summary of")
     assert server.hits("/private/briefing.html") == 0  # robots.txt disallows /private/
@@ -252,8 +253,9 @@ def test_fetch_articles_uses_page_text_when_extracted_and_keeps_the_summary_othe
 
 
 def test_fetch_articles_skips_articles_already_written(server):
-    server.route("/known-pages.xml", samples.static(samples.rss([
-        ("Ghana and Togo sign fisheries accord", server.url("/articles/ghana-togo.html"), "Summary.")]).encode()))
+    feed = samples.rss([("Ghana and Togo sign fisheries accord", server.url("/articles/ghana-togo.html"),
+                         "Summary.")])
+    server.route("/known-pages.xml", samples.static(feed.encode()))
     known = [article_id_for(server.url("/articles/ghana-togo.html"), "")]
     page_hits = server.hits("/articles/ghana-togo.html")
     out = Collected([server.url("/known-pages.xml")], fetch_articles=True, load_known_ids=lambda: known)

@@ -1,0 +1,79 @@
+"""The whole job reading feeds from a real HTTP server on 127.0.0.1: tables, accounting and re-runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests import feedserver as samples
+from tests.conftest import run_communique
+from transforms.tablefiles import read_table
+
+SEED_FEEDS = Path(__file__).parent.parent / "seeds" / "feeds"
+
+
+@pytest.fixture(scope="module")
+def server():
+    running = samples.serve(slow_s=2.0)
+    yield running
+    running.stop()
+
+
+def _feeds(server) -> list[str]:
+    urls = [server.url(path) for path in ("/etag.xml", "/basic.xml", "/gzip.xml", "/malformed.xml",
+                                          "/empty-entry.xml", "/missing.xml", "/binary.rss")]
+    return [*urls, str(SEED_FEEDS / "wire_sample.rss")]
+
+
+def _run(server, output: Path):
+    args = ["--no-seeds", "--output", str(output), "--feed-timeout", "1"]
+    for feed in _feeds(server):
+        args += ["--feed", feed]
+    return run_communique(*args)
+
+
+def _fetch_rows(output: Path, run_id: str) -> dict[str, dict]:
+    rows = read_table(str(output), "feed_fetches").to_pylist()
+    return {row["feed_uri"]: row for row in rows if row["run_id"] == run_id}
+
+
+def test_feeds_end_to_end_accounting_and_rerun(server, tmp_path):
+    output = tmp_path / "out"
+    first = _run(server, output)
+    articles = read_table(str(output), "articles").to_pylist()
+    counters = first.counters
+    # Every item read is an article, a duplicate or a reject.
+    assert counters["items_read"] == len(articles) + counters["duplicates"] + counters["items_rejected"]
+    # /etag, /basic and /gzip serve the same two stories: written once.
+    links = [a["source_uri"] for a in articles]
+    assert len(links) == len(set(links))
+    assert "https://desk.example.net/2024/06/ghana-togo-fisheries" in links
+    assert {a["source_kind"] for a in articles} == {"feed"}
+    assert all(a["published_at"] is not None for a in articles)
+    rows = _fetch_rows(output, first.run_id)
+    assert set(rows) == set(_feeds(server))
+    for uri, row in rows.items():
+        assert row["entries_seen"] == row["entries_new"] + row["duplicates"] + row["rejects"], uri
+    assert sum(row["entries_new"] for row in rows.values()) == len(articles)
+    assert sum(row["duplicates"] for row in rows.values()) == counters["duplicates"] == 4
+    assert rows[server.url("/missing.xml")]["error_code"] == "http_error"
+    assert rows[server.url("/binary.rss")]["error_code"] == "unparseable"
+    assert rows[server.url("/malformed.xml")]["error_code"] == "malformed"
+    assert rows[server.url("/empty-entry.xml")]["rejects"] == 1
+    reasons = sorted(r["reason"] for r in read_table(str(output), "rejects").to_pylist())
+    assert reasons == ["entry_empty", "feed_fetch_failed", "feed_unparseable"]
+
+    etag_hits = server.hits("/etag.xml")
+    second = _run(server, output)
+    assert server.headers_sent("/etag.xml")[-1]["if-none-match"] == '"v1"'
+    assert server.hits("/etag.xml") == etag_hits + 1
+    rows = _fetch_rows(output, second.run_id)
+    assert rows[server.url("/etag.xml")]["not_modified"]
+    assert rows[server.url("/etag.xml")]["entries_seen"] == 0
+    assert read_table(str(output), "articles").num_rows == len(articles)  # nothing new, nothing twice
+    assert second.rows_written["articles"] == 0
+    for uri, row in rows.items():
+        assert row["entries_new"] == 0, uri
+        assert row["entries_seen"] == row["duplicates"] + row["rejects"], uri
+    assert second.counters["items_read"] == second.counters["duplicates"] + second.counters["items_rejected"]
