@@ -6,7 +6,7 @@ from schemas._spec import DATE, TableSpec, column
 
 ENTITIES = TableSpec(
     name="entities",
-    version=1,
+    version=2,
     doc="One row per mention of a country, person, organization, group, medium or location in an "
     "article's text.",
     partition_by="published_date",
@@ -26,11 +26,23 @@ ENTITIES = TableSpec(
                    nullable=False),
             column("name", pa.string(), "Canonical name of the entity (e.g. 'Wang Yi', 'China')."),
             column("actor_code", pa.string(), "CAMEO-style actor code: country or organization code "
-                   "followed by a role code, e.g. CHNGOV, RUSMIL, IGOUNO, AFGINS."),
-            column("country_code", pa.string(), "ISO 3166-1 alpha-3 code of the entity's country, or "
-                   "the organization's code (e.g. IGO) for international organizations."),
+                   "followed by a role code, e.g. CHNGOV, RUSMIL, IGOUNO, AFGINS (see "
+                   "transforms/lexicons/actors/README.md); null for LOCATION rows."),
+            column("country_code", pa.string(), "ISO 3166-1 alpha-3 code of the entity's country (for a "
+                   "LOCATION, the country it lies in; XKX for Kosovo), or IGO, NGO or IMG (international "
+                   "militarized group) for organizations that belong to no country."),
             column("role", pa.string(), "Role code: GOV, MIL, COP, REB, INS, OPP, MED, JUD, BUS, CVL, "
-                   "... ; null for a bare country or place."),
+                   "LEG, SPY, ELI (a person out of office on the article's date), ... ; null for a bare "
+                   "country, a place or an organization's own code (IGOUNO)."),
+            column("mention", pa.string(), "How the entity is named here: name, adjective ('Chinese'), "
+                   "demonym ('Afghans'), metonym (a capital or seat standing for its government: 'Beijing "
+                   "has pushed'), place (a LOCATION), role_phrase ('Pakistani troops'), person_name, surname "
+                   "(a bare surname), pronoun ('He')."),
+            column("locative", pa.bool_(), "True when the mention follows a locative word ('in', 'at', "
+                   "'visited', 'trip to'): the place where something happened rather than an actor. Always "
+                   "true for LOCATION rows."),
+            column("antecedent_start", pa.int32(), "For surname and pronoun mentions: char_start of the "
+                   "mention of the person they refer back to; null otherwise."),
             column("published_date", DATE, "The article's publication date (the partition column)."),
         ]
     ),
