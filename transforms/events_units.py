@@ -172,7 +172,11 @@ class UnitBuilder:
             entity_type = row.get("entity_type") or ""
             name = row.get("name") or row.get("text") or text[start:end]
             preps = self._locative if entity_type == "LOCATION" else self._country_locative
-            if entity_type in ("LOCATION", "COUNTRY") and self._locative_context(tokens, first, preps):
+            # The actor stage flags places ("in Tehran", "visited Kabul"); a country keeps our narrower
+            # test, since "fired missiles at Saudi Arabia" names a target, not a place.
+            flagged = entity_type == "LOCATION" and row.get("locative") is True
+            if entity_type in ("LOCATION", "COUNTRY") and (
+                    flagged or self._locative_context(tokens, first, preps)):
                 place = self._gazetteer.lookup(str(name)) or self._gazetteer.lookup(text[start:end])
                 if place is not None:
                     places.append((start, place))
