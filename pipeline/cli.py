@@ -5,6 +5,7 @@ Commands:
   communique query    run SQL (DuckDB) over the tables; each table is a view by its name
   communique schema   print every table's columns with their documentation
   communique report   write an HTML page of charts over the tables
+  communique compact  merge the small files that frequent runs leave, without changing a row
 
 Run on the local in-process runner (the default):
   communique run
@@ -15,7 +16,8 @@ Any other Beam runner: pass its options, e.g.
   communique run --runner=PortableRunner --job_endpoint=embed --environment_type=LOOPBACK
 
 Exit codes of 'run': 0 success; 3 success, but some items were rejected (see the rejects table);
-1 the run failed and committed nothing; 2 bad options.
+1 the run failed and committed nothing; 2 bad options; 75 another run or compaction holds the output
+directory (nothing was done; try again later). See docs/operations.md for schedules and clusters.
 """
 
 from __future__ import annotations
@@ -23,10 +25,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from pipeline.commands import query, report, run, schema
+from pipeline.commands import compact, query, report, run, schema
 from pipeline.commands.exitcodes import EXIT_USAGE
 
-COMMANDS = [run, query, schema, report]
+COMMANDS = [run, query, schema, report, compact]
 
 
 def _parser() -> argparse.ArgumentParser:
