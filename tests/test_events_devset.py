@@ -14,6 +14,10 @@ from transforms.events import EventCoder
 MIN_F1 = 0.95
 MIN_PRECISION = 0.94
 MIN_RECALL = 0.94
+# With the actors from the real actor matcher (actor stage + coder) it reached 0.937 F1 (P 0.961,
+# R 0.914): the matcher leaves unnamed groups ("protesters", "the militia") untagged. A wider margin,
+# since a change in the actor lexicons moves it too.
+MIN_F1_WITH_MATCHER = 0.88
 
 
 @pytest.fixture(scope="module")
@@ -37,3 +41,11 @@ def test_devset_score_does_not_drop(devset):
     assert overall.precision >= MIN_PRECISION, report
     assert overall.recall >= MIN_RECALL, report
     assert all(value.f1 >= 0.6 for value in by_root.values()), by_root
+
+
+def test_devset_score_with_the_real_actor_matcher(devset):
+    from transforms.actors import ActorMatcher
+
+    overall, _, errors = score(EventCoder.load(), devset, ActorMatcher.load())
+    report = "\n".join(f"{item_id}: gold {gold} got {got}" for item_id, _, gold, got in errors)
+    assert overall.f1 >= MIN_F1_WITH_MATCHER, f"F1 {overall.f1:.3f} < {MIN_F1_WITH_MATCHER}\n{report}"

@@ -384,7 +384,7 @@ class EventCoder:
                 continue
             if word in self._breaks or word in self._object_stops or word == "by":
                 return
-            if word not in self._fillers and not explicit:
+            if word not in self._fillers and not explicit and not word.isdigit():
                 return
 
     # ------------------------------------------------------------------ rows

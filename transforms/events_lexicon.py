@@ -34,6 +34,7 @@ class Inflector:
 
     def __init__(self, irregular_text: str):
         self._irregular: dict[str, tuple[str, ...]] = {}
+        self._complete: dict[str, frozenset[str]] = {}  # verbs whose every form is listed ("be")
         for number, raw in enumerate(irregular_text.splitlines(), start=1):
             line = raw.split("#", 1)[0].strip()
             if not line:
@@ -42,6 +43,9 @@ class Inflector:
             if len(forms) < 3:
                 raise ValueError(f"irregular.txt line {number}: need 'lemma past participle [ing]', "
                                  f"got {raw!r}")
+            if forms[0].endswith("!"):
+                self._complete[forms[0][:-1]] = frozenset(forms[1:])
+                continue
             self._irregular[forms[0]] = tuple(forms)
 
     def third_person(self, lemma: str) -> str:
@@ -70,6 +74,8 @@ class Inflector:
         return lemma + "ing"
 
     def verb_forms(self, lemma: str) -> frozenset[str]:
+        if lemma in self._complete:
+            return self._complete[lemma]
         forms = {lemma, self._third_person(lemma), self._past(lemma), self._progressive(lemma)}
         irregular = self._irregular.get(lemma)
         if irregular:

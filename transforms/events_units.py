@@ -299,11 +299,15 @@ class UnitBuilder:
                 position += 1
             if position < len(ordered) and ordered[position].start <= start < ordered[position].end:
                 mention = ordered[position]
-                if units and units[-1].word == ACTOR and units[-1].start == mention.start:
+                if units and units[-1].word == ACTOR and units[-1].end > mention.start >= units[-1].start:
                     units[-1].end = max(units[-1].end, end)
                     continue
                 group = getattr(mention, "group", None) or (mention.actor,)
-                units.append(Unit(ACTOR, mention.start, max(end, mention.end), group))
+                unit_start = mention.start
+                if units and units[-1].word == "the":
+                    # "by the European Union", "Japan and the Philippines": the article belongs to the actor.
+                    unit_start = units.pop().start
+                units.append(Unit(ACTOR, unit_start, max(end, mention.end), group))
                 continue
             units.append(Unit(token.lower(), start, end, capitalized=token[:1].isupper()))
         return units

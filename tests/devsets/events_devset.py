@@ -7,7 +7,8 @@ country, ``-`` for no target). The marked actors become the entity rows the code
 are given, so the score measures the events coder alone, not the actor matcher.
 
 Run ``python -m tests.devsets.events_devset`` to print precision, recall and F1 of (root, source country,
-target country), overall and per root, and the items the coder gets wrong (``-v``).
+target country), overall and per root, and the items the coder gets wrong (``-v``); ``--matcher`` takes
+the actors from the real actor matcher instead (actor stage + coder together).
 """
 
 from __future__ import annotations
@@ -85,9 +86,14 @@ def load_devset(path: pathlib.Path = DEVSET) -> list[Item]:
     return items
 
 
-def predict(coder: EventCoder, item: Item) -> list[Triple]:
+def predict(coder: EventCoder, item: Item, matcher=None) -> list[Triple]:
+    """The coder's triples for ``item``; with ``matcher`` (an ActorMatcher) the entity rows come from the
+    real actor stage instead of the gold marks."""
     article = {"article_id": f"dev-{item.item_id}", "text": item.text, "published_date": PUBLISHED}
-    rows = coder.code_document(article, item.sentences, item.entities, [])
+    entities = item.entities
+    if matcher is not None:
+        entities = matcher.match(item.text, item.sentences, PUBLISHED, article["article_id"])
+    rows = coder.code_document(article, item.sentences, entities, [])
     return [(row["cameo_root"], row["source_country"] or row["source_actor"],
              row["target_country"] or row["target_actor"] or "-") for row in rows]
 
@@ -112,14 +118,14 @@ class Score:
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def score(coder: EventCoder, items: list[Item]) -> tuple[Score, dict[str, Score], list[tuple]]:
+def score(coder: EventCoder, items: list[Item], matcher=None) -> tuple[Score, dict[str, Score], list[tuple]]:
     """Micro-averaged P/R/F1 over (root, source country, target country) triples, matched as multisets
     per item; also per gold/predicted root, and the items with errors."""
     overall = Score()
     by_root: dict[str, Score] = collections.defaultdict(Score)
     errors = []
     for item in items:
-        predicted = collections.Counter(predict(coder, item))
+        predicted = collections.Counter(predict(coder, item, matcher))
         gold = collections.Counter(item.gold)
         hits = predicted & gold
         overall.true_positives += sum(hits.values())
@@ -139,8 +145,15 @@ def score(coder: EventCoder, items: list[Item]) -> tuple[Score, dict[str, Score]
 def main(argv: list[str]) -> int:
     coder = EventCoder.load()
     items = load_devset()
-    overall, by_root, errors = score(coder, items)
-    print(f"events dev set: {len(items)} items, {overall.gold} gold events, {overall.predicted} predicted")
+    matcher = None
+    if "--matcher" in argv:
+        from transforms.actors import ActorMatcher
+
+        matcher = ActorMatcher.load()
+    overall, by_root, errors = score(coder, items, matcher)
+    actors = "actors from the actor matcher" if matcher else "gold actors"
+    print(f"events dev set ({actors}): {len(items)} items, {overall.gold} gold events, "
+          f"{overall.predicted} predicted")
     print(f"precision {overall.precision:.3f}  recall {overall.recall:.3f}  F1 {overall.f1:.3f}")
     for root, value in by_root.items():
         print(f"  root {root}: P {value.precision:.2f} R {value.recall:.2f} F1 {value.f1:.2f} "
