@@ -20,6 +20,7 @@ Pure module (no Beam). Rules, applied left to right over the sentence's hits:
    pushed" -> CHN, RUS).
 6. Every other hit is its own mention: a country (COUNTRY), an adjective alone (COUNTRY), a plural
    demonym (country + CVL), an organization, a known person. Role nouns alone make no mention.
+7. Coordinated adjectives share a plural role noun: "Indian and Chinese troops" -> INDMIL, CHNMIL.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ _POSSESSIVE = re.compile(r"^['’]s?(?=\s|$)")
 _OF_THE = re.compile(r"\s+of\s+(?:the\s+)?")
 _NEXT_WORD = re.compile(r"[ \t\u00a0]+(\S+)")
 _DATELINE_AFTER = re.compile(r"\s*(?:,|\(|—|–|-)")
+_COORDINATION = re.compile(r"\s*,?\s*(?:and|or)?\s+")
 _TRAILING = ",;:!?)\"”’'»]"
 
 
@@ -136,10 +138,31 @@ class Composer:
                     continue
             mentions.append(self._single(text, sentence_start, sentence_index, hit, published))
             index += 1
+        self._distribute_roles(text, mentions)
         for mention in mentions:
             if mention.entity_type != "LOCATION":
                 mention.locative = self._locative(text, sentence_start, mention.start)[0]
         return mentions
+
+    def _distribute_roles(self, text: str, mentions: list[Mention]) -> None:
+        """Rule 7: "Indian and Chinese troops", "US, British and French diplomats": a bare country
+        adjective (or acronym) coordinated with a role phrase of a plural role noun shares its role."""
+        for index in range(len(mentions) - 2, -1, -1):
+            left, right = mentions[index], mentions[index + 1]
+            written = text[left.start:left.end]
+            if (left.role is not None or left.entity_type != "COUNTRY" or right.mention != ROLE_PHRASE
+                    or right.entity_type == "PERSON" or right.role is None
+                    or right.country_code not in self._countries or left.country_code not in self._countries
+                    or not (left.mention == ADJECTIVE_MENTION or (left.mention == NAME and written.isupper()))
+                    or not _COORDINATION.fullmatch(text[left.end:right.start])):
+                continue
+            words = right.name[len(self._countries[right.country_code]) + 1:]
+            country = left.country_code or ""
+            left.actor_code = country + right.role
+            left.role = right.role
+            left.entity_type = right.entity_type
+            left.mention = ROLE_PHRASE
+            left.name = f"{self._countries[country]} {words}"
 
     # ------------------------------------------------------------------------------------------ single hits
 

@@ -11,8 +11,9 @@ Pure module (no Beam). The rule, deliberately simple:
    surname glued to another capitalized word ("Wang Wenbin", "Genghis Khan") is a different name,
    unless that word is a title ("Mr Wang").
 3. "He"/"She" (and "he"/"she") refer to the last person mentioned before them, in the same sentence or
-   the ``pronoun_window`` sentences before, whose gender fits (unknown gender fits both). If there is
-   none, the pronoun makes no mention.
+   the ``pronoun_window`` sentences before, whose gender is the pronoun's; failing that, to the last
+   person of unknown gender (a name captured after a title). If there is none, the pronoun makes no
+   mention.
 
 Mentions made by rules 2 and 3 copy the code of the person they refer to and point at it
 (``antecedent``).
@@ -104,7 +105,8 @@ class Coreference:
     def _stands_alone(self, text: str, start: int, end: int) -> bool:
         before = _WORD_BEFORE.search(text, max(0, start - 40), start)
         if before is not None:
-            word = before.group(1).rstrip(".")
+            word = before.group(1)
+            # A capitalized word ending in punctuation closes the previous clause or sentence.
             if word[:1].isupper() and word.isalpha() and word not in self._rules.titles:
                 return False
         after = _WORD_AFTER.match(text, end)
@@ -128,13 +130,12 @@ class Coreference:
                 continue
             gender = self._rules.pronouns[match.group(1)]
             position = bisect.bisect_right(ends, start)
-            antecedent = None
-            for candidate in reversed(persons[:position]):
-                if candidate.sentence_index < sentence.index - self._rules.pronoun_window:
-                    break
-                if candidate.gender in (None, gender):
-                    antecedent = candidate
-                    break
+            window = [c for c in persons[:position]
+                      if c.sentence_index >= sentence.index - self._rules.pronoun_window]
+            # The last person of the pronoun's gender; failing that, the last of unknown gender.
+            antecedent = next((c for c in reversed(window) if c.gender == gender), None)
+            if antecedent is None:
+                antecedent = next((c for c in reversed(window) if c.gender is None), None)
             if antecedent is None:
                 continue
             found.append(_reference(start, end, sentence.index, antecedent, PRONOUN))

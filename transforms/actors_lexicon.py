@@ -62,9 +62,16 @@ class Tenure:
     start: dt.date | None = None
     end: dt.date | None = None
     office: str | None = None
+    # Organizations give the last valid day (inclusive); officials the day the office passed on, when
+    # the successor already holds it (exclusive), so a handover day has one holder.
+    end_inclusive: bool = True
 
     def covers(self, day: dt.date) -> bool:
-        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+        if self.start is not None and day < self.start:
+            return False
+        if self.end is None:
+            return True
+        return day <= self.end if self.end_inclusive else day < self.end
 
     def distance(self, day: dt.date) -> int:
         """Days between ``day`` and this tenure (0 inside it)."""
@@ -395,7 +402,8 @@ class _Builder:
                 start, end = _date(row["start"], where), _date(row["end"], where)
                 if start and end and end < start:
                     raise LexiconError(f"{where}: the term ends ({end}) before it starts ({start})")
-                tenures.append(Tenure(code, country, role, start, end, row["office"] or None))
+                tenures.append(Tenure(code, country, role, start, end, row["office"] or None,
+                                      end_inclusive=False))
                 aliases.update(dict.fromkeys(_split(row["aliases"])))
                 standalone = standalone or row["standalone"].lower() == "yes"
             person = Person(name, surname, gender, nationality, tuple(tenures))
