@@ -6,6 +6,7 @@ Commands:
   communique schema   print every table's columns with their documentation
   communique report   write an HTML page of charts over the tables
   communique compact  merge the small files that frequent runs leave, without changing a row
+  communique watch    run an incremental batch every --interval seconds until stopped
 
 Run on the local in-process runner (the default):
   communique run
@@ -25,10 +26,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from pipeline.commands import compact, query, report, run, schema
+from pipeline.commands import compact, query, report, run, schema, watch
 from pipeline.commands.exitcodes import EXIT_USAGE
 
-COMMANDS = [run, query, schema, report, compact]
+COMMANDS = [run, query, schema, report, compact, watch]
 
 
 def _parser() -> argparse.ArgumentParser:
