@@ -110,7 +110,10 @@ class Coreference:
             if word[:1].isupper() and word.isalpha() and word not in self._rules.titles:
                 return False
         after = _WORD_AFTER.match(text, end)
-        return not (after is not None and after.group(1)[:1].isupper() and after.group(1).isalpha())
+        if after is None:
+            return True
+        following = after.group(1).rstrip(".,;:!?)'’\"”")
+        return not (following[:1].isupper() and following.isalpha())
 
     # ------------------------------------------------------------------------------------------ rule 3
 
