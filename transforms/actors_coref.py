@@ -82,24 +82,23 @@ class Coreference:
 
     def _surname_references(self, text: str, sentences: Sequence[Sentence], starts: list[int],
                             named: Sequence[Mention], taken: bytearray) -> list[Mention]:
-        surnames = {m.surname for m in named if m.surname}
-        if not surnames:
-            return []
-        alternatives = "|".join(re.escape(s) for s in sorted(surnames, key=len, reverse=True))
-        pattern = re.compile(rf"(?<!\w)({alternatives})(?!\w)")
+        # Longest first, so "Bhutto Zardari" is claimed before "Zardari"; sorted for a stable result.
+        surnames = sorted({m.surname for m in named if m.surname}, key=lambda s: (-len(s), s))
         found: list[Mention] = []
-        for match in pattern.finditer(text):
-            start, end = match.span()
-            if taken.find(1, start, end) != -1 or not self._stands_alone(text, start, end):
-                continue
-            antecedent = next((m for m in reversed(named) if m.surname == match.group(1) and m.end <= start),
-                              None)
-            sentence = _sentence_of(sentences, starts, start, end)
-            if antecedent is None or sentence is None:
-                continue
-            mention = _reference(start, end, sentence.index, antecedent, SURNAME)
-            taken[start:end] = b"\x01" * (end - start)
-            found.append(mention)
+        for surname in surnames:
+            first = min(m.end for m in named if m.surname == surname)
+            start = text.find(surname, first)
+            while start != -1:
+                end = start + len(surname)
+                if (_word_edge(text, start, end) and taken.find(1, start, end) == -1
+                        and self._stands_alone(text, start, end)):
+                    antecedent = next(
+                        (m for m in reversed(named) if m.surname == surname and m.end <= start), None)
+                    sentence = _sentence_of(sentences, starts, start, end)
+                    if antecedent is not None and sentence is not None:
+                        found.append(_reference(start, end, sentence.index, antecedent, SURNAME))
+                        taken[start:end] = b"\x01" * (end - start)
+                start = text.find(surname, end)
         return found
 
     def _stands_alone(self, text: str, start: int, end: int) -> bool:
@@ -143,6 +142,11 @@ class Coreference:
                 continue
             found.append(_reference(start, end, sentence.index, antecedent, PRONOUN))
         return found
+
+
+def _word_edge(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is a whole word (no letter or digit touches it)."""
+    return (start == 0 or not text[start - 1].isalnum()) and (end == len(text) or not text[end].isalnum())
 
 
 def _in_office_first(persons: Sequence[Person], published: dt.date | None) -> Person:
