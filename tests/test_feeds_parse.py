@@ -184,6 +184,15 @@ def test_entity_bombs_are_not_expanded(bomb):
         assert len(item["text"]) < 200_000 and len(item["title"] or "") < 1000
 
 
+@pytest.mark.parametrize("value", [b'"x"', b'">"', b"'x'"])
+def test_an_element_with_thousands_of_attributes_is_refused_quickly(value):
+    attributes = b" ".join(b"a%d=%s" % (number, value) for number in range(50_000))
+    bomb = (b'<?xml version="1.0"?><rss version="2.0"><channel><item ' + attributes
+            + b"><title>T</title></item></channel></rss>")
+    parsed = parse(bomb)
+    assert parsed.unreadable and "50000 attributes" in parsed.problem
+
+
 def test_huge_feed_is_capped_and_the_rest_counted():
     parsed = parse(samples.many_entries_feed(100_000))
     assert parsed.entries_seen == 100_000

@@ -32,7 +32,8 @@ def test_canonical_is_idempotent():
     assert canonical_url(once) == once
 
 
-@pytest.mark.parametrize("value", ["tag:example.org,2024:1", "urn:uuid:1234", "/relative/path", "mailto:a@b.c"])
+@pytest.mark.parametrize("value", ["tag:example.org,2024:1", "urn:uuid:1234", "/relative/path",
+                                   "mailto:a@b.c"])
 def test_non_web_strings_are_returned_unchanged(value):
     assert canonical_url(value) == value
 

@@ -30,12 +30,19 @@ from transforms.pubdates import parse_publication_date
 from transforms.urls import canonical_url, is_web_url, resolve
 
 MAX_ENTRIES = 2000  # far more than any news feed carries at once; bounds the work on a hostile one
+# The SAX layer under feedparser looks attributes up by a linear scan, so one element with n attributes
+# costs n² (10,000 attributes: seconds; 100,000: minutes). Real feed elements have a handful.
+MAX_ATTRIBUTES = 64
 EXCERPT_BYTES = 500
 
 # The end tag of one entry in RSS 0.9x/1.0/2.0 (<item>) or Atom (<entry>), with any namespace prefix.
 _ENTRY_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>")
 _FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY[^>]*>", re.IGNORECASE)
+# A start tag long enough to hold MAX_ATTRIBUTES attributes; quoted values count as one unit, and the
+# alternatives start with different characters, so the scan is linear.
+_LONG_START_TAG = re.compile(rb"""<[A-Za-z_](?:[^<>"']|"[^"]*"|'[^']*'){%d,}""" % (2 * MAX_ATTRIBUTES))
+_QUOTED = re.compile(rb""""[^"]*"|'[^']*'""")
 _UTF16_32_STARTS = (b"\xff\xfe", b"\xfe\xff", b"\x00<", b"<\x00", b"\x00\x00\x00<", b"<\x00\x00\x00",
                     b"\x00\x00\xfe\xff")
 _XML_START = (b"<", b"\xef\xbb\xbf")
@@ -76,6 +83,13 @@ class ParsedFeed:
 def _starts_like_xml(data: bytes) -> bool:
     head = data[:1024].lstrip(b" \t\r\n")
     return head.startswith(_XML_START) or head.startswith(_UTF16_32_STARTS)
+
+
+def _most_attributes(data: bytes) -> int:
+    """The largest number of attributes on one element (only long start tags are counted)."""
+    # Every attribute has one '=' outside quoted values.
+    return max((_QUOTED.sub(b"", tag.group()).count(b"=") for tag in _LONG_START_TAG.finditer(data)),
+               default=0)
 
 
 def _without_entity_declarations(data: bytes) -> tuple[bytes, bool]:
@@ -238,6 +252,11 @@ def parse_feed(data: bytes, *, feed_uri: str, fetched_at: dt.datetime, base_url:
     if not _starts_like_xml(data):
         return ParsedFeed([], [], 0, 0, unreadable=True,
                           problem=f"Not an XML document: it starts with {data[:16]!r}.")
+    attributes = _most_attributes(data)
+    if attributes > MAX_ATTRIBUTES:
+        return ParsedFeed([], [], 0, 0, unreadable=True,
+                          problem=f"An element has {attributes} attributes (more than {MAX_ATTRIBUTES}); "
+                          "no feed needs that many and parsing them would take quadratic time.")
     notes = []
     data, had_entities = _without_entity_declarations(data)
     if had_entities:

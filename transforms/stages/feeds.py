@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import datetime as dt
+import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
@@ -32,6 +33,8 @@ FEED_ITEMS = "items"
 FEED_FETCHES = "feed_fetches"
 STAGE = "sources"
 PAGES_PER_HOST = 2  # concurrent page requests to one host
+FEEDS_PER_BATCH = 8  # feeds fetched concurrently by one worker
+FEEDS_PER_HOST = 2  # of which at most this many from one host
 _FETCH, _KEEP = "fetch", "keep"
 
 # feed_fetches.error_code values besides the fetch codes of transforms.fetch.
@@ -102,7 +105,7 @@ def feed_fetch_row(run_id: str, feed_uri: str, fetched: fetch.FetchResult, fetch
 
 
 class _ReadFeedFn(beam.DoFn):
-    """feed uri -> raw items, REJECTS rows and one FEED_FETCHES row."""
+    """A batch of feed uris -> raw items, REJECTS rows and one FEED_FETCHES row per feed."""
 
     def __init__(self, run_id: str, run_started_at: dt.datetime, feed_state: dict, limits: fetch.FetchLimits,
                  max_entries: int):
@@ -143,10 +146,22 @@ class _ReadFeedFn(beam.DoFn):
         return fetch.fetch(url, limits=self._limits, pool=self._pool, etag=state.get("etag"),
                            last_modified=state.get("last_modified"))
 
-    def process(self, feed_uri: str) -> Iterator:
+    def process(self, feed_uris: list[str]) -> Iterator:
+        """A batch of feeds is fetched concurrently (at most FEEDS_PER_HOST at a time from one host),
+        then each is parsed in turn."""
+        slots = {host: threading.Semaphore(FEEDS_PER_HOST) for host in map(host_of, feed_uris)}
+
+        def timed_fetch(feed_uri: str) -> tuple[dt.datetime, fetch.FetchResult]:
+            with slots[host_of(feed_uri)]:
+                return _utc_now(), self._fetch(feed_uri)
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, len(feed_uris))) as executor:
+            for feed_uri, (fetched_at, fetched) in zip(feed_uris, executor.map(timed_fetch, feed_uris),
+                                                       strict=True):
+                yield from self._read(feed_uri, fetched_at, fetched)
+
+    def _read(self, feed_uri: str, fetched_at: dt.datetime, fetched: fetch.FetchResult) -> Iterator:
         self._feeds_read.inc()
-        fetched_at = _utc_now()
-        fetched = self._fetch(feed_uri)
         if not fetched.ok:
             self._feeds_failed.inc()
             yield self._reject(feed_uri, "feed_fetch_failed",
@@ -160,9 +175,15 @@ class _ReadFeedFn(beam.DoFn):
             yield beam.pvalue.TaggedOutput(FEED_FETCHES, feed_fetch_row(
                 self._run_id, feed_uri, fetched, fetched_at, None, None, None))
             return
-        parsed = parse_feed(fetched.body or b"", feed_uri=feed_uri, fetched_at=self._run_started_at,
-                            base_url=fetched.final_url if is_web_url(fetched.final_url) else None,
-                            content_type=fetched.content_type, max_entries=self._max_entries)
+        try:
+            parsed = parse_feed(fetched.body or b"", feed_uri=feed_uri, fetched_at=self._run_started_at,
+                                base_url=fetched.final_url if is_web_url(fetched.final_url) else None,
+                                content_type=fetched.content_type, max_entries=self._max_entries)
+        except (ValueError, TypeError, LookupError, AttributeError, RuntimeError, OverflowError) as error:
+            # parse_feed reports bad input in its result; this is a surprise in the parser itself, and
+            # one feed must not stop the run.
+            parsed = ParsedFeed([], [], 0, 0, unreadable=True,
+                                problem=f"The feed parser failed ({type(error).__name__}: {error}).")
         yield from self._emit(feed_uri, fetched, fetched_at, parsed)
 
     def _emit(self, feed_uri: str, fetched: fetch.FetchResult, fetched_at: dt.datetime,
@@ -326,10 +347,14 @@ class ReadFeeds(beam.PTransform):
         self._max_entries = max_entries
         self._load_known_ids = load_known_ids
 
+    def _batches(self) -> list[list[str]]:
+        size = FEEDS_PER_BATCH
+        return [self._feed_uris[start:start + size] for start in range(0, len(self._feed_uris), size)]
+
     def expand(self, pbegin):
         read = (
             pbegin
-            | "ListFeeds" >> beam.Create(self._feed_uris, reshuffle=False)
+            | "ListFeeds" >> beam.Create(self._batches(), reshuffle=False)
             | "SpreadFeeds" >> beam.Reshuffle()
             | "ReadFeeds" >> beam.ParDo(_ReadFeedFn(self._run_id, self._run_started_at, self._feed_state,
                                                     self._limits, self._max_entries))
