@@ -15,6 +15,7 @@ from pipeline.commands.exitcodes import (
     EXIT_USAGE,
 )
 from pipeline.options import ConfigError, add_run_arguments, build_run_config
+from pipeline.streaming_options import add_streaming_arguments
 
 NAME = "run"
 HELP = "run the pipeline once"
@@ -27,6 +28,7 @@ ACCEPTS_EXTRA_ARGS = True  # Beam's own options
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_run_arguments(parser)
+    add_streaming_arguments(parser)
 
 
 def execute(args: argparse.Namespace, beam_args: list[str]) -> int:
@@ -38,6 +40,10 @@ def execute(args: argparse.Namespace, beam_args: list[str]) -> int:
     except ConfigError as error:
         print(f"communique run: {error}", file=sys.stderr)
         return EXIT_USAGE
+    if args.streaming or (args.interval, args.window, args.max_polls) != (None, None, None):
+        from pipeline.streaming import execute_streaming
+
+        return execute_streaming(args, config)
     if not config.quiet:
         from pipeline.progress import enable_progress_logging
 
