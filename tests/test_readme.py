@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -64,26 +65,43 @@ def test_reading_snippets_run_and_read_every_event(index, seed_workdir, monkeypa
     assert set(expected.column_names) <= set(events.columns)
 
 
-def _tutorial_commands() -> list[list[str]]:
-    commands = []
+def _tutorial_steps() -> list[tuple[list[str], str]]:
+    """(command, the output pasted under it) for every `$ communique ...` line of the console blocks."""
+    steps = []
     for body in _blocks("console"):
-        commands.extend(shlex.split(line[2:]) for line in body.splitlines() if line.startswith("$ "))
-    return commands
+        lines = body.splitlines()
+        starts = [i for i, line in enumerate(lines) if line.startswith("$ ")]
+        for i, start in enumerate(starts):
+            end = starts[i + 1] if i + 1 < len(starts) else len(lines)
+            steps.append((shlex.split(lines[start][2:]), "\n".join(lines[start + 1:end])))
+    return steps
 
 
-def test_tutorial_commands_run_on_the_seed(seed_workdir, monkeypatch, capsys):
-    commands = _tutorial_commands()
-    assert [command[:2] for command in commands][:2] == [["communique", "run"], ["communique", "query"]]
+def test_tutorial_commands_run_on_the_seed_and_the_pasted_output_is_theirs(seed_workdir, monkeypatch,
+                                                                           capsys):
+    steps = _tutorial_steps()
+    assert [command[:2] for command, _ in steps][:2] == [["communique", "run"], ["communique", "query"]]
     monkeypatch.chdir(seed_workdir)
-    for command in commands:
+    capsys.readouterr()
+    for command, pasted in steps:
         if command[1] == "run":
-            continue  # the fixture ran it, on a copy of the seed
-        assert main(command[1:]) == 0, command
+            assert "rows       articles" in pasted  # the fixture ran it, on a copy of the seed
+            continue
+        if command[1] == "query":
+            json_command = [word for word in command[1:] if word not in ("--format", "json")]
+            assert main([*json_command, "--format", "json"]) == 0, command
+            rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+            assert rows, f"the tutorial query returns nothing on the seed: {command}"
+            for column in rows[0]:
+                assert column in pasted, f"{column!r} is not in the output pasted under {command}"
+        else:
+            assert main(command[1:]) == 0, command
     assert os.path.getsize(seed_workdir / "report.html") > 0
 
 
 def test_every_exit_code_is_documented():
-    codes = {value for name, value in vars(exitcodes).items() if name.startswith("EXIT_")}
+    codes = {value for name, value in vars(exitcodes).items()
+             if name.startswith("EXIT_") and isinstance(value, int)}
     documented = {int(code) for code in re.findall(r"^\| (\d+) \| ", README, re.MULTILINE)}
     assert documented == codes
 
