@@ -164,6 +164,8 @@ def test_pycountry_official_names_and_newspaper_names(matcher):
     ("Iran's Revolutionary Guards said so.", [("Iran's Revolutionary Guards", "IRNMIL")]),
     ("A former Pakistani general spoke.", [("Pakistani general", "PAKELI")]),
     ("Afghans and Iranians queued.", [("Afghans", "AFGCVL"), ("Iranians", "IRNCVL")]),
+    ("Iranian official media said so.", [("Iranian official media", "IRNMED")]),
+    ("The Indian general election and a Chinese press conference.", [("Indian", "IND"), ("Chinese", "CHN")]),
 ])
 def test_role_phrases(matcher, text, expected):
     assert found(matcher, text) == expected

@@ -326,6 +326,9 @@ class Composer:
     def _phrase_actor(self, anchor: _Actor, roles: list[Hit], former: bool) -> _Actor:
         words = " ".join(hit.term.name for hit in roles)
         person_like = roles[-1].term.role_kind == "person"
+        if len(roles) > 1 and roles[0].term.name in self._rules.fillers:
+            # "official media": a role noun that is also a filler adjective yields to the noun after it.
+            roles = roles[1:]
         if anchor.organization:
             entity_type = "PERSON" if person_like else anchor.entity_type
             return _Actor(anchor.actor_code, anchor.country_code, anchor.role, entity_type,
