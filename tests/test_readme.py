@@ -106,11 +106,20 @@ def test_every_exit_code_is_documented():
     assert documented == codes
 
 
-def test_relative_links_point_at_files():
-    links = re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", README)
+def _heading_anchor(heading: str) -> str:
+    """The anchor GitHub gives a Markdown heading."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def test_relative_links_point_at_files_and_headings():
+    links = re.findall(r"\]\(([^)#:]+)(?:#([^)]*))?\)", README)
     assert links
-    missing = [link for link in links if not (PROJECT / link).exists()]
+    missing = [path for path, _ in links if not (PROJECT / path).exists()]
     assert not missing, f"README links to missing files: {missing}"
+    for path, anchor in links:
+        if anchor:
+            headings = re.findall(r"^#+ (.+)$", (PROJECT / path).read_text(encoding="utf-8"), re.MULTILINE)
+            assert anchor in {_heading_anchor(heading) for heading in headings}, f"{path}#{anchor}"
 
 
 def test_every_table_is_in_the_overview():
