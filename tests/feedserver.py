@@ -270,6 +270,16 @@ def drip(interval_s: float) -> Route:
     return route
 
 
+def header_drip(interval_s: float) -> Route:
+    """A status line, then header bytes one at a time for ever: the body never starts."""
+    def route(handler):
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+        while not handler.server.stopping.wait(interval_s):
+            handler.wfile.write(b"a")
+            handler.wfile.flush()
+    return route
+
+
 def endless(declare_length: int | None) -> Route:
     """A body that never ends (streamed as fast as the client reads), optionally claiming a length."""
     chunk = b"<!-- padding -->" * 4096
@@ -322,6 +332,7 @@ def standard_routes(server: FeedServer, *, slow_s: float = 3.0) -> FeedServer:
         "/broken.xml": static(b"always broken", "text/plain", status=503),
         "/slow.xml": slow_headers(slow_s),
         "/drip.xml": drip(0.1),
+        "/header-drip.xml": header_drip(0.1),
         "/gzip.xml": compressed(BASIC_FEED, "gzip"),
         "/deflate.xml": compressed(BASIC_FEED, "deflate"),
         "/raw-deflate.xml": compressed(BASIC_FEED, "raw-deflate"),

@@ -107,6 +107,17 @@ def test_never_ending_drip_stops_at_the_deadline(server, pool):
     assert time.monotonic() - started < LIMITS.attempt_deadline_s + 1.0
 
 
+def test_headers_dripping_for_ever_stop_at_the_deadline(server):
+    pool = fetch.make_pool(header_deadline_s=LIMITS.attempt_deadline_s)
+    started = time.monotonic()
+    result = fetch.fetch(server.url("/header-drip.xml"), limits=LIMITS, pool=pool)
+    assert result.error_code == fetch.TOO_SLOW and result.attempts == 1
+    assert "no complete headers within 1.5 s" in result.error_message
+    assert time.monotonic() - started < LIMITS.attempt_deadline_s + 1.0
+    # The pool is still usable afterwards.
+    assert fetch.fetch(server.url("/basic.xml"), limits=LIMITS, pool=pool).body == BASIC_FEED
+
+
 @pytest.mark.parametrize("path", ["/gzip.xml", "/deflate.xml", "/raw-deflate.xml"])
 def test_compressed_bodies_are_decoded(server, pool, path):
     result = get(server, pool, path)

@@ -16,14 +16,19 @@ network or the server does. What it guarantees:
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import email.utils
+import http.client
+import socket
+import threading
 import time
 import urllib.parse
 import zlib
 from collections.abc import Callable
 
 import urllib3
+import urllib3.connection
 import urllib3.exceptions
 
 from pipeline import __version__
@@ -103,9 +108,62 @@ class FetchError(Exception):
         self.status, self.retry_after_s = status, retry_after_s
 
 
-def make_pool(max_connections_per_host: int = 4) -> urllib3.PoolManager:
-    """A connection pool for many fetches; certificates are verified (urllib3's default)."""
-    return urllib3.PoolManager(num_pools=32, maxsize=max_connections_per_host, block=True, retries=False)
+class HeadersTooSlow(urllib3.exceptions.TimeoutError):
+    """The status line and headers did not arrive within the deadline."""
+
+
+class _HeaderDeadline:
+    """http.client reads the status line and headers with a timeout per socket read, so a server that
+    drips header bytes could hold a connection for ever. This shuts the socket down at a deadline."""
+
+    header_deadline_s = 60.0
+
+    def getresponse(self):
+        sock = self.sock
+        fired = threading.Event()
+
+        def abort() -> None:
+            fired.set()
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+        timer = threading.Timer(self.header_deadline_s, abort)
+        timer.daemon = True
+        timer.start()
+        try:
+            response = super().getresponse()
+        except (OSError, http.client.HTTPException) as error:
+            if fired.is_set():
+                raise HeadersTooSlow(f"no complete headers within {self.header_deadline_s:g} s") from error
+            raise
+        finally:
+            timer.cancel()
+        if fired.is_set():  # the headers were cut short: the response cannot be trusted
+            response.close()
+            raise HeadersTooSlow(f"no complete headers within {self.header_deadline_s:g} s")
+        return response
+
+
+def _pool_classes(header_deadline_s: float) -> dict[str, type]:
+    deadline = {"header_deadline_s": header_deadline_s}
+    http_connection = type("DeadlineHTTPConnection", (_HeaderDeadline, urllib3.connection.HTTPConnection),
+                           deadline)
+    https_connection = type("DeadlineHTTPSConnection",
+                            (_HeaderDeadline, urllib3.connection.HTTPSConnection), deadline)
+    return {
+        "http": type("DeadlineHTTPConnectionPool", (urllib3.HTTPConnectionPool,),
+                     {"ConnectionCls": http_connection}),
+        "https": type("DeadlineHTTPSConnectionPool", (urllib3.HTTPSConnectionPool,),
+                      {"ConnectionCls": https_connection}),
+    }
+
+
+def make_pool(max_connections_per_host: int = 4, header_deadline_s: float = 60.0) -> urllib3.PoolManager:
+    """A connection pool for many fetches; certificates are verified (urllib3's default), and headers
+    must arrive within ``header_deadline_s``."""
+    pool = urllib3.PoolManager(num_pools=32, maxsize=max_connections_per_host, block=True, retries=False)
+    pool.pool_classes_by_scheme = _pool_classes(header_deadline_s)
+    return pool
 
 
 def _decoder(content_encoding: str | None):
@@ -240,6 +298,8 @@ def _attempt(pool: urllib3.PoolManager, url: str, headers: dict, limits: FetchLi
 
 
 def _as_fetch_error(error: urllib3.exceptions.HTTPError) -> FetchError:
+    if isinstance(error, HeadersTooSlow):
+        return FetchError(TOO_SLOW, f"The server is too slow: {error}.", retryable=False)
     # NewConnectionError subclasses ConnectTimeoutError in urllib3, but a refusal is not a timeout.
     if isinstance(error, urllib3.exceptions.NewConnectionError):
         return FetchError(CONNECTION_ERROR, f"Connection failed: {error}.", retryable=True)
@@ -256,7 +316,7 @@ def fetch(url: str, *, limits: FetchLimits, pool: urllib3.PoolManager | None = N
           etag: str | None = None, last_modified: str | None = None, accept: str = FEED_ACCEPT,
           sleep: Callable[[float], None] = time.sleep) -> FetchResult:
     """GETs ``url`` within ``limits``; the result says what happened (it never raises for the network)."""
-    pool = pool or make_pool()
+    pool = pool or make_pool(header_deadline_s=limits.attempt_deadline_s)
     headers = {"User-Agent": USER_AGENT, "Accept": accept, "Accept-Encoding": "gzip, deflate"}
     if etag:
         headers["If-None-Match"] = etag

@@ -125,7 +125,7 @@ class _ReadFeedFn(beam.DoFn):
         self._entries_rejected = counter("feed_entries_rejected")
 
     def setup(self) -> None:
-        self._pool = fetch.make_pool()
+        self._pool = fetch.make_pool(header_deadline_s=self._limits.attempt_deadline_s)
 
     def teardown(self) -> None:
         if self._pool is not None:
@@ -239,7 +239,8 @@ class _FetchHostPagesFn(beam.DoFn):
                           ("extracted", "disallowed", "fetch_failed", "not_html", "no_text")}
 
     def setup(self) -> None:
-        self._pool = fetch.make_pool(max_connections_per_host=PAGES_PER_HOST)
+        self._pool = fetch.make_pool(max_connections_per_host=PAGES_PER_HOST,
+                                     header_deadline_s=self._limits.attempt_deadline_s)
 
     def teardown(self) -> None:
         if self._pool is not None:
