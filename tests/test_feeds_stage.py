@@ -112,6 +112,7 @@ HTTP_CASES = {
     "/flaky.xml": (None, 200, 2, 2, 0, []),
     "/slow.xml": ("timeout", None, 0, 0, 0, ["feed_fetch_failed"]),
     "/drip.xml": ("too_slow", 200, 0, 0, 0, ["feed_fetch_failed"]),
+    "/header-drip.xml": ("too_slow", None, 0, 0, 0, ["feed_fetch_failed"]),
     "/gzip.xml": (None, 200, 2, 2, 0, []),
     "/old-home.xml": (None, 200, 2, 2, 0, []),
     "/elsewhere.xml": (None, 200, 2, 2, 0, []),

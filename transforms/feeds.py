@@ -7,8 +7,15 @@ ever handed bytes, so a link inside a feed cannot make it open a URL or a local 
 
 A feed is untrusted input, so the work is bounded before feedparser sees it:
 - custom XML entity declarations are removed (entity-expansion bombs; no real feed needs them);
+- an element with more than ``MAX_ATTRIBUTES`` attributes is refused (quadratic work in the parser);
 - a document that does not start like XML (a binary served as RSS) is refused without parsing;
 - only the first ``max_entries`` entries are parsed; the rest are counted and recorded.
+
+Each item's publication time comes from the entry's published date, else its updated date, else the
+feed's own date, else ``fetched_at`` (the run's start time, so that re-running the same input gives the
+same rows); ``date_source`` says which. Links are canonical (``transforms.urls``) and are the
+``article_key``; an entry without a link is keyed by its guid and the feed.
+
 Malformed feeds ("bozo" in feedparser's words) keep the entries feedparser could read, and the problem is
 reported in ``ParsedFeed.problem``; a document with nothing readable is ``ParsedFeed.unreadable``.
 """
