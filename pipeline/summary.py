@@ -18,6 +18,8 @@ from transforms.stages.common import METRICS_NAMESPACE
 
 _STATUS_WORDS = {"ok": "ok", "ok_with_rejects": "ok, with rejects", "failed": "FAILED"}
 _MOST_REASONS = 6
+# Stages that keep an article they fail on (transforms/stages/_annotate.py counts '<stage>_failed').
+_ANNOTATING_STAGES = ("sentences", "dates", "entities", "events")
 
 
 @dataclasses.dataclass
@@ -105,7 +107,8 @@ def format_summary(outcome: RunOutcome) -> str:
             failed += f" ({_listing(feeds['errors'], _MOST_REASONS)})"
         lines.append(f"  feeds      {_plural(feeds['fetched'], 'feed')} fetched: {failed}, "
                      f"{feeds['not_modified']:,} not modified")
-    failures = {name: value for name, value in counters.items() if name.endswith("_failed") and value}
+    failures = {name: value for name, value in counters.items()
+                if name.removesuffix("_failed") in _ANNOTATING_STAGES and value}
     if failures:
         lines.append(f"  failures   {_listing(failures)} (articles kept; see rejects: stage_failed)")
     flagged = {name: value for name, value in counters.items()
