@@ -93,8 +93,8 @@ def format_summary(outcome: RunOutcome) -> str:
         f"({_plural(counters.get('seed_files_read', 0), 'seed file')}, "
         f"{_plural(counters.get('feed_entries_read', 0), 'feed entry')})",
         f"  new        {_plural(counters.get('articles_new', 0), 'article')}; "
-        f"{counters.get('duplicates', 0):,} duplicates skipped; "
-        f"{counters.get('items_rejected', 0):,} items rejected",
+        f"{_plural(counters.get('duplicates', 0), 'duplicate')} skipped; "
+        f"{_plural(counters.get('items_rejected', 0), 'item')} rejected",
         "  rows       " + ", ".join(f"{table} {rows}" for table, rows in outcome.rows_written.items()),
     ]
     if outcome.rejects_by_reason:

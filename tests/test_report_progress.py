@@ -99,7 +99,7 @@ def test_summary_fits_one_screen_and_says_what_matters():
     assert len(lines) <= 20 and all(len(line) <= 160 for line in lines)
     assert lines[0] == "communique run abc123 → out dir  [ok, with rejects]"
     assert "12 items (10 seed files, 2 feed entries)" in text
-    assert "8 articles; 1 duplicates skipped; 3 items rejected" in text
+    assert "8 articles; 1 duplicate skipped; 3 items rejected" in text
     assert "articles 8, events 20, rejects 3, runs 1" in text
     assert "rejects    empty_document 2, unreadable_file 1" in text
     assert "4 feeds fetched: 3 failed (timeout 2, http_404 1), 1 not modified" in text
