@@ -4,7 +4,7 @@ The loop builds the real pipeline graph (``pipeline.assemble.build_pipeline``) w
 takes the DoFns out of it, so it calls exactly the code the stages run, in the same order: read each
 seed file and feed, normalize, keep one copy per article id, split sentences, resolve dates, tag
 entities, code events, explode each document into table rows and write each table partition as Parquet
-(``transforms.tablefiles`` via the sinks' writer). What it leaves out is Beam itself: no runner, no
+(``transforms.tablefiles`` via the sinks' writers). What it leaves out is Beam itself: no runner, no
 coders, no bundles, no shuffles, no metrics (counters are no-ops outside a pipeline). It skips the
 progress logging steps, and the feed accounting join (feed_fetches rows are written as the reader made
 them; there are a few of them).
@@ -25,6 +25,7 @@ import re
 import sys
 import time
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 import apache_beam as beam
 
@@ -32,7 +33,6 @@ from pipeline.assemble import build_pipeline
 from pipeline.cli import _parser
 from pipeline.options import build_run_config
 from transforms.rejects import REJECTS
-from transforms.stages.sources import list_seed_dir
 
 STAGES = ("read", "normalize", "dedup", "sentences", "dates", "entities", "events", "write")
 # The composite transform of each per-article stage, in pipeline order (labels of pipeline.assemble).
@@ -44,17 +44,44 @@ class GraphError(RuntimeError):
     """The pipeline graph no longer has the shape this loop knows; the message says what is missing."""
 
 
-def _pardos(pipeline: beam.Pipeline) -> dict[str, beam.DoFn]:
-    """Every ParDo's DoFn in the graph, by full label, in graph order."""
-    found: dict[str, beam.DoFn] = {}
+@dataclasses.dataclass
+class _Graph:
+    """What the loop needs from the pipeline graph: each ParDo's DoFn (by full label, in graph order) and,
+    for the ParDos that read the inputs, the elements their ``beam.Create`` hands them."""
 
-    class Visitor(beam.pipeline.PipelineVisitor):
-        def visit_transform(self, node) -> None:
-            if isinstance(node.transform, beam.ParDo):
-                found[node.full_label] = node.transform.fn
+    pardos: dict[str, beam.DoFn]
+    created: dict[str, list]  # full label of a ParDo fed by a Create (through Reshuffles) -> elements
 
-    pipeline.visit(Visitor())
-    return found
+    @classmethod
+    def of(cls, pipeline: beam.Pipeline) -> _Graph:
+        pardos: dict[str, beam.DoFn] = {}
+        inputs: dict[str, object] = {}
+        creates: dict[object, list] = {}
+        reshuffled: dict[object, object] = {}  # a Reshuffle's output -> its input (the same elements)
+        plumbing: list[str] = []  # labels of the Creates and Reshuffles (their insides are not readers)
+
+        class Visitor(beam.pipeline.PipelineVisitor):
+            def enter_composite_transform(self, node) -> None:
+                if isinstance(node.transform, beam.Create):
+                    creates[node.outputs[None]] = list(node.transform.values)
+                    plumbing.append(node.full_label + "/")
+                elif isinstance(node.transform, beam.Reshuffle):
+                    reshuffled[node.outputs[None]] = node.inputs[0]
+                    plumbing.append(node.full_label + "/")
+
+            def visit_transform(self, node) -> None:
+                if isinstance(node.transform, beam.ParDo):
+                    pardos[node.full_label] = node.transform.fn
+                    inputs[node.full_label] = node.inputs[0] if node.inputs else None
+
+        pipeline.visit(Visitor())
+        created = {}
+        for label, pcollection in inputs.items():
+            while pcollection in reshuffled:
+                pcollection = reshuffled[pcollection]
+            if pcollection in creates and not label.startswith(tuple(plumbing)):
+                created[label] = creates[pcollection]
+        return cls(pardos, created)
 
 
 def _one(pardos: dict[str, beam.DoFn], pattern: str) -> beam.DoFn:
@@ -86,13 +113,13 @@ def _outputs(results: Iterable | None) -> tuple[list, dict[str, list]]:
 
 @dataclasses.dataclass
 class LoopResult:
-    seconds: dict[str, float]  # wall time per stage (STAGES), plus 'setup' (DoFn.setup: lexicons), 'list'
+    seconds: dict[str, float]  # wall time per stage (STAGES), plus 'setup' (DoFn.setup: lexicons)
     cpu_seconds: dict[str, float]  # the same in CPU time of this process
     total_s: float  # everything but building the graph
     total_cpu_s: float
     graph_s: float  # building the pipeline graph the DoFns are taken from (not in total_s)
     rows: dict[str, int]  # rows written per table
-    items: int  # seed files, unsupported files and feeds read
+    items: int  # elements the readers were given (seed files, unsupported files, feeds or feed batches)
 
     def as_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -123,37 +150,41 @@ def run_loop(seeds_dir: str, output_dir: str, run_timestamp: str = _DEFAULT_TIME
     config = build_run_config(parsed, beam_args)
     graph = beam.Pipeline()
     build_pipeline(graph, config)
-    pardos = _pardos(graph)
-    read_seed = _one(pardos, r"Sources/ReadSeedFiles(/.*)?")
-    reject_unsupported = _one(pardos, r"Sources/RejectUnsupportedFiles(/.*)?")
-    read_feed = _one(pardos, r"Sources/ReadFeeds/ReadFeeds(/.*)?")
+    shape = _Graph.of(graph)
+    pardos = shape.pardos
+    # The readers: seed files, unsupported files, feeds (whatever elements their Create holds).
+    readers = [(pardos[label], elements) for label, elements in shape.created.items()
+               if label.startswith("Sources/")]
+    if not readers:
+        raise GraphError("found no ParDo under Sources/ fed by a beam.Create; update bench/loop.py")
     normalize = _chain(pardos, "Normalize")
+    key_by_id = _one(pardos, r"Deduplicate/KeyById(/.*)?")
     keep_one = _one(pardos, r"Deduplicate/KeepOneCopy(/.*)?")
     annotators = [(stage, _chain(pardos, composite)) for stage, composite in ANNOTATING]
-    tables = {}
+    # Sinks: the tables written through a GroupByKey by partition (Write_<table>: key, then write), and
+    # the writers that take documents directly (the document tables).
+    grouped_tables = {}
     for label in pardos:
         written = re.fullmatch(r"Sinks/Write_(\w+)/WriteParquet(/.*)?", label)
         if written:
-            table = written.group(1)
-            tables[table] = (pardos.get(f"Sinks/Rows_{table}"), pardos[f"Sinks/Write_{table}/KeyByPartition"],
-                             pardos[label])
-    if not {"articles", "rejects"} <= tables.keys():
-        raise GraphError(f"the sinks write {sorted(tables)}; expected at least articles and rejects")
+            grouped_tables[written.group(1)] = (pardos[f"Sinks/Write_{written.group(1)}/KeyByPartition"],
+                                                pardos[label])
+    document_writers = [fn for label, fn in pardos.items()
+                        if label.startswith("Sinks/") and not re.match(r"Sinks/Write_\w+/", label)]
+    if "rejects" not in grouped_tables or not document_writers:
+        raise GraphError("the sinks no longer have a Write_rejects table and document writers; "
+                         "update bench/loop.py")
     graph_s = time.perf_counter() - graph_started
 
     timer = _Timer()
     started, cpu_started = time.perf_counter(), time.process_time()
-    sink_fns = [fn for fns in tables.values() for fn in fns if fn is not None]
-    every_fn = [read_seed, reject_unsupported, read_feed, *normalize, keep_one,
+    sink_fns = [*document_writers, *(fn for fns in grouped_tables.values() for fn in fns)]
+    every_fn = [*(fn for fn, _ in readers), *normalize, key_by_id, keep_one,
                 *(fn for _, chain in annotators for fn in chain), *sink_fns]
     with timer("setup"):
         for fn in every_fn:
             fn.setup()
             fn.start_bundle()
-    with timer("list"):
-        listing = list_seed_dir(seeds_dir)
-        feed_uris = sorted(dict.fromkeys([path for path, _ in listing["feed"]]))
-
     rejects: list[dict] = []
     feed_fetches: list[dict] = []
     copies: dict[str, list] = collections.defaultdict(list)
@@ -167,40 +198,36 @@ def run_loop(seeds_dir: str, output_dir: str, run_timestamp: str = _DEFAULT_TIME
                     documents = [document for main, _ in outputs for document in main]
                     for _, extra in outputs:
                         rejects.extend(extra.get(REJECTS, ()))
-            for document in documents:
-                copies[document.article_id].append(document)
+            with timer("dedup"):
+                for document in documents:
+                    for article_id, packed in key_by_id.process(document):
+                        copies[article_id].append(packed)
 
-    for path_pair in listing["seed"]:
-        with timer("read"):
-            items, tagged = _outputs(read_seed.process(path_pair))
-        rejects.extend(tagged.get(REJECTS, ()))
-        take_items(items)
-    with timer("read"):
-        for path_pair in listing["unsupported"]:
-            rejects.extend(reject_unsupported.process(path_pair))
-    for feed_uri in feed_uris:
-        with timer("read"):
-            items, tagged = _outputs(read_feed.process(feed_uri))
-        rejects.extend(tagged.get(REJECTS, ()))
-        feed_fetches.extend(tagged.get("feed_fetches", ()))
-        take_items(items)
+    for read, elements in readers:
+        for element in elements:
+            with timer("read"):
+                outputs, tagged = _outputs(read.process(element))
+            rejects.extend(tagged.get(REJECTS, ()))
+            feed_fetches.extend(tagged.get("feed_fetches", ()))
+            # A reader's main output is raw items, except for the one that rejects whole files.
+            rejects.extend(row for row in outputs if "reject_id" in row)
+            take_items([item for item in outputs if "reject_id" not in item])
 
-    rows: dict[str, dict[str, list]] = {table: collections.defaultdict(list) for table in tables}
+    written: collections.Counter = collections.Counter()
 
-    def add_rows(table: str, new_rows: Iterable[dict]) -> None:
-        key_fn = tables[table][1]
-        for row in new_rows:
-            (key, value), = key_fn.process(row)
-            rows[table][key].append(value)
+    def count_files(outputs: Iterable) -> None:
+        for output in outputs or ():
+            path, count = getattr(output, "value", output)  # finish_bundle yields WindowedValues
+            written[Path(path).parent.parent.name] += count  # <table>/<partition>/<file>
 
     with timer("dedup"):
         kept = []
         for article_id in sorted(copies):
             main, _ = _outputs(keep_one.process((article_id, copies.pop(article_id))))
             kept.extend(main)
-    document_tables = [(table, fns[0]) for table, fns in tables.items() if fns[0] is not None]
-    for document in kept:
-        documents = [document]
+    kept.reverse()
+    while kept:
+        documents = [kept.pop()]  # let each document go once its rows are taken
         for stage, chain in annotators:
             with timer(stage):
                 for fn in chain:
@@ -210,26 +237,29 @@ def run_loop(seeds_dir: str, output_dir: str, run_timestamp: str = _DEFAULT_TIME
                         rejects.extend(extra.get(REJECTS, ()))
         with timer("write"):
             for done in documents:
-                for table, explode in document_tables:
-                    add_rows(table, explode.process(done))
+                for writer in document_writers:
+                    count_files(writer.process(done))
     with timer("write"):
-        add_rows("rejects", rejects)
-        if "feed_fetches" in tables:
-            add_rows("feed_fetches", feed_fetches)
-        written = collections.Counter()
-        for table, (_, _, write) in tables.items():
-            for key in sorted(rows[table]):
-                for _, count in write.process((key, rows[table].pop(key))):
-                    written[table] += count
+        for writer in document_writers:
+            count_files(writer.finish_bundle())
+        grouped_rows = {"rejects": rejects, "feed_fetches": feed_fetches}
+        for table, (key_fn, write) in grouped_tables.items():
+            partitions: dict[str, list] = collections.defaultdict(list)
+            for row in grouped_rows.get(table, ()):
+                for key, value in key_fn.process(row):
+                    partitions[key].append(value)
+            for key in sorted(partitions):
+                count_files(write.process((key, partitions.pop(key))))
     with timer("setup"):
         for fn in every_fn:
-            fn.finish_bundle()
+            if fn not in document_writers:
+                fn.finish_bundle()
             fn.teardown()
     total_s, total_cpu_s = time.perf_counter() - started, time.process_time() - cpu_started
-    items = len(listing["seed"]) + len(listing["unsupported"]) + len(feed_uris)
+    items = sum(len(elements) for _, elements in readers)
     return LoopResult(seconds=dict(timer.seconds), cpu_seconds=dict(timer.cpu_seconds), total_s=total_s,
                       total_cpu_s=total_cpu_s, graph_s=graph_s,
-                      rows={table: written.get(table, 0) for table in tables}, items=items)
+                      rows=dict(sorted(written.items())), items=items)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -244,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result.as_dict(), sort_keys=True))
         return 0
     print(f"{'stage':<10} {'wall s':>8} {'CPU s':>8}")
-    for stage in ("setup", "list", *STAGES):
+    for stage in ("setup", *STAGES):
         print(f"{stage:<10} {result.seconds.get(stage, 0.0):8.2f} {result.cpu_seconds.get(stage, 0.0):8.2f}")
     print(f"{'total':<10} {result.total_s:8.2f} {result.total_cpu_s:8.2f}"
           f"   (building the graph, {result.graph_s:.2f} s, not included)")

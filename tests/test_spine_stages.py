@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import apache_beam as beam
 import pyarrow.parquet as pq
@@ -10,6 +11,7 @@ from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
+from schemas import TABLES
 from transforms.document import Document
 from transforms.normalize import normalize_item
 from transforms.rejects import REJECTS
@@ -18,7 +20,7 @@ from transforms.stages.common import DOCUMENTS, METRICS_NAMESPACE, OUTCOMES
 from transforms.stages.dedup import Deduplicate
 from transforms.stages.normalize import Normalize
 from transforms.stages.sentences import SplitSentences
-from transforms.stages.sinks import WriteTable
+from transforms.stages.sinks import WriteTable, WriteTables
 
 STARTED = dt.datetime(2024, 6, 1, 12, tzinfo=dt.timezone.utc)
 RUN = ("run0", STARTED)
@@ -111,3 +113,38 @@ def test_write_table_writes_sorted_partitioned_files(tmp_path):
     assert ids[0] + ids[1] == sorted(row["article_id"] for row in rows[:5])
     undated = tmp_path / "articles" / "published_date=__HIVE_DEFAULT_PARTITION__"
     assert (undated / "part-run0-0000.parquet").exists()
+
+
+def test_document_tables_spill_to_disk_and_lose_nothing(tmp_path, monkeypatch):
+    spill_dir = tmp_path / "spill"
+    spill_dir.mkdir()
+    monkeypatch.setenv("TMPDIR", str(spill_dir))  # where the writer parks rows (tempfile reads TMPDIR)
+    monkeypatch.setattr("tempfile.tempdir", None)
+    documents = [_document(f"https://news.test/{n}", f"Story number {n}.") for n in range(7)]
+    for number, document in enumerate(documents):
+        document.article["published_date"] = dt.date(2024, 5, 28 + number % 2)
+        document.dates = [{"article_id": document.article_id, "sentence_index": 0, "char_start": index,
+                           "char_end": index + 3, "text": "now", "resolved_date": dt.date(2024, 5, 1),
+                           "granularity": "day", "resolution": "explicit",
+                           "published_date": document.article["published_date"]} for index in range(3)]
+    pipeline = TestPipeline()
+    staged = {"documents": pipeline | "Documents" >> beam.Create(documents),
+              "rejects": pipeline | "Rejects" >> beam.Create([]),
+              "feed_fetches": pipeline | "Fetches" >> beam.Create([])} | WriteTables(
+        str(tmp_path / "out"), "run0", rows_per_file=2, spill_rows=4)
+    assert_that(staged | beam.Map(lambda pair: pair[1]) | beam.CombineGlobally(sum), equal_to([7 + 21]))
+    result = pipeline.run()
+    result.wait_until_finish()
+    assert _counter(result, "rows_spilled_to_disk") == 28
+    assert not list(spill_dir.glob("communique-sink-*"))  # the spill file is gone
+    for table, per_partition in (("articles", {"2024-05-28": 4, "2024-05-29": 3}),
+                                 ("dates", {"2024-05-28": 12, "2024-05-29": 9})):
+        for day, expected in per_partition.items():
+            files = sorted((tmp_path / "out" / table / f"published_date={day}").iterdir())
+            assert all(re.fullmatch(r"part-run0-[0-9a-f]{8}-\d{4}\.parquet", path.name) for path in files)
+            rows = [pq.read_table(path).to_pylist() for path in files]
+            assert all(len(chunk) <= 2 for chunk in rows)
+            flat = [row for chunk in rows for row in chunk]
+            assert len(flat) == expected
+            keys = [tuple(str(row[column]) for column in TABLES[table].key) for row in flat]
+            assert keys == sorted(set(keys))
