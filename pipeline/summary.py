@@ -108,7 +108,7 @@ def format_summary(outcome: RunOutcome) -> str:
         lines.append(f"  feeds      {_plural(feeds['fetched'], 'feed')} fetched: {failed}, "
                      f"{feeds['not_modified']:,} not modified")
     failures = {name: value for name, value in counters.items()
-                if name.removesuffix("_failed") in _ANNOTATING_STAGES and value}
+                if name in {f"{stage}_failed" for stage in _ANNOTATING_STAGES} and value}
     if failures:
         lines.append(f"  failures   {_listing(failures)} (articles kept; see rejects: stage_failed)")
     flagged = {name: value for name, value in counters.items()

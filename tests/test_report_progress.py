@@ -79,6 +79,7 @@ def _outcome(**changes) -> RunOutcome:
         "run_id": "abc123", "output_dir": "out dir", "elapsed_s": 4.0,
         "counters": {"items_read": 12, "seed_files_read": 10, "feed_entries_read": 2, "articles_new": 8,
                      "duplicates": 1, "items_rejected": 3, "entities_failed": 1, "feeds_failed": 3,
+                     "sentences": 40,
                      "date_flag_future": 2,
                      "date_missing": 0},
         "rows_written": {"articles": 8, "events": 20, "rejects": 3, "runs": 1},
@@ -105,6 +106,7 @@ def test_summary_fits_one_screen_and_says_what_matters():
     assert "4 feeds fetched: 3 failed (timeout 2, http_404 1), 1 not modified" in text
     assert "entities_failed 1" in text and "date_flag_future 2" in text and "date_missing" not in text
     assert "feeds_failed" not in text  # failed feeds have their own line
+    assert "sentences 40" not in text  # a count, not a failure
     assert "4.0 s, 2.0 articles/s" in text
 
 
