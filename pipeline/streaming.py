@@ -25,7 +25,7 @@ import sys
 import time
 
 import apache_beam as beam
-from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
+from apache_beam.options.pipeline_options import PipelineOptions, PortableOptions, StandardOptions
 from apache_beam.transforms.periodicsequence import PeriodicImpulse
 
 from pipeline.commands.exitcodes import EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_OK_WITH_REJECTS, EXIT_USAGE
@@ -78,11 +78,13 @@ def streaming_options(config: StreamingConfig) -> PipelineOptions:
     options = beam_pipeline_options(config.run.beam_args)
     options.view_as(StandardOptions).streaming = True
     runner = options.view_as(StandardOptions).runner or ""
-    runner_name = runner if isinstance(runner, str) else type(runner).__name__
-    if config.max_polls is None and runner_name.split(".")[-1] in IN_PROCESS_RUNNERS:
+    runner_name = (runner if isinstance(runner, str) else type(runner).__name__).split(".")[-1]
+    embedded = runner_name == "PortableRunner" and options.view_as(PortableOptions).job_endpoint == "embed"
+    if config.max_polls is None and (runner_name in IN_PROCESS_RUNNERS or embedded):
         raise ConfigError(
             f"--streaming without --max-polls needs a runner with unbounded sources (Flink, Spark, Dataflow "
-            f"or Prism: --runner=...); the local runner {runner_name} cannot run an endless job. Locally, "
+            f"or Prism: --runner=...); the local runner {runner_name}"
+            f"{' with an embedded job server' if embedded else ''} cannot run an endless job. Locally, "
             "use 'communique watch --interval SECONDS', or give --max-polls N.")
     return options
 

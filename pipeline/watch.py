@@ -7,8 +7,14 @@ atomically. Polls start every ``interval_s`` seconds; one that takes longer than
 by the next (never overlapped).
 
 SIGINT and SIGTERM ask the watcher to stop: a poll in progress is finished and committed, a wait is cut
-short, and the watcher returns. A second signal during a poll aborts it; an aborted poll commits nothing
-(or, if it was already committing, the next writer finishes the commit).
+short, and the watcher returns. A second signal during a poll aborts it at once (the process exits as if
+killed: the poll commits nothing, or, if it was already committing, the next writer finishes the commit).
+
+With ``--direct_running_mode=multi_processing``, a Ctrl-C in a terminal also reaches the runner's worker
+processes (the terminal signals the whole process group), which die: the poll then fails and commits
+nothing, or, depending on the moment, Beam's FnApiRunner waits for ever on the dead worker and only the
+second Ctrl-C (abort) ends the watcher. Send the signal to the watcher alone (``kill -INT <pid>``, or
+``KillMode=mixed`` under systemd) to stop such a watcher cleanly.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import os
 import signal
 import sys
 import threading
@@ -85,11 +92,17 @@ class Watcher:
 
     def request_stop(self, signum: int | None = None, frame=None) -> None:
         """Finish the current poll, then return (a signal handler, also callable directly)."""
-        if self._stop.is_set() and self._in_poll and signum is not None:
-            raise KeyboardInterrupt  # asked twice: abort the poll now
         name = signal.Signals(signum).name if signum is not None else "a stop request"
+        if self._stop.is_set() and self._in_poll and signum is not None:
+            _LOG.error("%s again: aborting the poll in progress; it commits nothing, or the next run "
+                       "finishes its commit", name)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(EXIT_FAILED)  # as if killed, which a commit is made to survive
         if self._in_poll:
             _LOG.warning("%s: stopping after the current poll (again to abort it)", name)
+        else:
+            _LOG.warning("%s: stopping", name)
         self._stop.set()
 
     def _poll(self, number: int) -> Poll:
@@ -113,7 +126,8 @@ class Watcher:
         return poll
 
     def run(self) -> int:
-        """Polls until stopped; returns the exit code (1 when the last poll failed, else 0)."""
+        """Polls until stopped; returns the exit code (1 when the last poll failed, else 0). Call it
+        from the main thread."""
         previous = {signum: signal.signal(signum, self.request_stop) for signum in STOP_SIGNALS}
         try:
             number = 0

@@ -142,6 +142,9 @@ def test_streaming_options_are_checked(seeds, tmp_path, capsys):
     output = str(tmp_path / "out")
     assert main(["run", "--streaming", "--seeds", str(seeds), "--output", output]) == 2
     assert "needs a runner with unbounded sources" in capsys.readouterr().err
+    assert main(["run", "--streaming", "--seeds", str(seeds), "--output", output, "--runner=PortableRunner",
+                 "--job_endpoint=embed", "--environment_type=LOOPBACK"]) == 2
+    assert "with an embedded job server" in capsys.readouterr().err
     assert main(["run", "--max-polls", "2", "--seeds", str(seeds), "--output", output]) == 2
     assert "--max-polls is an option of --streaming" in capsys.readouterr().err
     assert main(["run", "--streaming", "--max-polls", "2", "--window", "0", "--output", output]) == 2

@@ -4,6 +4,7 @@ signal."""
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import signal
 import subprocess
@@ -118,11 +119,11 @@ def test_a_poll_finding_the_output_in_use_is_skipped_and_a_failed_one_reported(s
     assert not (output / "articles").exists()
 
 
-def _start_watch(seeds: Path, output: Path, interval: str) -> subprocess.Popen:
+def _start_watch(seeds: Path, output: Path, *extra: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "pipeline.cli", "watch", "--interval", interval, "--seeds", str(seeds),
-         "--output", str(output)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [sys.executable, "-m", "pipeline.cli", "watch", "--interval", "300", "--seeds", str(seeds),
+         "--output", str(output), *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
 def _wait_for(condition, timeout: float) -> bool:
@@ -134,43 +135,61 @@ def _wait_for(condition, timeout: float) -> bool:
     return False
 
 
-def test_sigterm_during_a_poll_and_sigint_between_polls_stop_cleanly(tmp_path):
+def test_signals_finish_the_poll_stop_the_wait_or_abort(tmp_path):
     seeds = tmp_path / "seeds"
     shutil.copytree(DATA / "seeds_small", seeds)
-    busy_out, idle_out = tmp_path / "busy", tmp_path / "idle"
-    busy = _start_watch(seeds, busy_out, "300")
-    idle = _start_watch(seeds, idle_out, "300")
+    busy_out, idle_out, abort_out = tmp_path / "busy", tmp_path / "idle", tmp_path / "abort"
+    busy = _start_watch(seeds, busy_out)
+    idle = _start_watch(seeds, idle_out)
+    abort = None
     try:
-        # SIGTERM while the first poll holds the lock: the poll is finished and committed, then it exits.
-        assert _wait_for(lambda: (busy_out / LOCK_NAME).exists(), timeout=90)
-        busy.send_signal(signal.SIGTERM)
+        # Ctrl-C (SIGINT to the process group) while the first poll writes: the poll is finished and
+        # committed, then the watcher exits.
+        assert _wait_for(lambda: (busy_out / STAGING).exists(), timeout=120)
+        os.killpg(busy.pid, signal.SIGINT)
         signalled = time.monotonic()
-        busy_stdout, busy_stderr = busy.communicate(timeout=90)
+        busy_stdout, busy_stderr = busy.communicate(timeout=120)
         assert busy.returncode == 0, busy_stderr[-3000:]
-        assert time.monotonic() - signalled < 60  # not the 300 s interval
-        assert "SIGTERM: stopping after the current poll" in busy_stderr
+        assert time.monotonic() - signalled < 90  # not the 300 s interval
+        assert "SIGINT: stopping" in busy_stderr
         assert len(busy_stdout.splitlines()) == 1 and ": 7 new articles" in busy_stdout
         assert read_table(str(busy_out), "articles").num_rows == 7
         assert read_table(str(busy_out), "runs").num_rows == 1
 
-        # SIGINT during the wait after a poll: it stops at once.
+        # SIGTERM during the wait after a poll: it stops at once.
         first_line = idle.stdout.readline()
         assert ": 7 new articles" in first_line
-        idle.send_signal(signal.SIGINT)
+        idle.send_signal(signal.SIGTERM)
         signalled = time.monotonic()
         idle_stdout, idle_stderr = idle.communicate(timeout=60)
         assert idle.returncode == 0, idle_stderr[-3000:]
         assert time.monotonic() - signalled < 10
         assert idle_stdout == ""  # no second poll
         assert "stopped after 1 polls" in idle_stderr
+
+        # Twice during a poll: it is abandoned at once, and commits nothing.
+        abort = _start_watch(seeds, abort_out)
+        assert _wait_for(lambda: (abort_out / LOCK_NAME).exists(), timeout=120)
+        abort.send_signal(signal.SIGTERM)
+        time.sleep(0.3)
+        abort.send_signal(signal.SIGTERM)
+        _, abort_stderr = abort.communicate(timeout=60)
+        assert abort.returncode == 1, abort_stderr[-3000:]
+        assert "aborting the poll in progress" in abort_stderr
     finally:
-        for process in (busy, idle):
-            if process.poll() is None:
+        for process in (busy, idle, abort):
+            if process is not None and process.poll() is None:
                 process.kill()
                 process.wait()
     for output in (busy_out, idle_out):
         assert not (output / LOCK_NAME).exists()
         assert not list((output / STAGING).glob("*"))
+    assert not (abort_out / "runs").exists()
+    # The next writer takes over the abandoned lock and staging, and does the work.
+    rerun = Watcher(_config_factory("--seeds", str(seeds), "--output", str(abort_out)), interval_s=0.05,
+                    max_polls=1, out=io.StringIO())
+    assert rerun.run() == 0
+    assert rerun.polls[0].outcome.rows_written["articles"] == 7
 
 
 def test_watch_refuses_a_fixed_run_timestamp_and_bad_intervals(capsys):
