@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import posixpath
+import zlib
 from collections.abc import Iterator
 
 import apache_beam as beam
@@ -46,6 +48,14 @@ def list_seed_dir(seeds_dir: str) -> dict[str, list[tuple[str, str]]]:
         relative = metadata.path[len(root):].lstrip("/\\").replace("\\", "/")
         by_kind[classify_seed_path(relative)].append((metadata.path, relative))
     return {kind: sorted(paths) for kind, paths in by_kind.items()}
+
+
+def _packed(item: dict) -> bytes:
+    return zlib.compress(pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+def _unpacked(packed: bytes) -> dict:
+    return pickle.loads(zlib.decompress(packed))
 
 
 class _ReadSeedFileFn(beam.DoFn):
@@ -154,8 +164,16 @@ class ReadSources(beam.PTransform):
         )
         feeds = pbegin | "ReadFeeds" >> ReadFeeds(
             self._feed_uris, self._run_id, self._run_started_at, **self._feed_options)
+        # Beam's in-process runner keeps the output of a Flatten of two stages in memory until the next
+        # stage has read all of it: the items cross it pickled and compressed (a third of their size).
+        items = (
+            (seed_read[FEED_ITEMS] | "PackSeedItems" >> beam.Map(_packed).with_output_types(bytes),
+             feeds[FEED_ITEMS] | "PackFeedItems" >> beam.Map(_packed).with_output_types(bytes))
+            | "AllItems" >> beam.Flatten()
+            | "UnpackItems" >> beam.Map(_unpacked).with_output_types(dict)
+        )
         return {
-            FEED_ITEMS: (seed_read[FEED_ITEMS], feeds[FEED_ITEMS]) | "AllItems" >> beam.Flatten(),
+            FEED_ITEMS: items,
             REJECTS: (seed_read[REJECTS], unsupported, feeds[REJECTS]) | "AllSourceRejects" >> beam.Flatten(),
             FEED_FETCHES: feeds[FEED_FETCHES],
         }
