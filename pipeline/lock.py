@@ -41,11 +41,7 @@ _LOCAL_GUARDS = os.path.join(tempfile.gettempdir(), "communique-locks")
 
 
 def is_local(path: str) -> bool:
-    return "://" not in path or path.lower().startswith("file://")
-
-
-def _local_path(path: str) -> str:
-    return path[len("file://"):] if path.lower().startswith("file://") else path
+    return "://" not in path
 
 
 def _process_start(pid: int) -> str | None:
@@ -167,7 +163,7 @@ class OutputLock:
             raise
 
     def _acquire_local(self) -> None:
-        directory = _local_path(self.output_dir)
+        directory = self.output_dir
         path = os.path.join(directory, LOCK_NAME)
         os.makedirs(directory, exist_ok=True)
         while True:
@@ -234,7 +230,7 @@ class OutputLock:
         """Gives the lock up (idempotent)."""
         if self._fd is not None:
             fd, self._fd = self._fd, None
-            path = os.path.join(_local_path(self.output_dir), LOCK_NAME)
+            path = os.path.join(self.output_dir, LOCK_NAME)
             try:
                 if os.stat(path).st_ino == os.fstat(fd).st_ino:
                     os.unlink(path)

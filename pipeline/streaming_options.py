@@ -11,7 +11,7 @@ STREAMING_ONLY = ("interval", "window", "max_polls")
 
 def add_streaming_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group(
-        "streaming", "A streaming job for runners with unbounded sources (Flink, Spark, Dataflow): the "
+        "streaming", "A streaming job for runners with unbounded sources (Flink, Dataflow): the "
         "inputs are polled every --interval seconds and rows written per fixed window. Locally, use "
         "'communique watch', or give --max-polls. See docs/operations.md.")
     group.add_argument("--streaming", action="store_true",

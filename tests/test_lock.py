@@ -106,3 +106,12 @@ def test_liveness_by_pid_host_and_process_start():
     elsewhere = LockHolder.from_json(_record(_dead_pid(), host="another-host.example").encode())
     assert not elsewhere.is_gone()  # another host's process cannot be checked from here
     assert LockHolder.from_json(b"") is None and LockHolder.from_json(b"[1, 2]") is None
+
+
+@pytest.mark.parametrize(("command", "says"), [("run", "75 another run holds the output directory"),
+                                               ("compact", "75 a run holds the output directory"),
+                                               ("watch", "finds the output directory in use")])
+def test_help_says_what_happens_when_the_output_is_locked(command, says, capsys):
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    assert says in " ".join(capsys.readouterr().out.split())
