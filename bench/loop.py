@@ -220,14 +220,10 @@ def run_loop(seeds_dir: str, output_dir: str, run_timestamp: str = _DEFAULT_TIME
             path, count = getattr(output, "value", output)  # finish_bundle yields WindowedValues
             written[Path(path).parent.parent.name] += count  # <table>/<partition>/<file>
 
-    with timer("dedup"):
-        kept = []
-        for article_id in sorted(copies):
-            main, _ = _outputs(keep_one.process((article_id, copies.pop(article_id))))
-            kept.extend(main)
-    kept.reverse()
-    while kept:
-        documents = [kept.pop()]  # let each document go once its rows are taken
+    for article_id in sorted(copies):
+        # One article at a time, from its packed copies to its rows: nothing else is kept.
+        with timer("dedup"):
+            documents, _ = _outputs(keep_one.process((article_id, copies.pop(article_id))))
         for stage, chain in annotators:
             with timer(stage):
                 for fn in chain:
