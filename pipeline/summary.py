@@ -38,6 +38,10 @@ class RunOutcome:
         return self.rows_written.get("articles", 0) / self.elapsed_s if self.elapsed_s else 0.0
 
 
+# Tables recomputed from the whole output after the commit rather than appended to.
+_REBUILT_TABLES = ("event_daily",)
+
+
 def counters_of(result) -> dict[str, int]:
     """The committed communique counters of a finished pipeline."""
     query = result.metrics().query(MetricsFilter().with_namespace(METRICS_NAMESPACE))
@@ -95,8 +99,13 @@ def format_summary(outcome: RunOutcome) -> str:
         f"  new        {_plural(counters.get('articles_new', 0), 'article')}; "
         f"{_plural(counters.get('duplicates', 0), 'duplicate')} skipped; "
         f"{_plural(counters.get('items_rejected', 0), 'item')} rejected",
-        "  rows       " + ", ".join(f"{table} {rows}" for table, rows in outcome.rows_written.items()),
+        "  rows       " + ", ".join(f"{table} {rows}" for table, rows in outcome.rows_written.items()
+                                    if table not in _REBUILT_TABLES),
     ]
+    rebuilt = {table: rows for table, rows in outcome.rows_written.items() if table in _REBUILT_TABLES}
+    if rebuilt:
+        lines.append("  rebuilt    " + ", ".join(f"{table} {rows} rows in all"
+                                                 for table, rows in rebuilt.items()))
     if outcome.rejects_by_reason:
         by_count = dict(sorted(outcome.rejects_by_reason.items(), key=lambda item: (-item[1], item[0])))
         lines.append(f"  rejects    {_listing(by_count, _MOST_REASONS)}")

@@ -38,13 +38,16 @@ def test_seed_run_codes_the_required_events_and_event_daily_follows(seed_only, t
     assert any(e["cameo_root"] == "13" for e in events)
     assert not any(e["cameo_code"] == "054" for e in events)
 
-    rebuild_event_daily(output)
+    # The run driver rebuilt event_daily after its commit.
     connection = connect(output)
     daily = _sorted(connection, DAILY)
-    assert daily == _sorted(connection, GROUP_BY)
+    assert daily and daily == _sorted(connection, GROUP_BY)
+    assert outcome.rows_written["event_daily"] == len(daily)
 
     # A re-run adds nothing; the rebuilt table is the same.
     run_communique("--seeds", str(seed_only), "--output", output)
     assert read_table(output, "events").num_rows == len(events)
+    assert _sorted(connect(output), DAILY) == daily
+    # An explicit rebuild (as after a run killed between its commit and its rebuild) changes nothing.
     rebuild_event_daily(output)
     assert _sorted(connect(output), DAILY) == daily

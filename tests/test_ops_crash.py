@@ -21,6 +21,7 @@ import pytest
 
 from pipeline.lock import LOCK_NAME
 from pipeline.outputs import CRASH_ENV, STAGING
+from pipeline.query import connect
 from schemas import TABLES
 from tests.conftest import DATA, run_communique
 from transforms.tablefiles import read_table
@@ -139,6 +140,18 @@ def test_sigkill_at_each_point_of_a_commit(corpus):
         assert len(final["runs"]) == (3 if committed_before else 2), point
         assert not list((output / STAGING).glob("*")), point
         assert not (output / LOCK_NAME).exists()
+        assert_event_daily_follows_events(output)
+
+
+def assert_event_daily_follows_events(output: Path) -> None:
+    """event_daily is rebuilt even by a run that adds nothing, when the run before it was killed between
+    its commit and its rebuild."""
+    connection = connect(str(output))
+    daily = connection.sql("SELECT event_date, source_actor, target_actor, cameo_code, num_mentions "
+                           "FROM event_daily ORDER BY ALL").fetchall()
+    grouped = connection.sql("SELECT event_date, source_actor, target_actor, cameo_code, count(*) "
+                             "FROM events GROUP BY ALL ORDER BY ALL").fetchall()
+    assert daily and daily == grouped
 
 
 def test_sigkill_at_random_instants_then_the_next_run_completes(corpus):
