@@ -32,14 +32,16 @@ def build_pipeline(pipeline: beam.Pipeline, config: RunConfig, feed_state: dict 
     """Adds the whole job to ``pipeline``; returns the PCollection of (staged file, rows)."""
     output = OutputDir(config.output_dir)
     run = (config.run_id, config.started_at)
+    written_articles = WrittenIds(config.output_dir, "articles", "article_id")
 
     sources = pipeline | "Sources" >> ReadSources(
         seeds_dir=config.seeds_dir, feed_uris=list(config.feed_uris), run_id=config.run_id,
         run_started_at=config.started_at, feed_state=feed_state, fetch_articles=config.fetch_articles,
-        timeout_s=config.feed_timeout_s, max_bytes=config.max_feed_bytes)
+        timeout_s=config.feed_timeout_s, max_bytes=config.max_feed_bytes,
+        load_known_article_ids=written_articles)
     normalized = sources[FEED_ITEMS] | "Normalize" >> Normalize(*run)
-    fresh = normalized[DOCUMENTS] | "ProgressRead" >> Progress("read") | "Deduplicate" >> Deduplicate(
-        WrittenIds(config.output_dir, "articles", "article_id"))
+    fresh = (normalized[DOCUMENTS] | "ProgressRead" >> Progress("read")
+             | "Deduplicate" >> Deduplicate(written_articles))
     split = fresh[DOCUMENTS] | "Sentences" >> SplitSentences(*run)
     dated = split[DOCUMENTS] | "Dates" >> ResolveDates(*run)
     tagged = dated[DOCUMENTS] | "Entities" >> TagEntities(*run)

@@ -77,3 +77,22 @@ def test_feeds_end_to_end_accounting_and_rerun(server, tmp_path):
         assert row["entries_new"] == 0, uri
         assert row["entries_seen"] == row["duplicates"] + row["rejects"], uri
     assert second.counters["items_read"] == second.counters["duplicates"] + second.counters["items_rejected"]
+
+
+def test_fetch_articles_fetches_a_page_once_across_runs(server, tmp_path):
+    page = server.url("/articles/ghana-togo.html")
+    feed = samples.rss([("Ghana and Togo sign fisheries accord", page, "Summary of the accord.")])
+    server.route("/one-page.xml", samples.static(feed.encode()))
+    output = tmp_path / "out"
+    args = ["--no-seeds", "--output", str(output), "--feed", server.url("/one-page.xml"), "--fetch-articles"]
+    hits_before = server.hits("/articles/ghana-togo.html")
+    first = run_communique(*args)
+    assert server.hits("/articles/ghana-togo.html") == hits_before + 1
+    [article] = read_table(str(output), "articles").to_pylist()
+    assert article["text_source"] == "page" and first.counters["pages_extracted"] == 1
+
+    # The feed is read again (no validators), but the article is written: its page is not fetched again.
+    second = run_communique(*args)
+    assert server.hits("/articles/ghana-togo.html") == hits_before + 1
+    assert second.counters["pages_skipped_known"] == 1
+    assert second.rows_written["articles"] == 0

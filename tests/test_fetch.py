@@ -44,7 +44,7 @@ def test_plain_200_gives_the_body_and_validators(server, pool):
 def test_user_agent_names_communique_and_its_version(server, pool):
     get(server, pool, "/basic.xml")
     agent = server.headers_sent("/basic.xml")[-1]["user-agent"]
-    assert agent.startswith(f"communique/{__version__} (+https://")
+    assert agent.startswith(f"communique/{__version__} (")
     assert "gzip" in server.headers_sent("/basic.xml")[-1]["accept-encoding"]
 
 

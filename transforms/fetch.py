@@ -33,8 +33,8 @@ import urllib3.exceptions
 
 from pipeline import __version__
 
-PROJECT_URL = "https://github.com/communique/communique"
-USER_AGENT = f"communique/{__version__} (+{PROJECT_URL})"
+# No project URL in it: communique has no public home page to point site owners at.
+USER_AGENT = f"communique/{__version__} (Apache Beam news-event pipeline)"
 FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
                "application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5")
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"

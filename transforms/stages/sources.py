@@ -6,7 +6,7 @@ import datetime as dt
 import pickle
 import posixpath
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
@@ -133,12 +133,14 @@ class ReadSources(beam.PTransform):
     """Reads the seeds directory (text seed files and feed files) and the configured feeds.
 
     Returns a dict of PCollections: 'items' (raw item dicts), 'rejects' (rejects rows) and
-    'feed_fetches' (feed_fetches rows).
+    'feed_fetches' (feed_fetches rows). ``load_known_article_ids`` (a picklable callable, e.g.
+    ``WrittenIds``) spares ``--fetch-articles`` the pages of articles already written.
     """
 
     def __init__(self, *, seeds_dir: str | None, feed_uris: list[str], run_id: str,
                  run_started_at: dt.datetime, feed_state: dict | None = None,
-                 fetch_articles: bool = False, timeout_s: float = 20.0, max_bytes: int = 20_000_000):
+                 fetch_articles: bool = False, timeout_s: float = 20.0, max_bytes: int = 20_000_000,
+                 load_known_article_ids: Callable[[], Iterable[str]] | None = None):
         super().__init__()
         self._listing = list_seed_dir(seeds_dir) if seeds_dir else {"seed": [], "feed": [],
                                                                       "unsupported": []}
@@ -146,7 +148,8 @@ class ReadSources(beam.PTransform):
         self._run_id = run_id
         self._run_started_at = run_started_at
         self._feed_options = {"feed_state": feed_state, "fetch_articles": fetch_articles,
-                              "timeout_s": timeout_s, "max_bytes": max_bytes}
+                              "timeout_s": timeout_s, "max_bytes": max_bytes,
+                              "load_known_ids": load_known_article_ids}
 
     def expand(self, pbegin):
         seed_read = (
