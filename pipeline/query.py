@@ -4,32 +4,12 @@ from __future__ import annotations
 
 import duckdb
 
-from schemas import TABLES
-from transforms.tablefiles import table_files
-
-
-def _sql_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+from transforms.tablesql import connect_tables
 
 
 def connect(output_dir: str) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with a view per table over the Parquet files in ``output_dir``.
-
-    A table with no files yet is an empty view with the documented columns, so queries never fail for
-    lack of data.
-    """
-    connection = duckdb.connect()
-    for name, spec in TABLES.items():
-        files = table_files(output_dir, name)
-        if files:
-            file_list = "[" + ", ".join(_sql_literal(path) for path in files) + "]"
-            connection.execute(
-                f"CREATE VIEW {name} AS SELECT * FROM read_parquet({file_list}, hive_partitioning = true, "
-                f"union_by_name = true, hive_types = {{{_sql_literal(spec.partition_by)}: 'DATE'}})")
-        else:
-            connection.register(f"_empty_{name}", spec.schema.empty_table())
-            connection.execute(f"CREATE VIEW {name} AS SELECT * FROM _empty_{name}")
-    return connection
+    """An in-memory DuckDB connection with a view per table of ``output_dir`` (empty tables included)."""
+    return connect_tables(output_dir)
 
 
 def run_query(output_dir: str, sql: str):

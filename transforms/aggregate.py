@@ -26,9 +26,10 @@ from schemas import TABLES
 from transforms.tablefiles import (
     part_file_name,
     partition_path,
-    read_table,
+    table_files,
     write_parquet,
 )
+from transforms.tablesql import connect_tables
 
 EVENT_DAILY = "event_daily"
 _REBUILD_ID = "event_daily"  # the "run id" part of the rebuilt files' names: fixed, so rebuilds are stable
@@ -41,11 +42,11 @@ _SOURCE_SQL = (
     "feed_uri, source_kind, 'unknown')"
 )
 
-_AGGREGATE_SQL = f"""
-WITH sources AS (
-    SELECT article_id, {_SOURCE_SQL} AS source, coalesce(published_at, ingested_at) AS seen_at
-    FROM articles
-)
+_SOURCES_SQL = f"""
+SELECT article_id, {_SOURCE_SQL} AS source, coalesce(published_at, ingested_at) AS seen_at FROM articles
+"""
+
+_AGGREGATE_SQL = """
 SELECT e.event_date, e.source_actor, e.target_actor, e.cameo_code,
        min(e.cameo_root) AS cameo_root, min(e.quad_class) AS quad_class, min(e.goldstein) AS goldstein,
        count(*) AS num_mentions,
@@ -53,7 +54,7 @@ SELECT e.event_date, e.source_actor, e.target_actor, e.cameo_code,
        count(DISTINCT s.source) AS num_sources,
        min(s.seen_at) AS first_seen, max(s.seen_at) AS last_seen,
        list_sort(list(e.event_id)) AS event_ids
-FROM events e LEFT JOIN sources s USING (article_id)
+FROM {events} e LEFT JOIN {sources} s USING (article_id)
 GROUP BY e.event_date, e.source_actor, e.target_actor, e.cameo_code
 ORDER BY e.event_date NULLS FIRST, e.source_actor NULLS FIRST, e.target_actor NULLS FIRST, e.cameo_code
 """
@@ -64,12 +65,44 @@ def aggregate_event_daily(events: pa.Table, articles: pa.Table) -> pa.Table:
     and times; typed by the event_daily schema, sorted by its key."""
     connection = duckdb.connect()
     try:
-        connection.execute("SET TimeZone = 'UTC'")
         connection.register("events", events)
         connection.register("articles", articles)
-        result = connection.sql(_AGGREGATE_SQL).to_arrow_table()
+        return _typed(_run_aggregate(connection))
     finally:
         connection.close()
+
+
+def _run_aggregate(connection: duckdb.DuckDBPyConnection, events: str = "events",
+                   sources: str = f"({_SOURCES_SQL})") -> pa.Table:
+    connection.execute("SET TimeZone = 'UTC'")
+    return connection.sql(_AGGREGATE_SQL.format(events=events, sources=sources)).to_arrow_table()
+
+
+def _aggregate_by_day(output_dir: str, building: str) -> int:
+    """Writes event_daily under ``building`` one events partition at a time (event_date is part of the
+    key, so days are independent): memory holds one day's events and the articles' sources, never the
+    whole events table. DuckDB reads only the columns it needs from the files."""
+    by_day: dict[str, list[str]] = {}
+    for path in table_files(output_dir, "events"):
+        by_day.setdefault(os.path.dirname(path), []).append(path)
+    connection = connect_tables(output_dir)
+    try:
+        connection.execute(f"CREATE TEMP TABLE article_sources AS {_SOURCES_SQL}")
+        rows = 0
+        for _, files in sorted(by_day.items()):
+            # The view of connect_tables, narrowed to one partition's files.
+            file_list = "[" + ", ".join("'" + path.replace("'", "''") + "'" for path in files) + "]"
+            connection.execute(
+                f"CREATE OR REPLACE TEMP VIEW day_events AS SELECT * FROM read_parquet({file_list}, "
+                "hive_partitioning = true, union_by_name = true, hive_types = {'event_date': 'DATE'})")
+            rows += _write_partitions(building, _typed(_run_aggregate(connection, "day_events",
+                                                                      "article_sources")))
+        return rows
+    finally:
+        connection.close()
+
+
+def _typed(result: pa.Table) -> pa.Table:
     spec = TABLES[EVENT_DAILY]
     return pa.Table.from_arrays([result.column(name).cast(spec.schema.field(name).type)
                                  for name in spec.schema.names], schema=spec.schema)
@@ -111,10 +144,9 @@ def rebuild_event_daily(output_dir: str) -> int:
                 os.rename(previous, target)  # interrupted between the two renames: put the old one back
             else:
                 shutil.rmtree(leftover)
-    daily = aggregate_event_daily(read_table(output_dir, "events"), read_table(output_dir, "articles"))
     os.makedirs(building, exist_ok=True)
     # The rows go under <building>/event_daily/... so partition_path's layout is reused, then lifted.
-    rows = _write_partitions(building, daily)
+    rows = _aggregate_by_day(output_dir, building)
     staged = os.path.join(building, EVENT_DAILY)
     os.makedirs(staged, exist_ok=True)
     if os.path.isdir(target):

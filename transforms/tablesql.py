@@ -1,0 +1,36 @@
+"""DuckDB over an output directory: every table a view by its name, read from its Parquet files.
+
+DuckDB reads only the columns and row groups a query needs and streams them, so SQL over the whole
+output (``communique query``, the event_daily rebuild) does not hold the tables in memory.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from schemas import TABLES
+from transforms.tablefiles import table_files
+
+
+def _sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def connect_tables(output_dir: str) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with a view per table over the Parquet files in ``output_dir``.
+
+    A table with no files yet is an empty view with the documented columns, so queries never fail for
+    lack of data.
+    """
+    connection = duckdb.connect()
+    for name, spec in TABLES.items():
+        files = table_files(output_dir, name)
+        if files:
+            file_list = "[" + ", ".join(_sql_literal(path) for path in files) + "]"
+            connection.execute(
+                f"CREATE VIEW {name} AS SELECT * FROM read_parquet({file_list}, hive_partitioning = true, "
+                f"union_by_name = true, hive_types = {{{_sql_literal(spec.partition_by)}: 'DATE'}})")
+        else:
+            connection.register(f"_empty_{name}", spec.schema.empty_table())
+            connection.execute(f"CREATE VIEW {name} AS SELECT * FROM _empty_{name}")
+    return connection
