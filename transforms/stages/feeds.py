@@ -104,7 +104,7 @@ def feed_fetch_row(run_id: str, feed_uri: str, fetched: fetch.FetchResult, fetch
     }
 
 
-class _ReadFeedFn(beam.DoFn):
+class ReadFeedFn(beam.DoFn):
     """A batch of feed uris -> raw items, REJECTS rows and one FEED_FETCHES row per feed."""
 
     def __init__(self, run_id: str, run_started_at: dt.datetime, feed_state: dict, limits: fetch.FetchLimits,
@@ -357,7 +357,7 @@ class ReadFeeds(beam.PTransform):
             pbegin
             | "ListFeeds" >> beam.Create(self._batches(), reshuffle=False)
             | "SpreadFeeds" >> beam.Reshuffle()
-            | "ReadFeeds" >> beam.ParDo(_ReadFeedFn(self._run_id, self._run_started_at, self._feed_state,
+            | "ReadFeeds" >> beam.ParDo(ReadFeedFn(self._run_id, self._run_started_at, self._feed_state,
                                                     self._limits, self._max_entries))
             .with_outputs(REJECTS, FEED_FETCHES, main=FEED_ITEMS)
         )

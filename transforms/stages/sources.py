@@ -58,8 +58,9 @@ def _unpacked(packed: bytes) -> dict:
     return pickle.loads(zlib.decompress(packed))
 
 
-class _ReadSeedFileFn(beam.DoFn):
-    """(path, relative path) -> a raw item, or a reject row when the file is unusable."""
+class ReadSeedFileFn(beam.DoFn):
+    """(path, relative path) -> a raw item, or a reject row when the file is unusable. Shared by the
+    batch sources and the streaming pipeline (transforms/stages/streaming.py)."""
 
     def __init__(self, run_id: str, run_started_at: dt.datetime):
         self._run_id = run_id
@@ -111,7 +112,10 @@ class _ReadSeedFileFn(beam.DoFn):
         }
 
 
-class _RejectUnsupportedFn(beam.DoFn):
+class RejectUnsupportedFn(beam.DoFn):
+    """(path, relative path) of a file in the seeds directory that is neither a seed nor a feed -> a
+    rejects row saying which file types are read."""
+
     def __init__(self, run_id: str, run_started_at: dt.datetime):
         self._run_id = run_id
         self._run_started_at = run_started_at
@@ -156,14 +160,14 @@ class ReadSources(beam.PTransform):
             pbegin
             | "ListSeedFiles" >> beam.Create(self._listing["seed"], reshuffle=False)
             | "SpreadSeedFiles" >> beam.Reshuffle()
-            | "ReadSeedFiles" >> beam.ParDo(_ReadSeedFileFn(self._run_id, self._run_started_at))
+            | "ReadSeedFiles" >> beam.ParDo(ReadSeedFileFn(self._run_id, self._run_started_at))
             .with_outputs(REJECTS, main=FEED_ITEMS)
         )
         unsupported = (
             pbegin
             | "ListUnsupportedFiles" >> beam.Create(self._listing["unsupported"], reshuffle=False)
             | "RejectUnsupportedFiles" >> beam.ParDo(
-                _RejectUnsupportedFn(self._run_id, self._run_started_at))
+                RejectUnsupportedFn(self._run_id, self._run_started_at))
         )
         feeds = pbegin | "ReadFeeds" >> ReadFeeds(
             self._feed_uris, self._run_id, self._run_started_at, **self._feed_options)

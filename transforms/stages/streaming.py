@@ -28,9 +28,9 @@ from transforms.feeds import MAX_ENTRIES
 from transforms.rejects import REJECTS
 from transforms.stages.common import DOCUMENTS, counter
 from transforms.stages.dedup import Deduplicate
-from transforms.stages.feeds import FEED_FETCHES, FEED_ITEMS, _ReadFeedFn
+from transforms.stages.feeds import FEED_FETCHES, FEED_ITEMS, ReadFeedFn
 from transforms.stages.normalize import Normalize
-from transforms.stages.sources import _ReadSeedFileFn, _RejectUnsupportedFn, classify_seed_path
+from transforms.stages.sources import ReadSeedFileFn, RejectUnsupportedFn, classify_seed_path
 
 SEED, UNSUPPORTED, FEED = "seed", "unsupported", "feed"
 
@@ -137,20 +137,20 @@ class ReadListedInputs(beam.PTransform):
             | "OnlySeedFiles" >> beam.Filter(_kind_is(SEED))
             | "NewSeedFiles" >> FirstSighting("seed_files", _file_version)
             | "SeedPaths" >> beam.Map(_path_pair)
-            | "ReadSeedFiles" >> beam.ParDo(_ReadSeedFileFn(*run)).with_outputs(REJECTS, main=FEED_ITEMS)
+            | "ReadSeedFiles" >> beam.ParDo(ReadSeedFileFn(*run)).with_outputs(REJECTS, main=FEED_ITEMS)
         )
         unsupported = (
             listed
             | "OnlyUnsupported" >> beam.Filter(_kind_is(UNSUPPORTED))
             | "NewUnsupported" >> FirstSighting("unsupported_files", _file_version)
             | "UnsupportedPaths" >> beam.Map(_path_pair)
-            | "RejectUnsupported" >> beam.ParDo(_RejectUnsupportedFn(*run))
+            | "RejectUnsupported" >> beam.ParDo(RejectUnsupportedFn(*run))
         )
         feeds = (
             listed
             | "OnlyFeeds" >> beam.Filter(_kind_is(FEED))
             | "FeedUris" >> beam.Map(lambda entry: entry[1])
-            | "ReadFeeds" >> beam.ParDo(_ReadFeedFn(*run, {}, self._limits, MAX_ENTRIES))
+            | "ReadFeeds" >> beam.ParDo(ReadFeedFn(*run, {}, self._limits, MAX_ENTRIES))
             .with_outputs(REJECTS, FEED_FETCHES, main=FEED_ITEMS)
         )
         return {
