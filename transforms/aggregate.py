@@ -29,7 +29,7 @@ from transforms.tablefiles import (
     table_files,
     write_parquet,
 )
-from transforms.tablesql import connect_tables
+from transforms.tablesql import connect_tables, scan_files_sql
 
 EVENT_DAILY = "event_daily"
 _REBUILD_ID = "event_daily"  # the "run id" part of the rebuilt files' names: fixed, so rebuilds are stable
@@ -90,11 +90,8 @@ def _aggregate_by_day(output_dir: str, building: str) -> int:
         connection.execute(f"CREATE TEMP TABLE article_sources AS {_SOURCES_SQL}")
         rows = 0
         for _, files in sorted(by_day.items()):
-            # The view of connect_tables, narrowed to one partition's files.
-            file_list = "[" + ", ".join("'" + path.replace("'", "''") + "'" for path in files) + "]"
-            connection.execute(
-                f"CREATE OR REPLACE TEMP VIEW day_events AS SELECT * FROM read_parquet({file_list}, "
-                "hive_partitioning = true, union_by_name = true, hive_types = {'event_date': 'DATE'})")
+            events_of_the_day = scan_files_sql(files, TABLES["events"].partition_by)
+            connection.execute(f"CREATE OR REPLACE TEMP VIEW day_events AS SELECT * FROM {events_of_the_day}")
             rows += _write_partitions(building, _typed(_run_aggregate(connection, "day_events",
                                                                       "article_sources")))
         return rows

@@ -16,6 +16,14 @@ def _sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def scan_files_sql(files: list[str], partition_by: str) -> str:
+    """A DuckDB ``read_parquet`` over ``files`` of one table, its Hive partition column typed as a date
+    (``__HIVE_DEFAULT_PARTITION__`` read as NULL)."""
+    file_list = "[" + ", ".join(_sql_literal(path) for path in files) + "]"
+    return (f"read_parquet({file_list}, hive_partitioning = true, union_by_name = true, "
+            f"hive_types = {{{_sql_literal(partition_by)}: 'DATE'}})")
+
+
 def connect_tables(output_dir: str) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection with a view per table over the Parquet files in ``output_dir``.
 
@@ -26,10 +34,8 @@ def connect_tables(output_dir: str) -> duckdb.DuckDBPyConnection:
     for name, spec in TABLES.items():
         files = table_files(output_dir, name)
         if files:
-            file_list = "[" + ", ".join(_sql_literal(path) for path in files) + "]"
-            connection.execute(
-                f"CREATE VIEW {name} AS SELECT * FROM read_parquet({file_list}, hive_partitioning = true, "
-                f"union_by_name = true, hive_types = {{{_sql_literal(spec.partition_by)}: 'DATE'}})")
+            scan = scan_files_sql(files, spec.partition_by)
+            connection.execute(f"CREATE VIEW {name} AS SELECT * FROM {scan}")
         else:
             connection.register(f"_empty_{name}", spec.schema.empty_table())
             connection.execute(f"CREATE VIEW {name} AS SELECT * FROM _empty_{name}")

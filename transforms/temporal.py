@@ -163,7 +163,6 @@ class _Candidate:
     end: int
     kind: str
     groups: dict[str, str | None]
-    group_starts: dict[str, int]
 
 
 class TemporalTagger:
@@ -279,8 +278,7 @@ class TemporalTagger:
                 span_group = "span" if "span" in pattern.groupindex else 0
                 start, end = match.span(span_group)
                 groups = match.groupdict()
-                starts = {name: match.start(name) for name in pattern.groupindex if groups[name] is not None}
-                found.append((start, -(end - start), order, _Candidate(start, end, kind, groups, starts)))
+                found.append((start, -(end - start), order, _Candidate(start, end, kind, groups)))
         found.sort(key=lambda item: item[:3])
         chosen: list[_Candidate] = []
         last_end = -1
