@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import logging
 import sys
 import time
 
@@ -28,8 +27,9 @@ import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions, PortableOptions, StandardOptions
 from apache_beam.transforms.periodicsequence import PeriodicImpulse
 
-from pipeline.commands.exitcodes import EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_OK_WITH_REJECTS, EXIT_USAGE
-from pipeline.lock import OutputLock, OutputLocked
+from pipeline.commands.exitcodes import EXIT_OK, EXIT_OK_WITH_REJECTS, EXIT_USAGE
+from pipeline.commands.guard import run_output_job
+from pipeline.lock import OutputLock
 from pipeline.options import ConfigError, RunConfig, beam_pipeline_options
 from pipeline.outputs import OutputDir
 from pipeline.streaming_options import DEFAULT_INTERVAL_S, streaming_settings
@@ -158,14 +158,10 @@ def execute_streaming(args: argparse.Namespace, run_config: RunConfig) -> int:
         polls = f"{max_polls} polls" if max_polls else "until cancelled"
         print(f"communique run --streaming {run_config.run_id}: a poll every {interval:g} s ({polls}), "
               f"windows of {window:g} s → {run_config.output_dir}", file=sys.stderr)
-    try:
-        outcome = run_streaming(config, options)
-    except OutputLocked as locked:
-        print(f"communique run: {locked}", file=sys.stderr)
-        return EXIT_LOCKED
-    except Exception as error:  # the last line of defence: report it, exit non-zero
-        logging.getLogger("communique").exception("the streaming job failed: %s", error)
-        return EXIT_FAILED
+    outcome = run_output_job("communique run", "the streaming job failed",
+                             lambda: run_streaming(config, options))
+    if isinstance(outcome, int):
+        return outcome
     if not run_config.quiet:
         print(outcome.summary())
     return EXIT_OK_WITH_REJECTS if outcome.counters.get("rows_streamed_rejects") else EXIT_OK

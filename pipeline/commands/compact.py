@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 
-from pipeline.commands.exitcodes import EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE
+from pipeline.commands.exitcodes import EXIT_OK, EXIT_USAGE
+from pipeline.commands.guard import run_output_job
 from pipeline.options import DEFAULT_OUTPUT
 
 NAME = "compact"
@@ -40,7 +40,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def execute(args: argparse.Namespace, extra_args: list[str]) -> int:
     from pipeline.compact import compact
-    from pipeline.lock import OutputLocked
     from schemas import TABLES
 
     unknown = [name for name in args.table or () if name not in TABLES]
@@ -51,14 +50,10 @@ def execute(args: argparse.Namespace, extra_args: list[str]) -> int:
         print(f"communique compact: --target-rows must be at least 1, got {args.target_rows}.",
               file=sys.stderr)
         return EXIT_USAGE
-    try:
-        results = compact(args.output, args.table, args.target_rows)
-    except OutputLocked as locked:
-        print(f"communique compact: {locked}", file=sys.stderr)
-        return EXIT_LOCKED
-    except Exception as error:  # the last line of defence: report it, exit non-zero
-        logging.getLogger("communique").exception("compaction failed: %s", error)
-        return EXIT_FAILED
+    results = run_output_job("communique compact", "compaction failed",
+                             lambda: compact(args.output, args.table, args.target_rows))
+    if isinstance(results, int):
+        return results
     if not args.quiet:
         for result in results:
             print(result.describe())

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 
 from pipeline.commands.exitcodes import (
     EXIT_CODES_HELP,
-    EXIT_FAILED,
-    EXIT_LOCKED,
     EXIT_OK,
     EXIT_OK_WITH_REJECTS,
     EXIT_USAGE,
 )
+from pipeline.commands.guard import run_output_job
 from pipeline.options import ConfigError, add_run_arguments, build_run_config
 from pipeline.streaming_options import add_streaming_arguments
 
@@ -51,16 +49,10 @@ def execute(args: argparse.Namespace, beam_args: list[str]) -> int:
         feeds = f" and {len(config.feed_uris)} feeds" if config.feed_uris else ""
         print(f"communique run {config.run_id}: reading {config.seeds_dir or 'no seeds'}{feeds} → "
               f"{config.output_dir}", file=sys.stderr)
-    from pipeline.lock import OutputLocked
-
-    try:
-        outcome = run_job(config)
-    except OutputLocked as locked:
-        print(f"communique run: {locked}", file=sys.stderr)
-        return EXIT_LOCKED
-    except Exception as error:  # the last line of defence: report it, exit non-zero
-        logging.getLogger("communique").exception("the run failed and committed nothing: %s", error)
-        return EXIT_FAILED
+    outcome = run_output_job("communique run", "the run failed and committed nothing",
+                             lambda: run_job(config))
+    if isinstance(outcome, int):
+        return outcome
     if not config.quiet:
         print(format_summary(outcome))
     return EXIT_OK_WITH_REJECTS if outcome.exit_status == "ok_with_rejects" else EXIT_OK
