@@ -1,4 +1,4 @@
-"""Benchmark of the actor matcher (transforms/actors.py) on a generated corpus of news-like articles.
+"""Benchmark of the actor matcher (transforms/entities/matcher.py) on generated news-like articles.
 
 Prints the time to build the matcher, then MB of article text per second for the whole match (scan,
 role phrases, coreference, rows), for the automaton scan alone, and for sentence splitting on the same
@@ -21,8 +21,8 @@ import io
 import random
 import time
 
-from transforms.actors import ActorMatcher
-from transforms.sentences import split_sentences
+from transforms.entities.matcher import ActorMatcher
+from transforms.sentences.split import split_sentences
 
 TEMPLATES = [
     "{adj} Foreign Minister {person} met his {adj2} counterpart in {capital} on {day}.",

@@ -22,8 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from transforms.sentences import split_sentences
-from transforms.temporal import TemporalTagger
+from transforms.dates.resolve import TemporalTagger
+from transforms.sentences.split import split_sentences
 
 ACTORS = ["The foreign minister", "Rebel commanders", "The defence ministry", "Two senior envoys",
           "The prime minister", "Opposition leaders", "The central bank", "Border police",

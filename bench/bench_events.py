@@ -17,8 +17,8 @@ import datetime as dt
 import random
 import time
 
-from transforms.document import Sentence
-from transforms.events import EventCoder
+from transforms.common.document import Sentence
+from transforms.events.coder import EventCoder
 
 COUNTRIES = [("China", "CHN"), ("Russia", "RUS"), ("Iran", "IRN"), ("Pakistan", "PAK"), ("France", "FRA"),
              ("Germany", "DEU"), ("Brazil", "BRA"), ("Kenya", "KEN"), ("Japan", "JPN"), ("Egypt", "EGY"),

@@ -32,7 +32,7 @@ import apache_beam as beam
 from pipeline.assemble import build_pipeline
 from pipeline.cli import _parser
 from pipeline.options import build_run_config
-from transforms.rejects import REJECTS
+from transforms.common.rejects import REJECTS
 
 STAGES = ("read", "normalize", "dedup", "sentences", "dates", "entities", "events", "write")
 # The composite transform of each per-article stage, in pipeline order (labels of pipeline.assemble).

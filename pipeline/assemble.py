@@ -2,8 +2,8 @@
 
     sources → normalize → deduplicate → sentences → dates → entities → events → sinks
 
-Every stage is a composite transform from ``transforms.stages``; each hands its documents to the next
-and its rejects to the rejects table. Nothing here touches a record.
+Every stage is a composite transform from a stage package of ``transforms``; each hands its documents to
+the next and its rejects to the rejects table. Nothing here touches a record.
 """
 
 from __future__ import annotations
@@ -12,19 +12,19 @@ import apache_beam as beam
 
 from pipeline.options import RunConfig
 from pipeline.outputs import OutputDir
-from transforms.rejects import REJECTS
-from transforms.stages.accounting import CompleteFeedFetches
-from transforms.stages.common import DOCUMENTS, OUTCOMES
-from transforms.stages.dates import ResolveDates
-from transforms.stages.dedup import Deduplicate, SkipWrittenRows
-from transforms.stages.entities import TagEntities
-from transforms.stages.events import CodeEvents
-from transforms.stages.feeds import FEED_FETCHES, FEED_ITEMS
-from transforms.stages.normalize import Normalize
-from transforms.stages.progress import Progress
-from transforms.stages.sentences import SplitSentences
-from transforms.stages.sinks import WriteTables
-from transforms.stages.sources import ReadSources
+from transforms.common.beam import DOCUMENTS, OUTCOMES
+from transforms.common.progress import Progress
+from transforms.common.rejects import REJECTS
+from transforms.dates.stage import ResolveDates
+from transforms.entities.stage import TagEntities
+from transforms.events.stage import CodeEvents
+from transforms.normalize.dedup import Deduplicate, SkipWrittenRows
+from transforms.normalize.stage import Normalize
+from transforms.sentences.stage import SplitSentences
+from transforms.sinks.stage import WriteTables
+from transforms.sources.accounting import CompleteFeedFetches
+from transforms.sources.feeds_stage import FEED_FETCHES, FEED_ITEMS
+from transforms.sources.stage import ReadSources
 from transforms.tablefiles import WrittenIds
 
 

@@ -23,7 +23,7 @@ from apache_beam.io.filesystems import FileSystems
 from pipeline.lock import OutputLock
 from pipeline.outputs import OutputDir
 from schemas import TABLES, TableSpec
-from transforms.ids import stable_id
+from transforms.common.ids import stable_id
 from transforms.tablefiles import FILE_SUFFIX, PARQUET_COMPRESSION, table_files
 
 DEFAULT_TARGET_ROWS = 100_000

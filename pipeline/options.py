@@ -16,7 +16,7 @@ from pathlib import Path
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from transforms.ids import stable_id
+from transforms.common.ids import stable_id
 
 DEFAULT_OUTPUT = "output"
 DEFAULT_RUNNER = "FnApiRunner"

@@ -1,6 +1,6 @@
 """Where progress lines go: standard error, for people watching a long run.
 
-The stages log them on ``communique.progress`` (see ``transforms.stages.progress``); the root logger stays
+The stages log them on ``communique.progress`` (see ``transforms.common.progress``); the root logger stays
 at WARNING so Beam's own INFO chatter stays hidden.
 """
 
@@ -10,7 +10,7 @@ import logging
 import sys
 from typing import TextIO
 
-from transforms.stages.progress import LOGGER_NAME
+from transforms.common.progress import LOGGER_NAME
 
 _HANDLER_NAME = "communique-progress"
 

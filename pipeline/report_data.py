@@ -92,7 +92,7 @@ def _top_dyads(connection, limit: int) -> list[dict]:
 
 def _root_names() -> dict[str, tuple[str, int]]:
     """Root code -> (short name, quad class) from the packaged CAMEO codebook."""
-    from transforms.codebook import Codebook
+    from transforms.events.codebook import Codebook
 
     codebook = Codebook.load()
     return {root: (codebook[root].name, codebook[root].quad_class) for root in codebook.roots()}

@@ -34,15 +34,15 @@ from pipeline.options import ConfigError, RunConfig, beam_pipeline_options
 from pipeline.outputs import OutputDir
 from pipeline.streaming_options import DEFAULT_INTERVAL_S, streaming_settings
 from pipeline.summary import counters_of
-from transforms.rejects import REJECTS
-from transforms.stages.common import DOCUMENTS
-from transforms.stages.dates import ResolveDates
-from transforms.stages.entities import TagEntities
-from transforms.stages.events import CodeEvents
-from transforms.stages.feeds import FEED_ITEMS
-from transforms.stages.sentences import SplitSentences
-from transforms.stages.streaming import NewDocuments, NewRejects, PollSources
-from transforms.stages.streaming_sinks import WriteWindowedTables
+from transforms.common.beam import DOCUMENTS
+from transforms.common.rejects import REJECTS
+from transforms.dates.stage import ResolveDates
+from transforms.entities.stage import TagEntities
+from transforms.events.stage import CodeEvents
+from transforms.sentences.stage import SplitSentences
+from transforms.sinks.streaming import WriteWindowedTables
+from transforms.sources.feeds_stage import FEED_ITEMS
+from transforms.sources.streaming import NewDocuments, NewRejects, PollSources
 from transforms.tablefiles import WrittenIds
 
 # Runners known here to run an unbounded PeriodicImpulse to no effect (see the module docstring).

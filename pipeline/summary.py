@@ -14,11 +14,11 @@ import shlex
 from apache_beam.metrics.metric import MetricsFilter
 
 from pipeline.options import DEFAULT_OUTPUT
-from transforms.stages.common import METRICS_NAMESPACE
+from transforms.common.beam import METRICS_NAMESPACE
 
 _STATUS_WORDS = {"ok": "ok", "ok_with_rejects": "ok, with rejects", "failed": "FAILED"}
 _MOST_REASONS = 6
-# Stages that keep an article they fail on (transforms/stages/_annotate.py counts '<stage>_failed').
+# Stages that keep an article they fail on (transforms/common/annotate.py counts '<stage>_failed').
 _ANNOTATING_STAGES = ("sentences", "dates", "entities", "events")
 
 

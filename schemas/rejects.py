@@ -8,7 +8,7 @@ REJECTS = TableSpec(
     name="rejects",
     version=1,
     doc="One row per item that did not make it into the output tables, with a stable reason code "
-    "(see transforms/rejects.py REASONS) and a sentence a person can act on.",
+    "(see transforms/common/rejects.py REASONS) and a sentence a person can act on.",
     partition_by="rejected_date",
     key=("reject_id",),
     schema=pa.schema(

@@ -10,9 +10,9 @@ import pyarrow as pa
 import pytest
 
 from schemas.entities import ENTITIES
-from transforms.actors import ActorMatcher
-from transforms.document import Sentence
-from transforms.sentences import split_sentences
+from transforms.common.document import Sentence
+from transforms.entities.matcher import ActorMatcher
+from transforms.sentences.split import split_sentences
 
 SEED = Path(__file__).parent.parent / "seeds" / "000_12a811ebe4c5a001.txt"
 SEED_DATE = dt.date(2021, 10, 28)

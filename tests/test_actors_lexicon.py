@@ -12,7 +12,7 @@ import itertools
 import pycountry
 import pytest
 
-from transforms.actors_lexicon import (
+from transforms.entities.lexicon import (
     COUNTRY,
     ORG,
     PERSON,

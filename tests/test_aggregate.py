@@ -15,7 +15,7 @@ from pipeline.query import connect
 from schemas import TABLES
 from tests.devsets.events_fixtures import seed_inputs
 from transforms.aggregate import AggregateEventDaily, aggregate_event_daily, rebuild_event_daily
-from transforms.events import EventCoder
+from transforms.events.coder import EventCoder
 from transforms.tablefiles import part_file_name, partition_path, read_table, rows_to_arrow, write_parquet
 
 # The GROUP BY the table must always equal, written independently of transforms/aggregate.py.

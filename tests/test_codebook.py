@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from transforms.codebook import Codebook
+from transforms.events.codebook import Codebook
 
 
 @pytest.fixture(scope="module")

@@ -12,12 +12,12 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from schemas.dates import DATES
-from transforms.document import Document, Sentence
-from transforms.rejects import REJECTS
-from transforms.sentences import split_sentences
-from transforms.stages.common import DOCUMENTS, METRICS_NAMESPACE
-from transforms.stages.dates import ResolveDates
-from transforms.temporal import event_date_for
+from transforms.common.beam import DOCUMENTS, METRICS_NAMESPACE
+from transforms.common.document import Document, Sentence
+from transforms.common.rejects import REJECTS
+from transforms.dates.resolve import event_date_for
+from transforms.dates.stage import ResolveDates
+from transforms.sentences.split import split_sentences
 
 STARTED = dt.datetime(2024, 6, 1, 12, tzinfo=dt.timezone.utc)
 RUN = ("run0", STARTED)

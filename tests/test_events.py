@@ -1,4 +1,4 @@
-"""The events coder (transforms/events.py), without a pipeline.
+"""The events coder (transforms/events/coder.py), without a pipeline.
 
 Inputs are sentences with hand-marked actors (the entity rows the actor stage would produce); what is
 asserted is what the coder makes of them.
@@ -14,11 +14,11 @@ import pytest
 from schemas import TABLES
 from tests.devsets.events_devset import PUBLISHED, parse_item
 from tests.devsets.events_fixtures import SEED_PUBLISHED, seed_inputs
-from transforms.actors import ActorMatcher
-from transforms.codebook import Codebook
-from transforms.events import EventCoder
-from transforms.events_lexicon import VerbLexicon
-from transforms.ids import stable_id
+from transforms.common.ids import stable_id
+from transforms.entities.matcher import ActorMatcher
+from transforms.events.codebook import Codebook
+from transforms.events.coder import EventCoder
+from transforms.events.lexicon import VerbLexicon
 from transforms.tablefiles import rows_to_arrow
 
 ATTENDING = {"CHN", "RUS", "IRN", "PAK", "TJK", "TKM", "UZB"}

@@ -7,7 +7,7 @@ import collections
 import pytest
 
 from tests.devsets.events_devset import load_devset, score
-from transforms.events import EventCoder
+from transforms.events.coder import EventCoder
 
 # Reached 0.980 F1 (P 0.982, R 0.979) when the dev set was written; the margin absorbs deliberate
 # trade-offs, not regressions. Raise it when the coder gets better.
@@ -44,7 +44,7 @@ def test_devset_score_does_not_drop(devset):
 
 
 def test_devset_score_with_the_real_actor_matcher(devset):
-    from transforms.actors import ActorMatcher
+    from transforms.entities.matcher import ActorMatcher
 
     overall, _, errors = score(EventCoder.load(), devset, ActorMatcher.load())
     report = "\n".join(f"{item_id}: gold {gold} got {got}" for item_id, _, gold, got in errors)

@@ -10,11 +10,11 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from tests.devsets.events_fixtures import seed_inputs
-from transforms.document import Document
-from transforms.events import EventCoder
-from transforms.rejects import REJECTS
-from transforms.stages.common import DOCUMENTS, METRICS_NAMESPACE
-from transforms.stages.events import CodeEvents
+from transforms.common.beam import DOCUMENTS, METRICS_NAMESPACE
+from transforms.common.document import Document
+from transforms.common.rejects import REJECTS
+from transforms.events.coder import EventCoder
+from transforms.events.stage import CodeEvents
 
 STARTED = dt.datetime(2024, 6, 1, 12, tzinfo=dt.timezone.utc)
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests import feedserver as samples
-from transforms.document import RAW_ITEM_KEYS
-from transforms.feeds import parse_feed
+from transforms.common.document import RAW_ITEM_KEYS
+from transforms.sources.feeds import parse_feed
 
 FETCHED = dt.datetime(2024, 6, 3, 12, 0, tzinfo=dt.timezone.utc)
 SEED_FEEDS = Path(__file__).parent.parent / "seeds" / "feeds"

@@ -19,10 +19,10 @@ from pipeline import feedstate
 from schemas.feed_fetches import FEED_FETCHES
 from schemas.rejects import REJECTS as REJECTS_TABLE
 from tests import feedserver as samples
-from transforms.normalize import article_id_for
-from transforms.rejects import REJECTS
-from transforms.stages.common import METRICS_NAMESPACE
-from transforms.stages.feeds import FEED_ITEMS, ReadFeeds
+from transforms.common.beam import METRICS_NAMESPACE
+from transforms.common.rejects import REJECTS
+from transforms.normalize.article import article_id_for
+from transforms.sources.feeds_stage import FEED_ITEMS, ReadFeeds
 
 STARTED = dt.datetime(2024, 6, 3, 12, 0, tzinfo=dt.timezone.utc)
 SEED_FEEDS = Path(__file__).parent.parent / "seeds" / "feeds"

@@ -8,7 +8,7 @@ import pytest
 
 from pipeline import __version__
 from tests.feedserver import BASIC_FEED, LAST_MODIFIED, serve
-from transforms import fetch
+from transforms.sources import fetch
 
 LIMITS = fetch.FetchLimits(timeout_s=0.5, max_bytes=1_000_000, backoff_s=0.01, deadline_s=1.5)
 

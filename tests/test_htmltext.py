@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from transforms.htmltext import html_to_text, looks_like_html, to_plain_text
+from transforms.sources.html import html_to_text, looks_like_html, to_plain_text
 
 
 def test_paragraphs_are_separated_by_a_blank_line_and_inline_markup_disappears():

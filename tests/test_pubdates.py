@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from transforms.pubdates import FUTURE_TOLERANCE, date_flag, parse_publication_date
+from transforms.dates.published import FUTURE_TOLERANCE, date_flag, parse_publication_date
 
 UTC = dt.timezone.utc
 

@@ -25,8 +25,8 @@ from pipeline import report_data, report_html
 from pipeline.cli import main
 from schemas import TABLES
 from tests.conftest import DATA, run_communique
-from transforms.codebook import Codebook
-from transforms.ids import stable_id
+from transforms.common.ids import stable_id
+from transforms.events.codebook import Codebook
 from transforms.tablefiles import part_file_name, partition_path, read_table, rows_to_arrow, write_parquet
 
 SYNTHETIC_RUN = "synthetic0000000"

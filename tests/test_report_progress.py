@@ -14,8 +14,8 @@ from apache_beam.testing.util import assert_that, equal_to
 from pipeline.cli import main
 from pipeline.progress import disable_progress_logging, enable_progress_logging
 from pipeline.summary import RunOutcome, feed_summary, format_summary
-from transforms.document import Document, Sentence
-from transforms.stages.progress import LOGGER_NAME, Progress, progress_line
+from transforms.common.document import Document, Sentence
+from transforms.common.progress import LOGGER_NAME, Progress, progress_line
 
 
 def _documents(n: int) -> list[Document]:

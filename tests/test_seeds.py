@@ -3,7 +3,7 @@ import codecs
 import pytest
 
 from tests.conftest import SEED_DOCUMENT
-from transforms.seeds import SeedError, decode_text, parse_seed
+from transforms.sources.seeds import SeedError, decode_text, parse_seed
 
 BODY = "Ministers met in Oslo.\n\nThey agreed to meet again."
 

@@ -1,9 +1,9 @@
 import pytest
 
 from tests.conftest import SEED_DOCUMENT
-from transforms.seeds import parse_seed
-from transforms.sentences import split_sentences
-from transforms.textclean import clean_text
+from transforms.normalize.textclean import clean_text
+from transforms.sentences.split import split_sentences
+from transforms.sources.seeds import parse_seed
 
 
 @pytest.mark.parametrize(

@@ -12,15 +12,15 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from schemas import TABLES
-from transforms.document import Document
-from transforms.normalize import normalize_item
-from transforms.rejects import REJECTS
-from transforms.stages.accounting import CompleteFeedFetches
-from transforms.stages.common import DOCUMENTS, METRICS_NAMESPACE, OUTCOMES
-from transforms.stages.dedup import Deduplicate
-from transforms.stages.normalize import Normalize
-from transforms.stages.sentences import SplitSentences
-from transforms.stages.sinks import WriteTable, WriteTables
+from transforms.common.beam import DOCUMENTS, METRICS_NAMESPACE, OUTCOMES
+from transforms.common.document import Document
+from transforms.common.rejects import REJECTS
+from transforms.normalize.article import normalize_item
+from transforms.normalize.dedup import Deduplicate
+from transforms.normalize.stage import Normalize
+from transforms.sentences.stage import SplitSentences
+from transforms.sinks.stage import WriteTable, WriteTables
+from transforms.sources.accounting import CompleteFeedFetches
 
 STARTED = dt.datetime(2024, 6, 1, 12, tzinfo=dt.timezone.utc)
 RUN = ("run0", STARTED)

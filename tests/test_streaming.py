@@ -26,10 +26,10 @@ from pipeline.cli import _parser, main
 from pipeline.options import build_run_config
 from pipeline.run import run_job
 from pipeline.streaming import StreamingConfig, annotate_windowed, run_streaming
-from transforms.rejects import REJECTS
-from transforms.stages.feeds import FEED_ITEMS
-from transforms.stages.sources import classify_seed_path
-from transforms.stages.streaming import ReadListedInputs
+from transforms.common.rejects import REJECTS
+from transforms.sources.feeds_stage import FEED_ITEMS
+from transforms.sources.stage import classify_seed_path
+from transforms.sources.streaming import ReadListedInputs
 from transforms.tablefiles import read_table, table_files
 
 WINDOW_S = 60

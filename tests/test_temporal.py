@@ -13,7 +13,7 @@ import importlib.resources
 import dateparser
 import pytest
 
-from transforms.temporal import (
+from transforms.dates.resolve import (
     ABSOLUTE,
     DAY,
     FUTURE,

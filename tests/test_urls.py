@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from transforms.urls import as_file_uri, canonical_url, host_of, is_tracking_parameter, is_web_url, resolve
+from transforms.sources.urls import (
+    as_file_uri,
+    canonical_url,
+    host_of,
+    is_tracking_parameter,
+    is_web_url,
+    resolve,
+)
 
 
 @pytest.mark.parametrize("raw, canonical", [

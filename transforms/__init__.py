@@ -1,5 +1,9 @@
-"""The stages of the communique pipeline and the pure functions behind them.
+"""The stages of the communique pipeline, one sub-package per stage, in the order the data flows:
 
-Pure modules (``seeds``, ``sentences``, ``temporal``, ``actors``, ``events`` ...) know nothing of Beam and
-are unit-tested on their own; ``transforms.stages`` wraps them in composite ``beam.PTransform``s.
+``sources`` (seed files, feeds, page fetches) -> ``normalize`` (articles, dedup) -> ``sentences`` ->
+``dates`` -> ``entities`` -> ``events`` -> ``sinks`` (Parquet tables). ``common`` holds the record that
+flows between them (``Document``), ids, reject rows and the Beam plumbing they share.
+
+In each stage package the pure modules know nothing of Beam and are unit-tested on their own; its
+``stage`` module wraps them in a composite ``beam.PTransform``.
 """

@@ -20,8 +20,8 @@ import pathlib
 import re
 import sys
 
-from transforms.document import Sentence
-from transforms.events import EventCoder
+from transforms.common.document import Sentence
+from transforms.events.coder import EventCoder
 
 DEVSET = pathlib.Path(__file__).with_name("events_dev.tsv")
 PUBLISHED = dt.date(2024, 3, 15)
@@ -147,7 +147,7 @@ def main(argv: list[str]) -> int:
     items = load_devset()
     matcher = None
     if "--matcher" in argv:
-        from transforms.actors import ActorMatcher
+        from transforms.entities.matcher import ActorMatcher
 
         matcher = ActorMatcher.load()
     overall, by_root, errors = score(coder, items, matcher)

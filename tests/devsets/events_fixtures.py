@@ -10,10 +10,10 @@ import datetime as dt
 import pathlib
 import re
 
-from transforms.document import Sentence
-from transforms.seeds import parse_seed
-from transforms.sentences import split_sentences
-from transforms.temporal import TemporalTagger
+from transforms.common.document import Sentence
+from transforms.dates.resolve import TemporalTagger
+from transforms.sentences.split import split_sentences
+from transforms.sources.seeds import parse_seed
 
 SEED = pathlib.Path(__file__).resolve().parent.parent.parent / "seeds" / "000_12a811ebe4c5a001.txt"
 SEED_PUBLISHED = dt.date(2021, 10, 28)

@@ -1,0 +1,56 @@
+"""Rejects: how a record that cannot be used leaves the pipeline without being lost.
+
+Every stage that can fail on one record emits ``beam.pvalue.TaggedOutput(REJECTS, make_reject(...))``;
+the pipeline flattens all of them into the ``rejects`` table. ``reason`` is a short stable code from
+``REASONS`` (analysts group by it); ``detail`` is a sentence a person can act on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from transforms.common.ids import stable_id
+
+REJECTS = "rejects"  # the tag of every stage's dead-letter output
+EXCERPT_CHARS = 500
+
+# reason code -> what it means. Stages add their codes here so the table documentation stays complete.
+REASONS: dict[str, str] = {
+    "unreadable_file": "A seed file could not be read or decoded.",
+    "empty_document": "The item has neither a title nor any text.",
+    "unsupported_file": "A file in the seeds directory is neither a text seed file nor a feed file.",
+    "feed_unparseable": "The feed could not be parsed and yielded no entries.",
+    "feed_fetch_failed": "The feed could not be fetched (network error, timeout, HTTP error, too large).",
+    "entry_empty": "A feed entry has no text and no title.",
+    "feed_truncated": "A feed had more entries than the per-feed limit; the entries beyond it were not read.",
+    "stage_failed": "A stage raised an error on this article; the article was kept without that stage.",
+}
+
+
+def make_reject(
+    *,
+    run_id: str,
+    source_uri: str | None,
+    stage: str,
+    reason: str,
+    detail: str,
+    raw_excerpt: str | bytes | None,
+    rejected_at: dt.datetime,
+) -> dict:
+    """A row of the ``rejects`` table; ``reject_id`` makes re-runs of the same bad input idempotent."""
+    if reason not in REASONS:
+        raise ValueError(f"unknown reject reason {reason!r}; add it to transforms.common.rejects.REASONS")
+    if isinstance(raw_excerpt, bytes):
+        raw_excerpt = raw_excerpt[: EXCERPT_CHARS * 4].decode("utf-8", errors="replace")
+    excerpt = (raw_excerpt or "")[:EXCERPT_CHARS]
+    return {
+        "reject_id": stable_id(source_uri, stage, reason, excerpt),
+        "run_id": run_id,
+        "source_uri": source_uri,
+        "stage": stage,
+        "reason": reason,
+        "detail": detail,
+        "raw_excerpt": excerpt,
+        "rejected_at": rejected_at,
+        "rejected_date": rejected_at.date(),
+    }

@@ -1,0 +1,1 @@
+"""Stage dates: publication dates and the date expressions in the text, resolved to calendar dates."""

@@ -1,0 +1,1 @@
+"""Stage normalize: raw items become articles (ids, clean text, publication dates) and duplicates leave."""

@@ -1,0 +1,62 @@
+"""Stage 'normalize': raw items become ``Document``s whose article row is clean and identified."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import apache_beam as beam
+
+from transforms.common.beam import DOCUMENTS, OUTCOME_REJECTED, OUTCOMES, counter
+from transforms.common.document import Document
+from transforms.common.rejects import REJECTS, make_reject
+from transforms.normalize.article import EmptyItemError, normalize_item
+
+
+class _NormalizeFn(beam.DoFn):
+    def __init__(self, run_id: str, run_started_at: dt.datetime):
+        self._run_id = run_id
+        self._run_started_at = run_started_at
+        self._normalized = counter("items_normalized")
+        self._rejected = counter("items_rejected")
+        self._flagged = {flag: counter(f"date_flag_{flag}") for flag in ("future", "before_1900",
+                                                                          "unparseable")}
+        self._missing_date = counter("date_missing")
+
+    def process(self, item: dict) -> Iterator:
+        try:
+            article = normalize_item(item, run_id=self._run_id, ingested_at=self._run_started_at)
+        except EmptyItemError as error:
+            self._rejected.inc()
+            if item.get("feed_uri"):
+                yield beam.pvalue.TaggedOutput(OUTCOMES, (item["feed_uri"], OUTCOME_REJECTED))
+            yield beam.pvalue.TaggedOutput(REJECTS, make_reject(
+                run_id=self._run_id, source_uri=item.get("source_uri"), stage="normalize",
+                reason="empty_document" if item.get("source_kind") != "feed" else "entry_empty",
+                detail=f"{error} Nothing can be coded from it; check the source.",
+                raw_excerpt=repr(item)[:500], rejected_at=self._run_started_at))
+            return
+        self._normalized.inc()
+        if article["date_flag"]:
+            self._flagged[article["date_flag"]].inc()
+        if article["date_source"] == "missing":
+            self._missing_date.inc()
+        yield Document(article=article)
+
+
+@beam.typehints.with_input_types(dict)
+@beam.typehints.with_output_types(Document)
+class Normalize(beam.PTransform):
+    """Clean text, stable article id, UTC publication date and language for every raw item.
+
+    Outputs: 'documents', REJECTS (items with nothing in them) and OUTCOMES (for feed accounting).
+    """
+
+    def __init__(self, run_id: str, run_started_at: dt.datetime):
+        super().__init__()
+        self._run_id = run_id
+        self._run_started_at = run_started_at
+
+    def expand(self, items):
+        return items | "NormalizeItems" >> beam.ParDo(
+            _NormalizeFn(self._run_id, self._run_started_at)).with_outputs(REJECTS, OUTCOMES, main=DOCUMENTS)

@@ -1,0 +1,1 @@
+"""Stage sinks: the documents and rejects written as Hive-partitioned Parquet tables."""

@@ -1,0 +1,370 @@
+"""Stage 'sources/feeds': RSS and Atom feeds (over HTTP or from files) become raw items.
+
+One element per configured feed: it is fetched (a conditional GET for http(s), a bounded read for a
+file), parsed (``transforms.sources.feeds.parse_feed``) and turned into raw items, reject rows and exactly one
+``feed_fetches`` row. With ``fetch_articles`` the entries' linked pages are then fetched, a few at a time
+per host and only where robots.txt allows, and their main text replaces the summary.
+
+Accounting (counter ``items_read``): every entry read is one item or one reject; a feed that yields
+nothing because it failed is one reject; entries beyond the per-feed cap are one reject together. A feed
+answering 304 Not Modified, or a valid feed with no entries, reads nothing and loses nothing.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import datetime as dt
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable, Iterable, Iterator
+
+import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
+
+from transforms.common.beam import counter
+from transforms.common.rejects import REJECTS, make_reject
+from transforms.normalize.article import article_id_for
+from transforms.sources import fetch
+from transforms.sources import pages as fetch_pages
+from transforms.sources.feeds import MAX_ENTRIES, ParsedFeed, parse_feed
+from transforms.sources.urls import host_of, is_web_url
+
+FEED_ITEMS = "items"
+FEED_FETCHES = "feed_fetches"
+STAGE = "sources"
+PAGES_PER_HOST = 2  # concurrent page requests to one host
+FEEDS_PER_BATCH = 8  # feeds fetched concurrently by one worker
+FEEDS_PER_HOST = 2  # of which at most this many from one host
+_FETCH, _KEEP = "fetch", "keep"
+
+# feed_fetches.error_code values besides the fetch codes of transforms.sources.fetch.
+NOT_FOUND = "not_found"
+UNREADABLE = "unreadable"
+UNPARSEABLE = "unparseable"
+MALFORMED = "malformed"
+TOO_MANY_ENTRIES = "too_many_entries"
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _local_path(feed_uri: str) -> str:
+    if feed_uri.lower().startswith("file://"):
+        return urllib.parse.unquote(urllib.parse.urlsplit(feed_uri).path)
+    return feed_uri
+
+
+def read_feed_file(feed_uri: str, max_bytes: int) -> fetch.FetchResult:
+    """A feed file (a path, a file:// URI or any Beam filesystem path) read within ``max_bytes``."""
+    path = _local_path(feed_uri)
+    result = fetch.FetchResult(url=feed_uri, final_url=feed_uri, attempts=1)
+    started = time.monotonic()
+    try:
+        with FileSystems.open(path, compression_type="uncompressed") as handle:
+            data = handle.read(max_bytes + 1)
+    except FileNotFoundError as error:
+        result.error_code, result.error_message = NOT_FOUND, f"No such feed file: {error}."
+    except OSError as error:
+        result.error_code, result.error_message = UNREADABLE, f"Could not read the feed file: {error}."
+    else:
+        if len(data) > max_bytes:
+            result.error_code = fetch.TOO_LARGE
+            result.error_message = (f"The feed file is larger than {max_bytes} bytes; raise --max-feed-bytes "
+                                    "if it is genuine.")
+        else:
+            result.body = data
+    result.elapsed_ms = round((time.monotonic() - started) * 1000)
+    return result
+
+
+def feed_fetch_row(run_id: str, feed_uri: str, fetched: fetch.FetchResult, fetched_at: dt.datetime,
+                   parsed: ParsedFeed | None, error_code: str | None, error_message: str | None) -> dict:
+    """The feed_fetches row of one feed as known at fetch time (the spine adds entries_new/duplicates)."""
+    rejects = (len(parsed.entry_problems) + parsed.entries_skipped) if parsed else 0
+    return {
+        "run_id": run_id,
+        "feed_uri": feed_uri,
+        "final_uri": fetched.final_url,
+        "moved_to": fetched.moved_to,
+        "http_status": fetched.status,
+        "bytes": len(fetched.body) if fetched.body is not None else None,
+        "entries_seen": parsed.entries_seen if parsed else 0,
+        "entries_new": 0,
+        "duplicates": 0,
+        "rejects": rejects,
+        "not_modified": fetched.not_modified,
+        "error_code": error_code,
+        "error_message": error_message,
+        "etag": fetched.etag,
+        "last_modified": fetched.last_modified,
+        "fetched_at": fetched_at,
+        "elapsed_ms": fetched.elapsed_ms,
+        "fetched_date": fetched_at.date(),
+    }
+
+
+class ReadFeedFn(beam.DoFn):
+    """A batch of feed uris -> raw items, REJECTS rows and one FEED_FETCHES row per feed."""
+
+    def __init__(self, run_id: str, run_started_at: dt.datetime, feed_state: dict, limits: fetch.FetchLimits,
+                 max_entries: int):
+        self._run_id = run_id
+        self._run_started_at = run_started_at
+        self._feed_state = feed_state
+        self._limits = limits
+        self._max_entries = max_entries
+        self._pool = None
+        self._items_read = counter("items_read")
+        self._rejected = counter("items_rejected")
+        self._feeds_read = counter("feeds_read")
+        self._feeds_failed = counter("feeds_failed")
+        self._feeds_not_modified = counter("feeds_not_modified")
+        self._feeds_malformed = counter("feeds_malformed")
+        self._entries_read = counter("feed_entries_read")
+        self._entries_rejected = counter("feed_entries_rejected")
+
+    def setup(self) -> None:
+        self._pool = fetch.make_pool(header_deadline_s=self._limits.attempt_deadline_s)
+
+    def teardown(self) -> None:
+        if self._pool is not None:
+            self._pool.clear()
+
+    def _reject(self, source_uri: str, reason: str, detail: str, excerpt) -> beam.pvalue.TaggedOutput:
+        self._items_read.inc()
+        self._rejected.inc()
+        return beam.pvalue.TaggedOutput(REJECTS, make_reject(
+            run_id=self._run_id, source_uri=source_uri, stage=STAGE, reason=reason, detail=detail,
+            raw_excerpt=excerpt, rejected_at=self._run_started_at))
+
+    def _fetch(self, feed_uri: str) -> fetch.FetchResult:
+        if not is_web_url(feed_uri):
+            return read_feed_file(feed_uri, self._limits.max_bytes)
+        state = self._feed_state.get(feed_uri) or {}
+        url = state.get("url") or feed_uri
+        return fetch.fetch(url, limits=self._limits, pool=self._pool, etag=state.get("etag"),
+                           last_modified=state.get("last_modified"))
+
+    def process(self, feed_uris: list[str]) -> Iterator:
+        """A batch of feeds is fetched concurrently (at most FEEDS_PER_HOST at a time from one host),
+        then each is parsed in turn."""
+        slots = {host: threading.Semaphore(FEEDS_PER_HOST) for host in map(host_of, feed_uris)}
+
+        def timed_fetch(feed_uri: str) -> tuple[dt.datetime, fetch.FetchResult]:
+            with slots[host_of(feed_uri)]:
+                return _utc_now(), self._fetch(feed_uri)
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, len(feed_uris))) as executor:
+            for feed_uri, (fetched_at, fetched) in zip(feed_uris, executor.map(timed_fetch, feed_uris),
+                                                       strict=True):
+                yield from self._read(feed_uri, fetched_at, fetched)
+
+    def _read(self, feed_uri: str, fetched_at: dt.datetime, fetched: fetch.FetchResult) -> Iterator:
+        self._feeds_read.inc()
+        if not fetched.ok:
+            self._feeds_failed.inc()
+            yield self._reject(feed_uri, "feed_fetch_failed",
+                               f"The feed could not be fetched: {fetched.error_message} It will be tried "
+                               "again next run.", fetched.body)
+            yield beam.pvalue.TaggedOutput(FEED_FETCHES, feed_fetch_row(
+                self._run_id, feed_uri, fetched, fetched_at, None, fetched.error_code, fetched.error_message))
+            return
+        if fetched.not_modified:
+            self._feeds_not_modified.inc()
+            yield beam.pvalue.TaggedOutput(FEED_FETCHES, feed_fetch_row(
+                self._run_id, feed_uri, fetched, fetched_at, None, None, None))
+            return
+        try:
+            parsed = parse_feed(fetched.body or b"", feed_uri=feed_uri, fetched_at=self._run_started_at,
+                                base_url=fetched.final_url if is_web_url(fetched.final_url) else None,
+                                content_type=fetched.content_type, max_entries=self._max_entries)
+        except (ValueError, TypeError, LookupError, AttributeError, RuntimeError, OverflowError) as error:
+            # parse_feed reports bad input in its result; this is a surprise in the parser itself, and
+            # one feed must not stop the run.
+            parsed = ParsedFeed([], [], 0, 0, unreadable=True,
+                                problem=f"The feed parser failed ({type(error).__name__}: {error}).")
+        yield from self._emit(feed_uri, fetched, fetched_at, parsed)
+
+    def _emit(self, feed_uri: str, fetched: fetch.FetchResult, fetched_at: dt.datetime,
+              parsed: ParsedFeed) -> Iterator:
+        if parsed.unreadable:
+            self._feeds_failed.inc()
+            yield self._reject(feed_uri, "feed_unparseable",
+                               f"{parsed.problem} Check that the URL or file is an RSS or Atom feed.",
+                               fetched.body[:500] if fetched.body else None)
+            yield beam.pvalue.TaggedOutput(FEED_FETCHES, feed_fetch_row(
+                self._run_id, feed_uri, fetched, fetched_at, parsed, UNPARSEABLE, parsed.problem))
+            return
+        self._entries_read.inc(parsed.entries_read)
+        for item in parsed.items:
+            self._items_read.inc()
+            yield item
+        for problem in parsed.entry_problems:
+            self._entries_rejected.inc()
+            yield self._reject(problem.source_uri, problem.reason, problem.detail, problem.excerpt)
+        if parsed.entries_skipped:
+            self._entries_rejected.inc(parsed.entries_skipped)
+            yield self._reject(feed_uri, "feed_truncated",
+                               f"The feed has {parsed.entries_seen} entries; only the first "
+                               f"{parsed.entries_seen - parsed.entries_skipped} were read and "
+                               f"{parsed.entries_skipped} were left out (a safety limit on feed size).",
+                               None)
+        error_code = None
+        if parsed.entries_skipped:
+            error_code = TOO_MANY_ENTRIES
+        elif parsed.problem:
+            error_code = MALFORMED
+            self._feeds_malformed.inc()
+        yield beam.pvalue.TaggedOutput(FEED_FETCHES, feed_fetch_row(
+            self._run_id, feed_uri, fetched, fetched_at, parsed, error_code, parsed.problem))
+
+
+def _page_key(item: dict) -> tuple[str, dict]:
+    return host_of(item["source_uri"]), item
+
+
+class _FetchHostPagesFn(beam.DoFn):
+    """(host, items) -> the items, with the main text of their pages where it could be extracted.
+
+    One host's pages are fetched by at most ``PAGES_PER_HOST`` threads, after its robots.txt is read;
+    a Crawl-delay makes them one at a time with that pause. The same link in several feeds is fetched
+    once.
+    """
+
+    def __init__(self, limits: fetch.FetchLimits):
+        self._limits = limits
+        self._pool = None
+        self._outcomes = {name: counter(f"pages_{name}") for name in
+                          ("extracted", "disallowed", "fetch_failed", "not_html", "no_text")}
+
+    def setup(self) -> None:
+        self._pool = fetch.make_pool(max_connections_per_host=PAGES_PER_HOST,
+                                     header_deadline_s=self._limits.attempt_deadline_s)
+
+    def teardown(self) -> None:
+        if self._pool is not None:
+            self._pool.clear()
+
+    def _texts(self, urls: list[str]) -> dict[str, fetch_pages.PageText]:
+        robots = fetch_pages.robots_for(urls[0], limits=self._limits, pool=self._pool)
+        delay = robots.crawl_delay_s
+
+        def one(url: str) -> fetch_pages.PageText:
+            outcome = fetch_pages.page_text(url, robots=robots, limits=self._limits, pool=self._pool)
+            if delay:
+                time.sleep(delay)
+            return outcome
+
+        workers = 1 if delay else PAGES_PER_HOST
+        with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as executor:
+            return dict(zip(urls, executor.map(one, urls), strict=True))
+
+    def process(self, keyed: tuple[str, Iterable[dict]]) -> Iterator[dict]:
+        _, items = keyed
+        items = list(items)
+        urls = sorted({item["source_uri"] for item in items})
+        texts = self._texts(urls)
+        for item in items:
+            outcome = texts[item["source_uri"]]
+            self._outcomes["extracted" if outcome.text else outcome.problem].inc()
+            if outcome.text:
+                item = {**item, "text": outcome.text, "text_source": "page"}
+            yield item
+
+
+class FetchArticlePages(beam.PTransform):
+    """Raw feed items -> the same items, with the main text of their linked page when it can be had.
+
+    Items without a web link, and items whose article is already written (``load_known_ids``), pass
+    through untouched; so do items whose page is disallowed, unreachable or yields no main text (they
+    keep their content or summary).
+    """
+
+    def __init__(self, limits: fetch.FetchLimits, *,
+                 load_known_ids: Callable[[], Iterable[str]] | None = None):
+        super().__init__()
+        self._limits = limits
+        self._load_known_ids = load_known_ids
+
+    def expand(self, items):
+        split = items | "ChooseItemsToFetch" >> beam.ParDo(
+            _ChoosePagesFn(self._load_known_ids)).with_outputs(_KEEP, main=_FETCH)
+        fetched = (
+            split[_FETCH]
+            | "KeyByHost" >> beam.Map(_page_key)
+            | "GroupByHost" >> beam.GroupByKey()
+            | "FetchPages" >> beam.ParDo(_FetchHostPagesFn(self._limits))
+        )
+        return (fetched, split[_KEEP]) | "AllFeedItems" >> beam.Flatten()
+
+
+class _ChoosePagesFn(beam.DoFn):
+    """Items worth a page fetch go to the main output; the others to ``_KEEP`` as they are."""
+
+    def __init__(self, load_known_ids: Callable[[], Iterable[str]] | None):
+        self._load_known_ids = load_known_ids
+        self._known: frozenset[str] = frozenset()
+        self._skipped_known = counter("pages_skipped_known")
+
+    def setup(self) -> None:
+        self._known = frozenset(self._load_known_ids()) if self._load_known_ids else frozenset()
+
+    def process(self, item: dict) -> Iterator:
+        key = item.get("article_key")
+        if not key or not is_web_url(item["source_uri"]):
+            yield beam.pvalue.TaggedOutput(_KEEP, item)
+        elif self._known and article_id_for(key, "") in self._known:
+            self._skipped_known.inc()
+            yield beam.pvalue.TaggedOutput(_KEEP, item)
+        else:
+            yield item
+
+
+class ReadFeeds(beam.PTransform):
+    """Fetches and parses feeds; returns a dict of PCollections: 'items' (raw item dicts, see
+    transforms.common.document.RAW_ITEM_KEYS), 'rejects' (rejects rows) and 'feed_fetches' (one row per feed).
+
+    ``feed_uris``: http(s) URLs, file:// URIs or paths. ``feed_state`` (see pipeline.feedstate) gives
+    each feed's stored ETag, Last-Modified and moved URL. ``fetch_articles`` replaces each entry's text
+    by the main text of its linked page when that can be extracted (``load_known_ids``, a picklable
+    callable returning the article ids already written, saves fetching pages of known articles).
+    """
+
+    def __init__(self, feed_uris: list[str], run_id: str, run_started_at: dt.datetime,
+                 *, feed_state: dict | None = None, fetch_articles: bool = False,
+                 timeout_s: float = 20.0, max_bytes: int = 20_000_000, max_entries: int = MAX_ENTRIES,
+                 retry_backoff_s: float = 1.0,
+                 load_known_ids: Callable[[], Iterable[str]] | None = None):
+        super().__init__()
+        if max_entries < 1:
+            raise ValueError(f"max_entries must be at least 1, got {max_entries}.")
+        self._feed_uris = sorted(dict.fromkeys(feed_uris))
+        self._run_id = run_id
+        self._run_started_at = run_started_at
+        self._feed_state = dict(feed_state or {})
+        self._fetch_articles = fetch_articles
+        self._limits = fetch.FetchLimits(timeout_s=timeout_s, max_bytes=max_bytes, backoff_s=retry_backoff_s)
+        self._max_entries = max_entries
+        self._load_known_ids = load_known_ids
+
+    def _batches(self) -> list[list[str]]:
+        size = FEEDS_PER_BATCH
+        return [self._feed_uris[start:start + size] for start in range(0, len(self._feed_uris), size)]
+
+    def expand(self, pbegin):
+        read = (
+            pbegin
+            | "ListFeeds" >> beam.Create(self._batches(), reshuffle=False)
+            | "SpreadFeeds" >> beam.Reshuffle()
+            | "ReadFeeds" >> beam.ParDo(ReadFeedFn(self._run_id, self._run_started_at, self._feed_state,
+                                                    self._limits, self._max_entries))
+            .with_outputs(REJECTS, FEED_FETCHES, main=FEED_ITEMS)
+        )
+        items = read[FEED_ITEMS]
+        if self._fetch_articles:
+            items = items | "FetchArticlePages" >> FetchArticlePages(
+                self._limits, load_known_ids=self._load_known_ids)
+        return {FEED_ITEMS: items, REJECTS: read[REJECTS], FEED_FETCHES: read[FEED_FETCHES]}
+

@@ -1,0 +1,186 @@
+"""Stage 'sources': seed files and feeds become raw items (dicts, see ``transforms.common.document``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+import posixpath
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+
+import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
+
+from transforms.common.beam import counter
+from transforms.common.rejects import REJECTS, make_reject
+from transforms.sources.feeds_stage import FEED_FETCHES, FEED_ITEMS, ReadFeeds
+from transforms.sources.seeds import SeedError, parse_seed
+
+SEED_SUFFIXES = (".txt", ".text")
+FEED_SUFFIXES = (".xml", ".rss", ".atom", ".rdf")
+# Files a seeds directory may hold that are not input (documentation, editor and OS droppings).
+IGNORED_NAMES = ("readme", "license", ".")
+MAX_SEED_BYTES = 10_000_000
+
+
+def classify_seed_path(relative_path: str) -> str:
+    """'seed', 'feed', 'ignored' or 'unsupported' for a file found under the seeds directory."""
+    name = posixpath.basename(relative_path).lower()
+    if name.startswith(IGNORED_NAMES) or name.endswith(".md"):
+        return "ignored"
+    if name.endswith(SEED_SUFFIXES):
+        return "seed"
+    if name.endswith(FEED_SUFFIXES):
+        return "feed"
+    return "unsupported"
+
+
+def list_seed_dir(seeds_dir: str) -> dict[str, list[tuple[str, str]]]:
+    """The files under ``seeds_dir`` by kind, as sorted (path, path relative to seeds_dir) pairs.
+
+    Listing happens at pipeline build time so that the set of inputs is fixed and ordered before the
+    run starts; any Beam filesystem works (local, gs://, s3://).
+    """
+    root = seeds_dir.rstrip("/")
+    matched = FileSystems.match([FileSystems.join(root, "**")])[0].metadata_list
+    by_kind: dict[str, list[tuple[str, str]]] = {"seed": [], "feed": [], "unsupported": [], "ignored": []}
+    for metadata in matched:
+        relative = metadata.path[len(root):].lstrip("/\\").replace("\\", "/")
+        by_kind[classify_seed_path(relative)].append((metadata.path, relative))
+    return {kind: sorted(paths) for kind, paths in by_kind.items()}
+
+
+def _packed(item: dict) -> bytes:
+    return zlib.compress(pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+def _unpacked(packed: bytes) -> dict:
+    return pickle.loads(zlib.decompress(packed))
+
+
+class ReadSeedFileFn(beam.DoFn):
+    """(path, relative path) -> a raw item, or a reject row when the file is unusable. Shared by the
+    batch sources and the streaming pipeline (transforms/sources/streaming.py)."""
+
+    def __init__(self, run_id: str, run_started_at: dt.datetime):
+        self._run_id = run_id
+        self._run_started_at = run_started_at
+        self._items_read = counter("items_read")
+        self._seed_files = counter("seed_files_read")
+        self._rejected = counter("items_rejected")
+
+    def _reject(self, relative: str, reason: str, detail: str, excerpt: bytes | None):
+        self._rejected.inc()
+        return beam.pvalue.TaggedOutput(REJECTS, make_reject(
+            run_id=self._run_id, source_uri=relative, stage="sources", reason=reason, detail=detail,
+            raw_excerpt=excerpt, rejected_at=self._run_started_at))
+
+    def process(self, path_pair: tuple[str, str]) -> Iterator:
+        path, relative = path_pair
+        self._items_read.inc()
+        self._seed_files.inc()
+        try:
+            with FileSystems.open(path) as handle:
+                data = handle.read(MAX_SEED_BYTES + 1)
+        except OSError as error:
+            yield self._reject(relative, "unreadable_file",
+                               f"Could not read the seed file: {error}. Check its permissions.", None)
+            return
+        if len(data) > MAX_SEED_BYTES:
+            yield self._reject(relative, "unreadable_file",
+                               f"The seed file is larger than {MAX_SEED_BYTES} bytes; split it into "
+                               "one file per article.", data[:500])
+            return
+        try:
+            parsed = parse_seed(data)
+        except SeedError as error:
+            yield self._reject(relative, error.reason, error.detail, data[:500])
+            return
+        yield {
+            "source_kind": "seed",
+            "source_uri": relative,
+            "feed_uri": None,
+            "title": parsed["title"],
+            "text": parsed["text"],
+            "published_at": None,
+            "published_raw": parsed["published_raw"],
+            "date_source": parsed["date_source"],
+            "language": None,
+            "guid": None,
+            "text_source": "body",
+            "article_key": None,
+        }
+
+
+class RejectUnsupportedFn(beam.DoFn):
+    """(path, relative path) of a file in the seeds directory that is neither a seed nor a feed -> a
+    rejects row saying which file types are read."""
+
+    def __init__(self, run_id: str, run_started_at: dt.datetime):
+        self._run_id = run_id
+        self._run_started_at = run_started_at
+        self._items_read = counter("items_read")
+        self._rejected = counter("items_rejected")
+
+    def process(self, path_pair: tuple[str, str]) -> Iterator[dict]:
+        _, relative = path_pair
+        self._items_read.inc()
+        self._rejected.inc()
+        yield make_reject(
+            run_id=self._run_id, source_uri=relative, stage="sources", reason="unsupported_file",
+            detail=f"Files in the seeds directory must end in {', '.join(SEED_SUFFIXES + FEED_SUFFIXES)}; "
+            "rename it or move it out of the seeds directory.",
+            raw_excerpt=None, rejected_at=self._run_started_at)
+
+
+class ReadSources(beam.PTransform):
+    """Reads the seeds directory (text seed files and feed files) and the configured feeds.
+
+    Returns a dict of PCollections: 'items' (raw item dicts), 'rejects' (rejects rows) and
+    'feed_fetches' (feed_fetches rows). ``load_known_article_ids`` (a picklable callable, e.g.
+    ``WrittenIds``) spares ``--fetch-articles`` the pages of articles already written.
+    """
+
+    def __init__(self, *, seeds_dir: str | None, feed_uris: list[str], run_id: str,
+                 run_started_at: dt.datetime, feed_state: dict | None = None,
+                 fetch_articles: bool = False, timeout_s: float = 20.0, max_bytes: int = 20_000_000,
+                 load_known_article_ids: Callable[[], Iterable[str]] | None = None):
+        super().__init__()
+        self._listing = list_seed_dir(seeds_dir) if seeds_dir else {"seed": [], "feed": [],
+                                                                      "unsupported": []}
+        self._feed_uris = [path for path, _ in self._listing["feed"]] + list(feed_uris)
+        self._run_id = run_id
+        self._run_started_at = run_started_at
+        self._feed_options = {"feed_state": feed_state, "fetch_articles": fetch_articles,
+                              "timeout_s": timeout_s, "max_bytes": max_bytes,
+                              "load_known_ids": load_known_article_ids}
+
+    def expand(self, pbegin):
+        seed_read = (
+            pbegin
+            | "ListSeedFiles" >> beam.Create(self._listing["seed"], reshuffle=False)
+            | "SpreadSeedFiles" >> beam.Reshuffle()
+            | "ReadSeedFiles" >> beam.ParDo(ReadSeedFileFn(self._run_id, self._run_started_at))
+            .with_outputs(REJECTS, main=FEED_ITEMS)
+        )
+        unsupported = (
+            pbegin
+            | "ListUnsupportedFiles" >> beam.Create(self._listing["unsupported"], reshuffle=False)
+            | "RejectUnsupportedFiles" >> beam.ParDo(
+                RejectUnsupportedFn(self._run_id, self._run_started_at))
+        )
+        feeds = pbegin | "ReadFeeds" >> ReadFeeds(
+            self._feed_uris, self._run_id, self._run_started_at, **self._feed_options)
+        # Beam's in-process runner keeps the output of a Flatten of two stages in memory until the next
+        # stage has read all of it: the items cross it pickled and compressed (a third of their size).
+        items = (
+            (seed_read[FEED_ITEMS] | "PackSeedItems" >> beam.Map(_packed).with_output_types(bytes),
+             feeds[FEED_ITEMS] | "PackFeedItems" >> beam.Map(_packed).with_output_types(bytes))
+            | "AllItems" >> beam.Flatten()
+            | "UnpackItems" >> beam.Map(_unpacked).with_output_types(dict)
+        )
+        return {
+            FEED_ITEMS: items,
+            REJECTS: (seed_read[REJECTS], unsupported, feeds[REJECTS]) | "AllSourceRejects" >> beam.Flatten(),
+            FEED_FETCHES: feeds[FEED_FETCHES],
+        }

@@ -1,1 +1,0 @@
-"""Composite Beam transforms, one module per pipeline stage."""
