@@ -27,13 +27,17 @@ ENTITIES = TableSpec(
             column("name", pa.string(), "Canonical name of the entity (e.g. 'Wang Yi', 'China')."),
             column("actor_code", pa.string(), "CAMEO-style actor code: country or organization code "
                    "followed by a role code, e.g. CHNGOV, RUSMIL, IGOUNO, AFGINS (see "
-                   "transforms/lexicons/actors/README.md); null for LOCATION rows."),
+                   "transforms/lexicons/actors/README.md); null for LOCATION rows and for named things "
+                   "that are no actor (market indices, festivals: ORG rows with a country)."),
             column("country_code", pa.string(), "ISO 3166-1 alpha-3 code of the entity's country (for a "
-                   "LOCATION, the country it lies in; XKX for Kosovo), or IGO, NGO or IMG (international "
-                   "militarized group) for organizations that belong to no country."),
-            column("role", pa.string(), "Role code: GOV, MIL, COP, REB, INS, OPP, MED, JUD, BUS, CVL, "
-                   "LEG, SPY, ELI (a person out of office on the article's date), ... ; null for a bare "
-                   "country, a place or an organization's own code (IGOUNO)."),
+                   "LOCATION, the country it lies in; XKX for Kosovo); for an intergovernmental "
+                   "organization, its people and missions, the organization's own token (UNO, EUR, NATO, "
+                   "AFU, ASEAN, IAEA, WHO, OPEC, ...: igos.csv); NGO or IMG (international militarized "
+                   "group) for other organizations that belong to no country."),
+            column("role", pa.string(), "Role code: GOV, MIL, GOVMIL (defence ministries and ministers), "
+                   "COP, REB, INS, OPP, MED, JUD, BUS, CVL, LEG, SPY, ELI (a person out of office on the "
+                   "article's date), ... ; null for a bare country, a place or an organization's own code "
+                   "(IGOUNO)."),
             column("mention", pa.string(), "How the entity is named here: name, adjective ('Chinese'), "
                    "demonym ('Afghans'), metonym (a capital or seat standing for its government: 'Beijing "
                    "has pushed'), place (a LOCATION), role_phrase ('Pakistani troops'), person_name, surname "

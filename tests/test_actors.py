@@ -206,7 +206,7 @@ def test_a_handover_day_has_one_holder(matcher):
 
 def test_an_official_moving_between_offices_keeps_the_right_code(matcher):
     text = "Ursula von der Leyen spoke."
-    assert found(matcher, text, dt.date(2018, 1, 1)) == [("Ursula von der Leyen", "DEUMIL")]
+    assert found(matcher, text, dt.date(2018, 1, 1)) == [("Ursula von der Leyen", "DEUGOVMIL")]
     assert found(matcher, text, dt.date(2019, 9, 1)) == [("Ursula von der Leyen", "DEUELI")]
     assert found(matcher, text, dt.date(2022, 1, 1)) == [("Ursula von der Leyen", "IGOEUREEC")]
 

@@ -106,9 +106,11 @@ class _Actor:
 class Composer:
     """Turns the hits of one sentence into mentions."""
 
-    def __init__(self, rules: Rules, countries: dict[str, str]):
+    def __init__(self, rules: Rules, countries: dict[str, str],
+                 organization_tokens: dict[str, str] | None = None):
         self._rules = rules
         self._countries = countries
+        self._tokens = organization_tokens or {}
 
     # ------------------------------------------------------------------------------------------ entry
 
@@ -215,8 +217,8 @@ class Composer:
         country, role = split_code(code)
         if country in self._countries:
             return _Actor(code, country, role, "COUNTRY", self._countries[country], METONYM)
-        return _Actor(code, country, role, "IGO" if country == "IGO" else "ORG", term.name, METONYM,
-                      organization=True)
+        return _Actor(code, self._tokens.get(code, country), role, "IGO" if country == "IGO" else "ORG",
+                      term.name, METONYM, organization=True)
 
     def _anchor(self, text: str, sentence_start: int, hit: Hit, published: dt.date | None) -> _Actor | None:
         """The actor a hit contributes when role nouns follow it, or None if it cannot head a phrase."""

@@ -40,7 +40,11 @@ ORGANIZATION_FILES = {
     "groups.csv": "GROUP",
     "media.csv": "MEDIA",
     "institutions.csv": "ORG",
+    "companies.csv": "ORG",
 }
+# Named things that are not political actors (market indices, exchanges, festivals): ORG rows with a
+# country and no actor code, so the events coder never takes them for a government.
+NAMED_THINGS_FILE = "named_things.csv"
 ROLE_KINDS = ("person", "group")
 PLACE_KINDS = ("capital", "city", "region")
 ELITE = "ELI"  # role of a person named while out of every listed office
@@ -54,9 +58,10 @@ class LexiconError(ValueError):
 
 @dataclasses.dataclass(frozen=True)
 class Tenure:
-    """What an organization or a person stood for during [start, end] (either end open)."""
+    """What an organization or a person stood for during [start, end] (either end open). A named thing
+    that is no actor (a market index) has no actor_code."""
 
-    actor_code: str
+    actor_code: str | None
     country_code: str | None
     role: str | None
     start: dt.date | None = None
@@ -162,6 +167,8 @@ class ActorLexicon:
     forms: dict[str, tuple[Term, ...]]
     rules: Rules
     countries: dict[str, str]  # ISO alpha-3 -> canonical name
+    # IGO actor code -> the organization's own country_code token ("IGOEUREEC" -> "EUR")
+    organization_tokens: dict[str, str] = dataclasses.field(default_factory=dict)
 
     @classmethod
     @functools.lru_cache(maxsize=1)
@@ -186,6 +193,8 @@ class ActorLexicon:
                 file_name, entity_type,
                 _rows(files, file_name, ("name", "aliases", "actor_code", "country_code", "role",
                                          "valid_from", "valid_to")))
+        builder.add_named_things(_rows(files, NAMED_THINGS_FILE, ("name", "aliases", "country_code")),
+                                 countries)
         builder.add_roles(_rows(files, "roles.csv", ("phrase", "role", "kind")))
         builder.add_officials(_rows(files, "officials.csv", (
             "name", "aliases", "surname", "gender", "nationality", "actor_code", "office", "start", "end",
@@ -194,7 +203,8 @@ class ActorLexicon:
             builder.add(phrase, Term(BLOCK, phrase), source="rules.yaml not_actors")
         builder.add_pycountry_names(countries)
         forms = builder.finish(rules.word_like_acronyms)
-        return cls(forms=forms, rules=rules, countries=countries)
+        return cls(forms=forms, rules=rules, countries=countries,
+                   organization_tokens=dict(builder.organization_tokens))
 
 
 # ---------------------------------------------------------------------------------------------- reading
@@ -280,6 +290,9 @@ def _code(value: str, where: str, length: int | None = 3) -> str:
 class _Builder:
     def __init__(self) -> None:
         self._forms: dict[str, list[tuple[Term, str]]] = {}
+        # An intergovernmental organization's actor code -> its own token (igos.csv country_code: UNO,
+        # EUR, NATO, ...), the country_code of its officials.
+        self.organization_tokens: dict[str, str] = {}
 
     def add(self, surface: str, term: Term, *, source: str, weak: bool = False) -> None:
         """Registers ``surface`` (and its form without diacritics). A second, different meaning of the same
@@ -364,6 +377,8 @@ class _Builder:
                 if not name:
                     raise LexiconError(f"{where}: the organization has no name")
                 code = _code(row["actor_code"], where, length=None)
+                if code.startswith("IGO") and row["country_code"]:
+                    self.organization_tokens.setdefault(code, _code(row["country_code"], where, length=None))
                 tenures.append(Tenure(code, row["country_code"] or None, row["role"] or None,
                                       _date(row["valid_from"], where), _date(row["valid_to"], where)))
                 aliases.update(dict.fromkeys(_split(row["aliases"])))
@@ -371,10 +386,24 @@ class _Builder:
             for surface in aliases:
                 self.add(surface, Term(ORG, name, organization=organization), source=versions[0][0])
 
+    def add_named_things(self, rows: Iterable[tuple[int, Row]], countries: dict[str, str]) -> None:
+        for line, row in rows:
+            where = f"{NAMED_THINGS_FILE} line {line}"
+            country = _code(row["country_code"], where)
+            if country not in countries:
+                raise LexiconError(f"{where}: country {country} is not in countries.csv")
+            if not row["name"]:
+                raise LexiconError(f"{where}: the row has no name")
+            organization = Organization(row["name"], "ORG", (Tenure(None, country, None),))
+            for surface in dict.fromkeys([row["name"], *_split(row["aliases"])]):
+                self.add(surface, Term(ORG, row["name"], organization=organization), source=where)
+
     def add_roles(self, rows: Iterable[tuple[int, Row]]) -> None:
         for line, row in rows:
             where = f"roles.csv line {line}"
-            role = _code(row["role"], where)
+            role = _code(row["role"], where, length=None)
+            if len(role) not in (3, 6):
+                raise LexiconError(f"{where}: role {role!r} must be one code (GOV) or two (GOVMIL)")
             if row["kind"] not in ROLE_KINDS:
                 raise LexiconError(f"{where}: kind {row['kind']!r} must be one of {ROLE_KINDS}")
             self.add(row["phrase"], Term(ROLE, row["phrase"].lower(), code=role, role_kind=row["kind"]),
@@ -399,6 +428,7 @@ class _Builder:
             for where, row in terms:
                 code = _code(row["actor_code"], where, length=None)
                 country, role = split_code(code)
+                country = self.organization_tokens.get(code, country)
                 start, end = _date(row["start"], where), _date(row["end"], where)
                 if start and end and end < start:
                     raise LexiconError(f"{where}: the term ends ({end}) before it starts ({start})")
@@ -423,12 +453,13 @@ class _Builder:
 
 
 def split_code(actor_code: str) -> tuple[str, str | None]:
-    """(country_code, role) of an actor code: "CHNGOV" -> ("CHN", "GOV"); an organization's own code has
-    no role ("IGOUNO" -> ("IGO", None))."""
+    """(country_code, role) of an actor code: "CHNGOV" -> ("CHN", "GOV"), "POLGOVMIL" -> ("POL",
+    "GOVMIL") (a defence ministry: government and military); an organization's own code has no role
+    ("IGOUNO" -> ("IGO", None))."""
     block = actor_code[:3]
     if block in ORGANIZATION_BLOCKS:
         return block, None
-    return block, actor_code[3:6] or None
+    return block, actor_code[3:9] or None
 
 
 def _strip_article(surface: str) -> str:

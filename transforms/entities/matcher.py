@@ -37,7 +37,7 @@ class ActorMatcher:
     def __init__(self, lexicon: ActorLexicon):
         self.lexicon = lexicon
         self._scanner = Scanner(lexicon.forms)
-        self._composer = Composer(lexicon.rules, lexicon.countries)
+        self._composer = Composer(lexicon.rules, lexicon.countries, lexicon.organization_tokens)
         self._coreference = Coreference(lexicon.rules)
 
     @classmethod

@@ -1,0 +1,74 @@
+"""Actors beyond the name lists: organizations' own country tokens, defence ministries, companies, named
+things with no actor, persons introduced by a title or an apposition, and references back ("the
+ministry", "the bloc"). Every sentence here was written for these tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from transforms.entities.matcher import ActorMatcher
+from transforms.sentences.split import split_sentences
+
+DAY = dt.date(2024, 3, 5)
+
+
+@pytest.fixture(scope="module")
+def matcher() -> ActorMatcher:
+    return ActorMatcher.load()
+
+
+def rows_of(matcher: ActorMatcher, text: str, published: dt.date | None = DAY) -> list[dict]:
+    return matcher.match(text, split_sentences(text), published, article_id="t")
+
+
+def coded(matcher: ActorMatcher, text: str, published: dt.date | None = DAY) -> list[tuple]:
+    return [(r["text"], r["actor_code"], r["country_code"]) for r in rows_of(matcher, text, published)]
+
+
+# ------------------------------------------------------------------------------------------ organizations
+
+
+def test_an_igo_carries_its_own_token_as_country(matcher):
+    rows = coded(matcher, "The European Union and NATO met ASEAN and the World Food Programme in Geneva.")
+    assert rows[:4] == [("European Union", "IGOEUREEC", "EUR"), ("NATO", "IGOWSTNAT", "NATO"),
+                        ("ASEAN", "IGOSEAASN", "ASEAN"), ("World Food Programme", "IGOUNOWFP", "UNO")]
+    assert coded(matcher, "Brussels criticised the decision.") == [("Brussels", "IGOEUREEC", "EUR")]
+
+
+def test_missions_of_an_igo_take_its_code(matcher):
+    assert coded(matcher, "MINUSCA said a convoy was hit.") == [("MINUSCA", "IGOUNO", "UNO")]
+    assert coded(matcher, "Ships of the Aspides mission escorted the tanker.") == [
+        ("Aspides", "IGOEUREEC", "EUR")]
+
+
+def test_a_national_security_council_is_not_the_un(matcher):
+    assert coded(matcher, "The National Security Council met on Friday.") == []
+    assert coded(matcher, "The Security Council met on Friday.") == [("Security Council", "IGOUNO", "UNO")]
+
+
+def test_named_armed_groups_follow_the_conventions(matcher):
+    assert coded(matcher, "Islamic State Khorasan claimed the bombing.") == [
+        ("Islamic State Khorasan", "AFGINS", "AFG")]
+    assert coded(matcher, "The ADF and the FDLR operate in the east.") == [
+        ("ADF", "UGAREB", "UGA"), ("FDLR", "RWAREB", "RWA")]
+
+
+def test_defence_ministries_and_ministers_are_government_and_military(matcher):
+    assert coded(matcher, "Japan's defence ministry said jets were scrambled.") == [
+        ("Japan's defence ministry", "JPNGOVMIL", "JPN")]
+    rows = rows_of(matcher, "Ursula von der Leyen spoke.", dt.date(2018, 1, 1))
+    assert (rows[0]["actor_code"], rows[0]["role"]) == ("DEUGOVMIL", "GOVMIL")
+
+
+def test_border_and_coast_guards_are_military(matcher):
+    assert coded(matcher, "Polish border guards and the Greek coast guard were deployed.") == [
+        ("Polish border guards", "POLMIL", "POL"), ("Greek coast guard", "GRCMIL", "GRC")]
+
+
+def test_companies_are_business_and_indices_have_no_actor(matcher):
+    assert coded(matcher, "ExxonMobil and Petrobras bid for the block.") == [
+        ("ExxonMobil", "USABUS", "USA"), ("Petrobras", "BRABUS", "BRA")]
+    assert coded(matcher, "The Nasdaq fell and Tokyo's Nikkei rose.") == [
+        ("Nasdaq", None, "USA"), ("Tokyo's Nikkei", None, "JPN")]
