@@ -6,7 +6,7 @@ from schemas._spec import DATE, TableSpec, column
 
 DATES = TableSpec(
     name="dates",
-    version=1,
+    version=2,
     doc="One row per temporal expression in an article's text ('on Wednesday', 'March 3', 'last week'), "
     "resolved against the article's publication date.",
     partition_by="published_date",
@@ -22,9 +22,12 @@ DATES = TableSpec(
             column("text", pa.string(), "The expression as written.", nullable=False),
             column("resolved_date", DATE, "The calendar date it refers to (first day of the week, "
                    "month or year for coarser granularities)."),
-            column("granularity", pa.string(), "day, week, month or year."),
-            column("resolution", pa.string(), "absolute (the text names the date) or relative "
-                   "(resolved against the publication date)."),
+            column("granularity", pa.string(), "The precision of resolved_date: day, week, month or year "
+                   "('on Monday' is day, 'earlier this month' month, 'last week' week, 'in 2019' year; "
+                   "transforms.dates.resolve.date_precision reads it)."),
+            column("resolution", pa.string(), "absolute (the text names the date), relative (resolved "
+                   "against the publication date) or anchored (counted from the nearest day named earlier "
+                   "in the text, else the publication date: 'the next day', 'hours later', 'a day after')."),
             column("published_date", DATE, "The article's publication date (the partition column)."),
         ]
     ),

@@ -7,6 +7,7 @@ written next to it so the arithmetic can be checked by reading.
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 import importlib.resources
 
@@ -15,6 +16,7 @@ import pytest
 
 from transforms.dates.resolve import (
     ABSOLUTE,
+    ANCHORED,
     DAY,
     FUTURE,
     MONTH,
@@ -24,6 +26,7 @@ from transforms.dates.resolve import (
     YEAR,
     DateLexicon,
     TemporalTagger,
+    date_precision,
     day_month_near,
     event_date_for,
 )
@@ -144,9 +147,43 @@ CASES = [
     ("The town fell a couple of days ago.", THU, "a couple of days ago", "2021-10-26", DAY),
     ("Mr. Ahmadi, who was elected in 2018, will visit on Monday.", THU, "2018", "2018-01-01", YEAR),
     ("Mr. Ahmadi, who was elected in 2018, will visit on Monday.", THU, "Monday", "2021-11-01", DAY),
+    # --- the verb on the left of the expression governs it; scheduled events in the present tense
+    ("The festival closes on Saturday with a gala screening.", THU, "Saturday", "2021-10-30", DAY),
+    ("The games, which run until Sunday, drew large crowds.", THU, "Sunday", "2021-10-31", DAY),
+    ("Forecasters said the rain would continue until at least Saturday and warned of floods.", THU,
+     "Saturday", "2021-10-30", DAY),
+    ("The envoy met the president in the capital on Tuesday to discuss plans for a vote.", THU, "Tuesday",
+     "2021-10-26", DAY),
+    ("The mediator is due to host envoys from both capitals on Friday.", THU, "Friday", "2021-10-29", DAY),
+    # --- "plans" as a noun is no future cue
+    ("The government shelved plans to hold a referendum on May 9.", THU, "May 9", "2021-05-09", DAY),
+    ("The council discussed its plans on Monday.", THU, "Monday", "2021-10-25", DAY),
+    # --- a past verb of intent or appeal, then an infinitive: what follows the infinitive is ahead
+    ("The opposition urged its members to march on the capital on Sunday.", THU, "Sunday", "2021-10-31",
+     DAY),
+    ("The ministry pledged on Monday to deliver the vaccines by December.", THU, "Monday", "2021-10-25", DAY),
+    ("The ministry pledged on Monday to deliver the vaccines by December.", THU, "December", "2021-12-01",
+     MONTH),
+    ("The army agreed to the truce on Monday.", THU, "Monday", "2021-10-25", DAY),
+    ("The union called on workers in every port of the country to strike on Saturday.", THU, "Saturday",
+     "2021-10-30", DAY),
+    # --- a month with the year it falls in, a possessive month
+    ("Prices peaked in May this year.", THU, "May this year", "2021-05-01", MONTH),
+    ("The law changed in August last year.", THU, "August last year", "2020-08-01", MONTH),
+    ("Elections are due in early March next year.", THU, "early March next year", "2022-03-01", MONTH),
+    ("Relief flowed after February's floods.", THU, "February", "2021-02-01", MONTH),
+    ("After May's vote, the coalition collapsed.", THU, "May", "2021-05-01", MONTH),
+    # --- anchored on a day named before it in the same sentence (else the publication day)
+    ("The army withdrew on Wednesday, a day after the ceasefire took hold.", THU, "a day after",
+     "2021-10-26", DAY),
+    ("Rebels shelled the town on Monday and hours later seized the bridge.", THU, "hours later",
+     "2021-10-25", DAY),
+    ("The talks opened on Sunday, and two days later they collapsed.", THU, "two days later", "2021-10-26",
+     DAY),
+    ("The army denied the report later that day.", THU, "later that day", "2021-10-28", DAY),
 ]
 
-RELATIVE_KINDS = {"weekday", "deictic", "ago", "in_count", "period"}
+RELATIVE_KINDS = {"weekday", "deictic", "ago", "in_count", "period", "month_of_year"}
 
 
 def test_the_table_is_big_enough():
@@ -162,7 +199,9 @@ def test_expression_resolves(tagger, sentence, base, written, expected, granular
     assert mention.resolved_date == dt.date.fromisoformat(expected)
     assert mention.granularity == granularity
     assert sentence[mention.start:mention.end] == written
-    assert mention.resolution == (RELATIVE if mention.kind in RELATIVE_KINDS else ABSOLUTE)
+    expected_resolution = ANCHORED if mention.kind == "anchored" else (
+        RELATIVE if mention.kind in RELATIVE_KINDS else ABSOLUTE)
+    assert mention.resolution == expected_resolution
 
 
 NON_DATES = [
@@ -186,6 +225,9 @@ NON_DATES = [
     "The museum opened its Marco Polo wing.",
     "The council meets every Friday.",
     "Officials counted 1999 and 2004 ballots.",
+    "Prime Minister Theresa May's cabinet met.",
+    "The rebels held the town for several hours before withdrawing.",
+    "Fighting raged for two days after the talks failed.",
 ]
 
 
@@ -313,3 +355,98 @@ def test_day_month_arithmetic_agrees_with_dateparser(base):
                     "PREFER_DATES_FROM": direction, "RETURN_AS_TIMEZONE_AWARE": False})
                 expected = parsed.date() if parsed and (parsed.month, parsed.day) == (month, day) else None
                 assert day_month_near(month, day, base, direction) == expected, (name, day, direction)
+
+
+def test_a_lexicon_with_an_unquoted_yaml_word_names_it():
+    packaged = importlib.resources.files("transforms").joinpath("lexicons", "dates", "en.yaml").read_text()
+    with pytest.raises(ValueError, match="quote"):
+        DateLexicon.load(packaged.replace('"no"', "no"))
+
+
+def test_a_lexicon_with_a_fractional_anchored_distance_names_it():
+    packaged = importlib.resources.files("transforms").joinpath("lexicons", "dates", "en.yaml").read_text()
+    with pytest.raises(ValueError, match="whole numbers"):
+        DateLexicon.load(packaged.replace("  the next day: 1", "  the next day: 1.5"))
+
+
+# --- anchored expressions across an article's sentences ---------------------------------------------------
+
+class _Sentence:
+    def __init__(self, text: str):
+        self.text = text
+
+
+def _anchored(tagger, sentences: list[str], base: dt.date | None = THU) -> list[tuple[str, str | None]]:
+    found = tagger.find_in_sentences([_Sentence(text) for text in sentences], base)
+    return [(m.text, m.resolved_date.isoformat() if m.resolved_date else None) for _, m in found]
+
+
+ANCHORED_CASES = [
+    # (sentences, expected (text, date) in order); THU = 2021-10-28, a Thursday
+    (["Rebels attacked the base on Monday.", "The next day, the army retook it."],
+     [("Monday", "2021-10-25"), ("The next day", "2021-10-26")]),
+    (["Troops crossed the river on Tuesday.", "The governor resigned.", "Hours later, the bridge collapsed."],
+     [("Tuesday", "2021-10-26"), ("Hours later", "2021-10-26")]),
+    (["Talks opened on Sunday.", "By evening, both sides had walked out."],
+     [("Sunday", "2021-10-24"), ("By evening", "2021-10-24")]),
+    (["A truck bomb exploded on Monday.", "Hours earlier, gunmen had stormed a checkpoint."],
+     [("Monday", "2021-10-25"), ("Hours earlier", "2021-10-25")]),
+    (["The vote was held on Sunday.", "Two days after the vote, the president resigned."],
+     [("Sunday", "2021-10-24"), ("Two days after", "2021-10-26")]),
+    (["The envoy arrived on Tuesday.", "A day earlier, the border had reopened."],
+     [("Tuesday", "2021-10-26"), ("A day earlier", "2021-10-25")]),
+    (["Police raided the offices on Monday.", "The following day, the editor fled.",
+      "The next day, he was arrested."],
+     [("Monday", "2021-10-25"), ("The following day", "2021-10-26"), ("The next day", "2021-10-27")]),
+    # a coarser date is no anchor: "last month" is skipped for the day before it
+    (["Fighting began on Monday.", "The truce signed last month had collapsed.",
+      "The next day, aid stopped."],
+     [("Monday", "2021-10-25"), ("last month", "2021-09-01"), ("The next day", "2021-10-26")]),
+    # no day named before: the publication day
+    (["Hours later, the minister resigned."], [("Hours later", "2021-10-28")]),
+    # a day named later in the text is no anchor
+    (["The previous day, the talks stalled.", "Troops left on Monday."],
+     [("The previous day", "2021-10-27"), ("Monday", "2021-10-25")]),
+]
+
+
+@pytest.mark.parametrize(("sentences", "expected"), ANCHORED_CASES, ids=[c[1][-1][0] for c in ANCHORED_CASES])
+def test_anchored_expressions_count_from_the_last_day_named_before_them(tagger, sentences, expected):
+    assert _anchored(tagger, sentences) == expected
+
+
+def test_anchored_expressions_are_days_marked_anchored(tagger):
+    found = tagger.find_in_sentences([_Sentence("Protests erupted on Friday."),
+                                      _Sentence("Later that day, police fired tear gas.")], THU)
+    anchored = found[-1][1]
+    assert (anchored.text, anchored.granularity, anchored.resolution) == ("Later that day", DAY, ANCHORED)
+
+
+def test_without_a_publication_date_or_an_earlier_day_an_anchored_expression_is_unresolved(tagger):
+    assert _anchored(tagger, ["The next day, the army withdrew."], None) == [("The next day", None)]
+    assert _anchored(tagger, ["Talks ended on 3 March 2021.", "The next day, the army withdrew."], None) == [
+        ("3 March 2021", "2021-03-03"), ("The next day", "2021-03-04")]
+
+
+def test_the_day_before_yesterday_stays_a_deictic_expression(tagger):
+    [mention] = tagger.find("Rockets struck the city the day before yesterday.", THU)
+    assert (mention.text, mention.resolution) == ("the day before yesterday", RELATIVE)
+
+
+# --- date_precision ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("granularity", "expected"), [(DAY, "day"), (WEEK, "week"), (MONTH, "month"),
+                                                       (YEAR, "year")])
+def test_date_precision_reads_the_granularity_of_a_dates_row(granularity, expected):
+    assert date_precision({"resolved_date": dt.date(2021, 10, 1), "granularity": granularity}) == expected
+
+
+def test_date_precision_of_found_expressions(tagger):
+    sentence = "Troops arrived on Monday, earlier this month, last week and in 2019."
+    found = {m.text: date_precision(dataclasses.asdict(m)) for m in tagger.find(sentence, THU)}
+    assert found == {"Monday": "day", "earlier this month": "month", "last week": "week", "2019": "year"}
+
+
+def test_date_precision_refuses_a_row_without_a_granularity():
+    with pytest.raises(ValueError, match="granularity"):
+        date_precision({"resolved_date": dt.date(2021, 10, 1)})

@@ -33,7 +33,18 @@ ago            two days ago, a week ago,             by unit     relative   date
 in_count       in two days, in three weeks' time     by unit     relative   dateparser, future clauses only
 period         last week, earlier this month,        week/month/ relative   calendar arithmetic
                next year, this weekend               year
+month_of_year  May this year, August last year       month       relative   calendar arithmetic
+anchored       The next day, later that day, hours   day         anchored   days counted from the nearest
+               later, By evening, a day after,                              day named before it in the
+               two days later, the previous day                             article (``find_in_sentences``)
+                                                                            or the publication date
 ============== ===================================== =========== ========== ================================
+
+Anchored expressions: ``anchored`` in the lexicon gives each fixed phrase its distance in days ("The
+next day" +1, "hours later" 0); "N days later/earlier" is ±N. "N days after/before X" dates X when a day
+is named earlier in its sentence ("on Monday, a day after migrants hurled stones": Sunday) and its own
+clause otherwise ("Two days after the vote, the president resigned": the anchor + 2). Only day-precision
+expressions are anchors. ``date_precision(row)`` tells a ``dates`` row's precision (its granularity).
 
 Spans leave out the preposition ("on Wednesday" → "Wednesday", "in March" → "March") and keep the
 words that shape the date ("last Tuesday", "early March", "earlier this month").
@@ -48,9 +59,13 @@ month, January 1st. Where dateparser's answer is not what news prose means we us
 - The same holds for "March 3" on March 3 and "in March" in a March article: the current one.
 - "last week/month/year" is the previous calendar period, not seven days/one month/one year back.
 
-Tense: the nearest tense cue (``future_cues``/``past_cues`` in the lexicon, or any -ed word) within a
-few words on either side of the expression decides; with no cue the clause is taken as past, since news
-mostly reports what happened. Expressions that need a publication date are skipped (resolved_date None)
+Tense: a tense cue (``future_cues``/``past_cues`` in the lexicon, or any -ed word) within a few words of
+the expression decides: first on its left in its own clause, then on its right, then across punctuation,
+nearest first; with no cue the clause is taken as past, since news mostly reports what happened. Present
+verbs of scheduled events ("closes", "runs") are future cues; "plans" after a determiner or a past verb is
+a noun, no cue; a past verb of intent or appeal followed by an infinitive ("urged supporters to rally on
+Saturday", "pledged to send troops by November") puts what follows the infinitive in the future.
+Expressions that need a publication date are skipped (resolved_date None)
 when the article has none; full dates, month-year and year expressions are still resolved.
 
 The patterns are English; in other languages only ISO dates (2021-03-03) are reliably found.
@@ -75,7 +90,7 @@ import dateparser
 import yaml
 
 DAY, WEEK, MONTH, YEAR = "day", "week", "month", "year"
-ABSOLUTE, RELATIVE = "absolute", "relative"
+ABSOLUTE, RELATIVE, ANCHORED = "absolute", "relative", "anchored"
 PAST, FUTURE, THIS = "past", "future", "this"
 _GRANULARITY_RANK = {DAY: 0, WEEK: 1, MONTH: 2, YEAR: 3}
 # Years outside this range after a cue word are counts or codes, not years ("in 3000 villages").
@@ -98,6 +113,23 @@ class Mention:
     kind: str
 
 
+# How far a date is known, for a dates row's ``granularity`` (see ``date_precision``).
+PRECISIONS = (DAY, WEEK, MONTH, YEAR)
+
+
+def date_precision(row: Mapping[str, Any]) -> str:
+    """'day', 'week', 'month' or 'year': how precise a ``dates`` row's ``resolved_date`` is.
+
+    A coarser row still carries a date (the first day of its week, month or year), so only 'day' rows
+    name the day something happened; "earlier this month" is 'month', "last week" 'week', "in 2019"
+    'year'. Reads the row's ``granularity`` (or a ``precision`` key, if a caller has one).
+    """
+    value = row.get("precision") or row.get("granularity")
+    if value not in PRECISIONS:
+        raise ValueError(f"a dates row needs a granularity of {', '.join(PRECISIONS)}; got {value!r}")
+    return value
+
+
 @dataclasses.dataclass(frozen=True)
 class DateLexicon:
     """The words the tagger knows (see transforms/lexicons/dates/README.md)."""
@@ -114,6 +146,14 @@ class DateLexicon:
     direction_words: Mapping[str, str]
     future_cues: Sequence[str]
     past_cues: Sequence[str]
+    noun_cues: Sequence[str]
+    noun_markers: Sequence[str]
+    intent_verbs: Sequence[str]
+    not_infinitive: Sequence[str]
+    anchored: Mapping[str, int]
+    anchored_count_words: Mapping[str, int]
+    anchored_relations: Mapping[str, int]
+    anchored_not_after: Sequence[str]
 
     @classmethod
     def load(cls, text: str | None = None) -> DateLexicon:
@@ -131,6 +171,15 @@ class DateLexicon:
         bad = {k: v for k, v in data["direction_words"].items() if v not in (PAST, FUTURE, THIS)}
         if bad:
             raise ValueError(f"date lexicon direction_words {bad}: values must be past, future or this")
+        for name in fields:
+            words = data[name] if isinstance(data[name], list) else list(data[name] or ())
+            odd = [word for word in words if not isinstance(word, str)]
+            if odd:  # YAML reads a bare no, yes, on or off as a boolean: quote them
+                raise ValueError(f"date lexicon {name} has non-text entries {odd}; quote them")
+        for section in ("anchored", "anchored_count_words", "anchored_relations"):
+            bad = {k: v for k, v in data[section].items() if not isinstance(v, int) or isinstance(v, bool)}
+            if bad:
+                raise ValueError(f"date lexicon {section} {bad}: values must be whole numbers of days")
         return cls(**{name: data[name] for name in fields})
 
 
@@ -182,6 +231,14 @@ class TemporalTagger:
             for phrase in phrases:
                 for position, word in enumerate(phrase):
                     self._multi_by_word.setdefault(word, []).append((phrase, tense, position))
+        self._noun_cues = frozenset(w.lower() for w in lexicon.noun_cues)
+        self._noun_markers = frozenset(w.lower() for w in lexicon.noun_markers)
+        self._intent_verbs = frozenset(w.lower() for w in lexicon.intent_verbs)
+        self._not_infinitive = frozenset(w.lower() for w in lexicon.not_infinitive)
+        self._anchored = {" ".join(k.lower().split()): v for k, v in lexicon.anchored.items()}
+        self._anchored_counts = {k.lower(): v for k, v in lexicon.anchored_count_words.items()}
+        self._anchored_relations = {k.lower(): v for k, v in lexicon.anchored_relations.items()}
+        self._anchored_not_after = frozenset(lexicon.anchored_not_after)
         self._patterns = self._compile(lexicon)
         self._cache: dict[tuple[str, dt.date, str], dt.date | None] = {}
         self.dateparser_calls = 0
@@ -240,6 +297,19 @@ class TemporalTagger:
                                      r"(?P<time>['’]s?\s+(?i:time))?\b"),
             ("period", "relative", rf"(?<!\bthe\s)\b(?:{modifier}\s+)?(?P<direction>(?i:this|last|next))\s+"
                                    r"(?P<unit>(?i:week|month|year|weekend))\b"),
+            # "May this year", "in August last year": a month of the year the period names
+            ("month_of_year", "month", rf"\b(?:{modifier}[\s-]+)?{month}(?:\s+of)?\s+"
+                                       r"(?P<direction>(?i:this|last|next))\s+(?i:year)\b"),
+            # "February's earthquake": a possessive month, not after a name ("Theresa May's")
+            ("month", "month", rf"\b(?P<span>{month})(?=(?P<possessive>['’]s\b))"),
+            # dated from the nearest earlier day: "The next day", "hours later", "a day after"
+            ("anchored", "anchored", rf"\b(?P<phrase>{_ci(lex.anchored)})\b"),
+            ("anchored", "anchored", rf"\b(?P<count>\d{{1,2}}|{_ci(lex.numbers)}|(?i:the))\s+"
+                                     rf"(?P<unit>(?i:days?|hours?))\s+"
+                                     rf"(?P<relation>{_ci(lex.anchored_count_words)}"
+                                     rf"|{_ci(lex.anchored_relations)})\b"),
+            ("anchored", "anchored", rf"\b(?:(?i:a\s+few|several|some|just|only)\s+)?(?P<unit>(?i:hours))\s+"
+                                     rf"(?P<relation>{_ci(lex.anchored_relations)})\b"),
         ]
         # Gate words: a sentence holding none of them is done after one findall.
         relative_words = {"yesterday", "today", "tomorrow", "tonight", "night", "morning", "afternoon",
@@ -250,6 +320,9 @@ class TemporalTagger:
             "weekday": frozenset(lex.weekdays),
             "relative": frozenset(relative_words | {w.capitalize() for w in relative_words}
                                   | {w.upper() for w in relative_words}),
+            "anchored": frozenset(word for phrase in lex.anchored for word in phrase.split()[-1:]
+                                  for word in (word.lower(), word.capitalize()))
+            | {"day", "days", "hours", "Day", "Days", "Hours"},
         }
         self._not_after = frozenset(lex.weekday_not_after)
         return [(kind, gate, re.compile(pattern)) for kind, gate, pattern in patterns]
@@ -275,6 +348,10 @@ class TemporalTagger:
             for match in pattern.finditer(sentence):
                 if kind == "weekday" and self._weekday_is_a_name(sentence, match.start("weekday")):
                     continue
+                if match.groupdict().get("possessive") and self._after_a_name(sentence, match.start()):
+                    continue
+                if kind == "anchored" and match.groupdict().get("unit") and self._a_duration(sentence, match):
+                    continue
                 span_group = "span" if "span" in pattern.groupindex else 0
                 start, end = match.span(span_group)
                 groups = match.groupdict()
@@ -293,19 +370,80 @@ class TemporalTagger:
         previous = _PREVIOUS_WORD.search(sentence, max(0, weekday_start - 30), weekday_start)
         return previous is not None and previous.group(1) in self._not_after
 
-    def find(self, sentence: str, base: dt.date | None) -> list[Mention]:
+    def _a_duration(self, sentence: str, match: re.Match[str]) -> bool:
+        """"for several hours before withdrawing": a count of hours or days after "for" is a duration."""
+        previous = _PREVIOUS_WORD.search(sentence, max(0, match.start() - 30), match.start())
+        return previous is not None and previous.group(1) in self._anchored_not_after
+
+    @staticmethod
+    def _after_a_name(sentence: str, start: int) -> bool:
+        """"Theresa May's": a capitalized word before a possessive month makes it a surname."""
+        previous = _PREVIOUS_WORD.search(sentence, max(0, start - 30), start)
+        if previous is None or not previous.group(1)[0].isupper():
+            return False
+        return sentence[:previous.start(1)].strip(" \"'“‘(") != ""  # "After May's vote": first word
+
+    def find(self, sentence: str, base: dt.date | None, anchor: dt.date | None = None) -> list[Mention]:
         """Every temporal expression in ``sentence``; ``resolved_date`` is None when it cannot be
-        resolved (no publication date for a relative expression, or an impossible date)."""
+        resolved (no publication date for a relative expression, or an impossible date).
+
+        Anchored expressions ("The next day", "hours later") count from the last day named before them
+        in the sentence, else from ``anchor`` (the last day named in earlier sentences), else from
+        ``base``. ``find_in_sentences`` carries the anchor across an article's sentences.
+        """
         if isinstance(base, dt.datetime):
             base = base.date()  # a timestamp given for a date: its calendar day (callers pass UTC)
         mentions = []
         for candidate in self.candidates(sentence):
-            resolved, granularity, resolution = self._resolve(sentence, candidate, base)
+            if candidate.kind == "anchored":
+                resolved, granularity, resolution = self._resolve_anchored(candidate, mentions, anchor, base)
+            else:
+                resolved, granularity, resolution = self._resolve(sentence, candidate, base)
             if resolution is None:
                 continue  # not a date after all (e.g. "in two years" in a past clause)
             mentions.append(Mention(candidate.start, candidate.end, sentence[candidate.start:candidate.end],
                                     resolved, granularity, resolution, candidate.kind))
         return mentions
+
+    def find_in_sentences(self, sentences: Iterable[Any], base: dt.date | None) -> list[tuple[Any, Mention]]:
+        """``find`` over an article's sentences in text order (objects with a ``text``), each anchored
+        expression resolved against the nearest day named before it anywhere in the article (or the
+        publication date when none is). Returns (sentence, mention) pairs."""
+        found: list[tuple[Any, Mention]] = []
+        anchor: dt.date | None = None
+        for sentence in sentences:
+            for mention in self.find(sentence.text, base, anchor):
+                found.append((sentence, mention))
+                if mention.granularity == DAY and mention.resolved_date is not None:
+                    anchor = mention.resolved_date
+        return found
+
+    def _resolve_anchored(self, cand: _Candidate, before: Sequence[Mention], anchor: dt.date | None,
+                          base: dt.date | None):
+        """An anchored expression: (date, DAY, ANCHORED), the date counted from the last day named
+        before it in the sentence (``before``), else ``anchor``, else ``base``."""
+        g = cand.groups
+        in_sentence = next((m.resolved_date for m in reversed(before)
+                            if m.granularity == DAY and m.resolved_date is not None), None)
+        reference = in_sentence or anchor or base
+        if isinstance(reference, dt.datetime):
+            reference = reference.date()
+        if g.get("phrase"):
+            days = self._anchored[" ".join(g["phrase"].lower().split())]
+        else:
+            relation = " ".join(g["relation"].lower().split())
+            hours = g["unit"].lower().startswith("hour")
+            count = 0 if hours else (1 if g["count"].lower() == "the" else self._count(g["count"]))
+            if relation in self._anchored_counts:
+                days = count * self._anchored_counts[relation]
+            else:
+                # "X, a day after Y": Y is a day before the day named in the sentence; without one,
+                # "A day after Y, X ...": X is a day after the anchor (Y's day)
+                sign = self._anchored_relations[relation]
+                days = -sign * count if in_sentence is not None else sign * count
+        if reference is None:
+            return None, DAY, ANCHORED
+        return reference + dt.timedelta(days=days), DAY, ANCHORED
 
     # ---- resolution -----------------------------------------------------------------------------------
 
@@ -331,6 +469,11 @@ class TemporalTagger:
             if not MIN_YEAR <= year <= MAX_YEAR:
                 return None, YEAR, None
             return dt.date(year, 1, 1), YEAR, ABSOLUTE
+        if kind == "month_of_year":
+            if base is None:
+                return None, MONTH, RELATIVE
+            step = {"last": -1, "this": 0, "next": 1}[g["direction"].lower()]
+            return dt.date(base.year + step, self._month_number(g["month"]), 1), MONTH, RELATIVE
         if kind == "month":
             if base is None:
                 return None, MONTH, ABSOLUTE
@@ -407,20 +550,56 @@ class TemporalTagger:
         return result
 
     def _tense(self, sentence: str, start: int, end: int) -> str:
-        """'future' when the nearest tense cue around the expression is a future one, else 'past'.
+        """'future' when the tense cue that governs the expression is a future one, else 'past'.
 
-        The expression's own clause is searched first ("which began on Monday, will continue": began),
-        then the neighbouring words across punctuation ("On Friday, the minister will visit": will).
+        The expression's own clause is searched first, its left part before its right part, since the
+        verb a date phrase modifies usually comes before it ("which began on Monday, will continue":
+        began; "said the heat would persist until Thursday and warned": would), then the neighbouring
+        words across punctuation ("On Friday, the minister will visit": will). A past verb of intent
+        followed by an infinitive ("pledged to send troops by November") puts the expression after the
+        infinitive in the future.
         """
         left = sentence[max(0, start - 100):start]
         right = sentence[end:end + 80]
         left_clause = _CLAUSE_BREAK.split(left)[-1]
         right_clause = _CLAUSE_BREAK.split(right)[0]
-        return (self._nearest_cue(left_clause, right_clause) or self._nearest_cue(left, right) or PAST)
+        return (self._left_cue(left_clause) or self._nearest_cue("", right_clause)
+                or self._nearest_cue(left, right) or PAST)
+
+    def _words(self, text: str) -> list[str]:
+        return [w.replace("’", "'") for w in _WORD.findall(text)]
+
+    def _left_cue(self, left: str) -> str | None:
+        """The tense cue nearest the expression on its left, within the tense window."""
+        written = self._words(left)
+        words = [w.lower() for w in written]
+        first = max(0, len(words) - _TENSE_WINDOW_WORDS)
+        for index in range(len(words) - 1, first - 1, -1):
+            cue = self._cue_at(words, index)
+            if cue == PAST and words[index] in self._intent_verbs and self._infinitive_after(written, index):
+                return FUTURE
+            if cue:
+                return cue
+        # no cue near: an intent verb further back in the clause, then its infinitive ("called on
+        # supporters across the country to rally peacefully in the capital on Saturday")
+        for index in range(first - 1, -1, -1):
+            if words[index] in self._intent_verbs:
+                return FUTURE if self._infinitive_after(written, index) else None
+        return None
+
+    def _infinitive_after(self, written: list[str], index: int) -> bool:
+        """A "to" + verb after ``written[index]`` ("urged them to rally", not "agreed to the plan")."""
+        for position in range(index + 1, len(written) - 1):
+            following = written[position + 1]
+            if (written[position].lower() == "to" and following.islower()
+                    and following not in self._not_infinitive):
+                return True
+        return False
 
     def _nearest_cue(self, left: str, right: str) -> str | None:
-        before = [w.lower().replace("’", "'") for w in _WORD.findall(left)[-_TENSE_WINDOW_WORDS:]]
-        after = [w.lower().replace("’", "'") for w in _WORD.findall(right)[:_TENSE_WINDOW_WORDS]]
+        # a few words more than the window on the left, so a multi-word cue may start before it
+        before = [w.lower() for w in self._words(left)[-_TENSE_WINDOW_WORDS - 3:]]
+        after = [w.lower() for w in self._words(right)[:_TENSE_WINDOW_WORDS]]
         for distance in range(_TENSE_WINDOW_WORDS):
             if distance < len(before):
                 cue = self._cue_at(before, len(before) - 1 - distance)
@@ -436,14 +615,24 @@ class TemporalTagger:
         word = words[index]
         for phrase, tense, position in self._multi_by_word.get(word, ()):
             first = index - position
-            if first >= 0 and tuple(words[first:first + len(phrase)]) == phrase:
+            if (first >= 0 and tuple(words[first:first + len(phrase)]) == phrase
+                    and not self._is_a_noun(words, first)):
                 return tense
         clitic = "'" + word.rsplit("'", 1)[1] if "'" in word else None  # "they'll" -> "'ll"
-        if word in self._future_single or clitic in self._future_single:
+        future = word in self._future_single or clitic in self._future_single
+        if future and not self._is_a_noun(words, index):
             return FUTURE
         if word in self._past_single or (len(word) > 4 and word.endswith("ed")):
             return PAST
         return None
+
+    def _is_a_noun(self, words: list[str], index: int) -> bool:
+        """"its plans", "dropped plans to": a noun cue after a determiner or a past-tense verb."""
+        if words[index] not in self._noun_cues or index == 0:
+            return False
+        previous = words[index - 1]
+        return (previous in self._noun_markers or previous in self._past_single
+                or (len(previous) > 4 and previous.endswith("ed")))
 
 
 _GATE_TOKEN = re.compile(r"[A-Za-z]+")

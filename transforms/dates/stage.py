@@ -34,22 +34,21 @@ class _DateFn(AnnotateDoFn):
         published_date = document.article.get("published_date")
         rows: list[Row] = []
         unresolved = 0
-        for sentence in document.sentences:
-            for mention in self._tagger.find(sentence.text, published_date):
-                if mention.resolved_date is None:
-                    unresolved += 1
-                    continue
-                rows.append({
-                    "article_id": document.article_id,
-                    "sentence_index": sentence.index,
-                    "char_start": sentence.start + mention.start,
-                    "char_end": sentence.start + mention.end,
-                    "text": mention.text,
-                    "resolved_date": mention.resolved_date,
-                    "granularity": mention.granularity,
-                    "resolution": mention.resolution,
-                    "published_date": published_date,
-                })
+        for sentence, mention in self._tagger.find_in_sentences(document.sentences, published_date):
+            if mention.resolved_date is None:
+                unresolved += 1
+                continue
+            rows.append({
+                "article_id": document.article_id,
+                "sentence_index": sentence.index,
+                "char_start": sentence.start + mention.start,
+                "char_end": sentence.start + mention.end,
+                "text": mention.text,
+                "resolved_date": mention.resolved_date,
+                "granularity": mention.granularity,
+                "resolution": mention.resolution,
+                "published_date": published_date,
+            })
         document.dates = rows
         if rows:
             self._found.inc(len(rows))
