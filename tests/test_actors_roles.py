@@ -72,3 +72,46 @@ def test_companies_are_business_and_indices_have_no_actor(matcher):
         ("ExxonMobil", "USABUS", "USA"), ("Petrobras", "BRABUS", "BRA")]
     assert coded(matcher, "The Nasdaq fell and Tokyo's Nikkei rose.") == [
         ("Nasdaq", None, "USA"), ("Tokyo's Nikkei", None, "JPN")]
+
+
+# ------------------------------------------------------------------------------------------ persons
+
+
+def test_a_titled_name_with_a_country_adjective_and_an_al_particle(matcher):
+    rows = coded(matcher, "Moroccan Interior Minister Karim al-Fassi visited the port.")
+    assert rows == [("Moroccan Interior Minister Karim al-Fassi", "MARGOV", "MAR")]
+
+
+def test_a_title_without_a_country_takes_the_dateline_country(matcher):
+    text = ("ACCRA — Ghana's cabinet met on Monday. Interior Minister Kofi Mensah Boateng said 40 people "
+            "were held. Boateng added that the curfew would stay.")
+    rows = rows_of(matcher, text)
+    person = next(r for r in rows if r["text"] == "Interior Minister Kofi Mensah Boateng")
+    assert (person["entity_type"], person["actor_code"]) == ("PERSON", "GHAGOV")
+    later = [r for r in rows if r["text"] == "Boateng"]
+    assert [(r["actor_code"], r["antecedent_start"]) for r in later] == [("GHAGOV", person["char_start"])]
+
+
+def test_without_a_dateline_the_most_named_country_is_home(matcher):
+    text = "Chile's senate debated the bill. Chilean lawmakers were split. Police Chief Ana Maria Soto spoke."
+    assert ("Police Chief Ana Maria Soto", "CHLCOP", "CHL") in coded(matcher, text)
+
+
+def test_appositions_after_a_title_name_the_person(matcher):
+    text = "Tunisia's foreign minister, Youssef Ben Salah, rejected the claim."
+    assert coded(matcher, text) == [("Tunisia's foreign minister, Youssef Ben Salah", "TUNGOV", "TUN")]
+    text = "LUSAKA — The government spokesman, Colonel Peter Banda, said troops had withdrawn."
+    assert ("government spokesman, Colonel Peter Banda", "ZMBGOV", "ZMB") in coded(matcher, text)
+
+
+def test_a_name_before_its_title_joins_it(matcher):
+    text = "Maria Lopes, the Brazilian special envoy for the talks, arrived late."
+    rows = rows_of(matcher, text)
+    assert [(r["text"], r["entity_type"], r["actor_code"]) for r in rows] == [
+        ("Maria Lopes, the Brazilian special envoy", "PERSON", "BRAGOV")]
+    assert rows[0]["name"] == "Maria Lopes"
+
+
+def test_a_title_alone_or_before_a_single_word_makes_no_person(matcher):
+    assert coded(matcher, "The president said the talks failed.") == []
+    assert coded(matcher, "PARIS — The minister Smith resigned.") == [("PARIS", None, "FRA")]

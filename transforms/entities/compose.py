@@ -65,6 +65,10 @@ _NEXT_WORD = re.compile(r"[ \t\u00a0]+(\S+)")
 _DATELINE_AFTER = re.compile(r"\s*(?:,|\(|—|–|-)")
 _COORDINATION = re.compile(r"\s*,?\s*(?:and|or)?\s+")
 _TRAILING = ",;:!?)\"”’'»]"
+# A name of two to four capitalized words (particles allowed), a comma, an optional "the", then the title.
+_NAME_BEFORE = re.compile(r"(?:^|(?<=[\s(“\"]))"
+                          r"((?:[A-Z][\w'’.-]*\s+(?:(?:al|bin|de|van|von|da|del|der)\s+)?){1,3}"
+                          r"[A-Z][\w'’-]+),\s+(?:the\s+)?\Z")
 
 
 @dataclasses.dataclass
@@ -115,7 +119,10 @@ class Composer:
     # ------------------------------------------------------------------------------------------ entry
 
     def compose(self, text: str, sentence_start: int, sentence_end: int, sentence_index: int,
-                hits: Sequence[Hit], published: dt.date | None) -> list[Mention]:
+                hits: Sequence[Hit], published: dt.date | None, home: str | None = None) -> list[Mention]:
+        """The mentions of one sentence. ``home`` is the article's own country (its dateline, else the
+        country it names most): the country of a titled person named without one ("President X Y")."""
+        self._home = home
         mentions: list[Mention] = []
         index = 0
         while index < len(hits):
@@ -141,6 +148,7 @@ class Composer:
             mentions.append(self._single(text, sentence_start, sentence_index, hit, published))
             index += 1
         self._distribute_roles(text, mentions)
+        self._names_before_titles(text, sentence_start, mentions)
         for mention in mentions:
             if mention.entity_type != "LOCATION":
                 mention.locative = self._locative(text, sentence_start, mention.start)[0]
@@ -282,8 +290,78 @@ class Composer:
                     actor = self._phrase_actor(anchor, roles, former)
                     mention = Mention(start, following.end, sentence_index, actor.entity_type, actor.name,
                                       actor.actor_code, actor.country_code, actor.role, ROLE_PHRASE)
-                    return mention, nxt + 1
+                    return self._with_apposition(text, sentence_end, sentence_index, hits, nxt + 1, mention,
+                                                 published)
+        if roles[-1].term.role_kind == "person" and self._home is not None:
+            # "Interior Minister Jane Roe", "the army spokesman, Colonel John Doe": a title with no
+            # country names a person of the article's own country.
+            actor = self._phrase_actor(_Actor(self._home, self._home, None, "COUNTRY",
+                                              self._countries.get(self._home, self._home), NAME),
+                                       roles, former)
+            limit = min(hits[nxt].start if nxt < len(hits) else sentence_end, sentence_end)
+            name = self._capture_name(text, roles[-1].end, limit)
+            if name is not None and len(text[name[0]:name[1]].split()) >= 2:
+                written = text[name[0]:name[1]]
+                mention = Mention(start, name[1], sentence_index, "PERSON", written, actor.actor_code,
+                                  actor.country_code, actor.role, PERSON_NAME,
+                                  surname=self._surname_of(written, actor.country_code))
+                return mention, nxt
+            phrase = Mention(start, roles[-1].end, sentence_index, actor.entity_type, actor.name,
+                             actor.actor_code, actor.country_code, actor.role, ROLE_PHRASE)
+            mention, after = self._with_apposition(text, sentence_end, sentence_index, hits, nxt, phrase,
+                                                   published)
+            if mention is not phrase:
+                return mention, after
         return None, nxt
+
+    def _with_apposition(self, text: str, sentence_end: int, sentence_index: int, hits: Sequence[Hit],
+                         nxt: int, phrase: Mention, published: dt.date | None) -> tuple[Mention, int]:
+        """A person's role phrase followed by ", [title] Name": "Algeria's foreign minister, Jane Roe,"
+        and "the government spokesman, Colonel John Doe," are one PERSON mention coded by the phrase (a
+        known official by their own office). Otherwise the phrase alone."""
+        if phrase.entity_type != "PERSON" or not text.startswith(",", phrase.end):
+            return phrase, nxt
+        position = phrase.end + 1
+        index = nxt
+        while (index < len(hits) and hits[index].kind == ROLE and hits[index].term.role_kind == "person"
+               and text[hits[index].start].isupper() and _blank(text[position:hits[index].start])):
+            position, index = hits[index].end, index + 1  # a title: "Colonel", "General"
+        if (index < len(hits) and hits[index].kind == PERSON and not hits[index].term.surname_only
+                and _blank(text[position:hits[index].start])):
+            person = hits[index].term.persons[0]
+            return person_mention(phrase.start, hits[index].end, sentence_index, person, published,
+                                  PERSON_NAME), index + 1
+        limit = min(hits[index].start if index < len(hits) else sentence_end, sentence_end)
+        name = self._capture_name(text, position, limit)
+        if name is None or len(text[name[0]:name[1]].split()) < 2:
+            return phrase, nxt
+        after = text[name[1]:name[1] + 1]
+        if after and after not in ",.;:)" and not after.isspace():
+            return phrase, nxt
+        written = text[name[0]:name[1]]
+        mention = dataclasses.replace(phrase, end=name[1], name=written, mention=PERSON_NAME,
+                                      surname=self._surname_of(written, phrase.country_code))
+        return mention, index
+
+    def _names_before_titles(self, text: str, sentence_start: int, mentions: list[Mention]) -> None:
+        """ "Jane Roe, the Kenyan interior minister, said": a capitalized name, a comma and an optional
+        "the" right before a person's role phrase join it (the name is who the phrase describes)."""
+        for position, mention in enumerate(mentions):
+            if mention.entity_type != "PERSON" or mention.mention != ROLE_PHRASE:
+                continue
+            floor = mentions[position - 1].end if position else sentence_start
+            found = _NAME_BEFORE.search(text, floor, mention.start)
+            if found is None:
+                continue
+            written = found.group(1)
+            words = written.split()
+            if any(w in self._rules.not_name_words or not _name_like(w) for w in words
+                   if w.lower() not in self._rules.name_particles):
+                continue
+            mention.start = found.start(1)
+            mention.name = written
+            mention.mention = PERSON_NAME
+            mention.surname = self._surname_of(written, mention.country_code)
 
     def _role_run(self, text: str, hits: Sequence[Hit], index: int) -> tuple[list[Hit], int]:
         roles = [hits[index]]
@@ -322,8 +400,9 @@ class Composer:
                                   actor.country_code, actor.role, PERSON_NAME,
                                   surname=self._surname_of(written, actor.country_code))
                 return mention, nxt
-        return Mention(start, last.end, sentence_index, actor.entity_type, actor.name, actor.actor_code,
-                       actor.country_code, actor.role, ROLE_PHRASE), nxt
+        phrase = Mention(start, last.end, sentence_index, actor.entity_type, actor.name, actor.actor_code,
+                         actor.country_code, actor.role, ROLE_PHRASE)
+        return self._with_apposition(text, sentence_end, sentence_index, hits, nxt, phrase, published)
 
     def _phrase_actor(self, anchor: _Actor, roles: list[Hit], former: bool) -> _Actor:
         words = " ".join(hit.term.name for hit in roles)
@@ -426,6 +505,8 @@ class Composer:
                 break
             if word.lower() in rules.name_particles:
                 words.append((word_start, word_start + len(word), True))
+            elif _particle_joined(word, rules.name_particles):
+                words.append((word_start, word_start + len(word), False))  # "al-Sisi", "bin-Salman"
             elif _name_like(word) and word not in rules.not_name_words:
                 words.append((word_start, word_start + len(word), False))
             else:
@@ -468,6 +549,12 @@ def _blank(gap: str) -> bool:
 def _is_initial(word: str) -> bool:
     """ "J." or "S." - an initial keeps its period."""
     return len(word) == 2 and word[0].isupper() and word[1] == "."
+
+
+def _particle_joined(word: str, particles: frozenset[str]) -> bool:
+    """ "al-Sisi", "el-Sheikh": a lower-case particle joined by a hyphen to a capitalized name."""
+    head, dash, tail = word.partition("-")
+    return bool(dash) and head in particles and tail[:1].isupper() and tail.replace("-", "").isalpha()
 
 
 def _name_like(word: str) -> bool:

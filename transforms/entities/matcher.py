@@ -18,17 +18,22 @@ not the government); without a date, by their latest listed office.
 from __future__ import annotations
 
 import bisect
+import collections
 import datetime as dt
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from transforms.common.document import Sentence
 from transforms.entities.compose import Composer, Mention
 from transforms.entities.coref import Coreference
-from transforms.entities.lexicon import ActorLexicon
+from transforms.entities.gazetteer import Gazetteer
+from transforms.entities.lexicon import ADJECTIVE, COUNTRY, DEMONYM, PLACE, ActorLexicon
 from transforms.entities.scan import Hit, Scanner
 
 Row = dict[str, Any]
+# A wire dateline: upper-case place words (", Country" may follow) and a dash before the first sentence.
+_DATELINE = re.compile(r"\s*([A-Z][A-Z .'’-]+[A-Z](?:,\s+[A-Z][\w .'’-]+?)?)\s+[—–-]{1,2}\s")
 
 
 class ActorMatcher:
@@ -48,12 +53,38 @@ class ActorMatcher:
         """The mentions of an article, in text order (what ``match`` turns into rows)."""
         hits = self._scanner.scan(text)
         by_sentence = _group_by_sentence(hits, sentences)
+        home = self.home_country(text, hits)
         mentions: list[Mention] = []
         for sentence, sentence_hits in zip(sentences, by_sentence, strict=True):
             if sentence_hits:
                 mentions += self._composer.compose(text, sentence.start, sentence.end, sentence.index,
-                                                   sentence_hits, published)
+                                                   sentence_hits, published, home)
         return self._coreference.resolve(text, sentences, mentions, published)
+
+    def home_country(self, text: str, hits: Sequence[Hit]) -> str | None:
+        """The article's own country: the dateline's ("NAIROBI — ...", "GOMA, Congo — ..."), else the
+        country its names, adjectives and demonyms point at most often (the first of a tie); None when
+        the article names no country."""
+        dateline = _DATELINE.match(text)
+        if dateline is not None:
+            inside = [h for h in hits if h.end <= dateline.end(1) and h.term.code
+                      and h.kind in (COUNTRY, PLACE) and h.term.code in self.lexicon.countries]
+            if inside:
+                return inside[-1].term.code
+            place = self._gazetteer().lookup(dateline.group(1).split(",")[0].strip())
+            if place is not None and place.country in self.lexicon.countries:
+                return place.country
+        counts = collections.Counter(h.term.code for h in hits
+                                     if h.kind in (COUNTRY, ADJECTIVE, DEMONYM) and h.term.code)
+        if not counts:
+            return None
+        best = max(counts.values())
+        return next(h.term.code for h in hits if h.term.code and counts.get(h.term.code) == best
+                    and h.kind in (COUNTRY, ADJECTIVE, DEMONYM))
+
+    @staticmethod
+    def _gazetteer() -> Gazetteer:
+        return Gazetteer.load()
 
     def match(self, text: str, sentences: Sequence[Sentence], published_date: dt.date | None,
               article_id: str | None = None) -> list[Row]:
