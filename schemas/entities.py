@@ -41,12 +41,13 @@ ENTITIES = TableSpec(
             column("mention", pa.string(), "How the entity is named here: name, adjective ('Chinese'), "
                    "demonym ('Afghans'), metonym (a capital or seat standing for its government: 'Beijing "
                    "has pushed'), place (a LOCATION), role_phrase ('Pakistani troops'), person_name, surname "
-                   "(a bare surname), pronoun ('He')."),
+                   "(a bare surname), pronoun ('He', 'it', 'they'), reference (a noun referring back: 'the "
+                   "ministry', 'the bloc', 'the group'; the row spans the noun)."),
             column("locative", pa.bool_(), "True when the mention follows a locative word ('in', 'at', "
                    "'visited', 'trip to'): the place where something happened rather than an actor. Always "
                    "true for LOCATION rows."),
-            column("antecedent_start", pa.int32(), "For surname and pronoun mentions: char_start of the "
-                   "mention of the person they refer back to; null otherwise."),
+            column("antecedent_start", pa.int32(), "For surname, pronoun and reference mentions: char_start "
+                   "of the mention of the actor they refer back to; null otherwise."),
             column("published_date", DATE, "The article's publication date (the partition column)."),
         ]
     ),

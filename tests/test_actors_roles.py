@@ -115,3 +115,60 @@ def test_a_name_before_its_title_joins_it(matcher):
 def test_a_title_alone_or_before_a_single_word_makes_no_person(matcher):
     assert coded(matcher, "The president said the talks failed.") == []
     assert coded(matcher, "PARIS — The minister Smith resigned.") == [("PARIS", None, "FRA")]
+
+
+# ------------------------------------------------------------------------------------------ references
+
+
+def references(matcher: ActorMatcher, text: str) -> list[tuple]:
+    rows = rows_of(matcher, text)
+    by_start = {r["char_start"]: r for r in rows}
+    return [(r["text"], r["mention"], r["actor_code"], by_start[r["antecedent_start"]]["text"])
+            for r in rows if r["mention"] in ("reference", "pronoun")]
+
+
+def test_the_ministry_and_the_bloc_refer_to_the_last_fitting_actor(matcher):
+    text = ("Kenya's interior ministry said 40 people were held. The ministry added that a curfew would "
+            "follow. The African Union urged calm, and the bloc sent observers.")
+    assert references(matcher, text) == [
+        ("ministry", "reference", "KENGOV", "Kenya's interior ministry"),
+        ("bloc", "reference", "IGOAFRAFU", "African Union")]
+
+
+def test_a_reference_never_takes_a_person_of_another_title(matcher):
+    text = "Japanese Prime Minister Fumio Kishida spoke first. The envoy did not attend."
+    assert references(matcher, text) == []
+    text = "India's envoy to the UN, Ruchira Kamboj, spoke. The envoy said talks would go on."
+    assert [r[:3] for r in references(matcher, text)] == [("envoy", "reference", "INDGOV")]
+
+
+def test_it_refers_to_an_organization_and_he_never_does(matcher):
+    text = "NATO sent two frigates. It said the patrols would last a month. He declined to comment."
+    assert references(matcher, text) == [("It", "pronoun", "IGOWSTNAT", "NATO")]
+
+
+def test_the_group_and_they_refer_to_an_armed_group(matcher):
+    text = "M23 rebels shelled the town on Monday. The group denied it, and they withdrew."
+    found = references(matcher, text)
+    assert ("group", "reference", "CODREB", "M23 rebels") in found
+    assert ("they", "pronoun", "CODREB", "M23 rebels") in found
+
+
+def test_the_blocs_envoy_takes_the_blocs_code(matcher):
+    text = ("MANILA — ASEAN foreign ministers met on Monday. The bloc's special envoy, Maria Santos Cruz, "
+            "will travel to the border.")
+    envoy = next(r for r in rows_of(matcher, text) if "Maria Santos Cruz" in r["text"])
+    assert (envoy["text"], envoy["actor_code"], envoy["country_code"]) == (
+        "The bloc's special envoy, Maria Santos Cruz", "IGOSEAASN", "ASEAN")
+
+
+def test_a_dummy_or_object_it_refers_to_nothing(matcher):
+    assert references(matcher, "Chile signed the accord. It is vital that others follow.") == []
+    assert references(matcher, "Chile signed the accord. Peru rejected it on Monday.") == []
+    assert references(matcher, "Chile signed the accord, and it said others would follow.") == [
+        ("it", "pronoun", "CHL", "Chile")]
+
+
+def test_a_portfolio_between_the_country_and_the_title(matcher):
+    assert coded(matcher, "Indian Environment Minister Rajiv Kumar Das spoke.") == [
+        ("Indian Environment Minister Rajiv Kumar Das", "INDGOV", "IND")]

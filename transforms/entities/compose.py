@@ -57,6 +57,7 @@ ROLE_PHRASE = "role_phrase"
 PERSON_NAME = "person_name"
 SURNAME = "surname"
 PRONOUN = "pronoun"
+REFERENCE = "reference"
 
 _WORDS_BEFORE = re.compile(r"[\w'’-]+|[^\w\s'’-]")
 _POSSESSIVE = re.compile(r"^['’]s?(?=\s|$)")
@@ -89,6 +90,7 @@ class Mention:
     surname: str | None = None  # how later sentences may refer back to this person
     gender: str | None = None
     candidates: tuple[Person, ...] = ()  # a bare surname not yet resolved
+    anchorless: bool = False  # a title coded by the article's own country, for want of another
     antecedent: Mention | None = None
 
     @property
@@ -261,6 +263,8 @@ class Composer:
         gap = None
         if nxt < len(hits) and hits[nxt].kind == ROLE:
             gap = self._filler_gap(text, end, hits[nxt].start)
+            if gap is None and self._portfolio_gap(text, end, hits, nxt):
+                gap = (False, False)
         if gap is None:
             if merged:
                 return Mention(start, end, sentence_index, anchor.entity_type, anchor.name, anchor.actor_code,
@@ -304,10 +308,10 @@ class Composer:
                 written = text[name[0]:name[1]]
                 mention = Mention(start, name[1], sentence_index, "PERSON", written, actor.actor_code,
                                   actor.country_code, actor.role, PERSON_NAME,
-                                  surname=self._surname_of(written, actor.country_code))
+                                  surname=self._surname_of(written, actor.country_code), anchorless=True)
                 return mention, nxt
             phrase = Mention(start, roles[-1].end, sentence_index, actor.entity_type, actor.name,
-                             actor.actor_code, actor.country_code, actor.role, ROLE_PHRASE)
+                             actor.actor_code, actor.country_code, actor.role, ROLE_PHRASE, anchorless=True)
             mention, after = self._with_apposition(text, sentence_end, sentence_index, hits, nxt, phrase,
                                                    published)
             if mention is not phrase:
@@ -446,6 +450,20 @@ class Composer:
             then = then or low in self._rules.then
         return former, then
 
+    def _portfolio_gap(self, text: str, end: int, hits: Sequence[Hit], nxt: int) -> bool:
+        """ "Indian Environment Minister A B", "US climate envoy A B": one or two plain words (a
+        portfolio) between a country and a person's title may stand there when a name follows."""
+        role = hits[nxt]
+        if role.term.role_kind != "person":
+            return False
+        words = text[end:role.start].split()
+        if not words or len(words) > 2 or not text[end:end + 1].isspace():
+            return False
+        if not all(w.isalpha() and w not in self._rules.not_name_words for w in words):
+            return False
+        after = _NEXT_WORD.match(text, role.end)
+        return after is not None and after.group(1)[:1].isupper()
+
     def _former_before(self, text: str, sentence_start: int, start: int) -> bool:
         before = text[max(sentence_start, start - 20):start]
         if before.lower().endswith("ex-"):
@@ -503,7 +521,7 @@ class Composer:
                 word, ended = word[:-1], True
             if not word:
                 break
-            if word.lower() in rules.name_particles:
+            if word in rules.name_particles:  # lower case: "al", "von"; "Das" is a name
                 words.append((word_start, word_start + len(word), True))
             elif _particle_joined(word, rules.name_particles):
                 words.append((word_start, word_start + len(word), False))  # "al-Sisi", "bin-Salman"

@@ -28,7 +28,7 @@ import re
 from collections.abc import Sequence
 
 from transforms.common.document import Sentence
-from transforms.entities.compose import PRONOUN, SURNAME, Mention, person_mention
+from transforms.entities.compose import PRONOUN, REFERENCE, SURNAME, Mention, person_mention
 from transforms.entities.lexicon import Person, Rules
 
 _WORD_BEFORE = re.compile(r"(\S+)\s+$")
@@ -38,6 +38,16 @@ _WORD_AFTER = re.compile(r"\s+(\S+)")
 class Coreference:
     def __init__(self, rules: Rules):
         self._rules = rules
+        words = sorted(rules.references, key=len, reverse=True)
+        pronouns = sorted(rules.pronoun_references, key=len, reverse=True)
+        alternatives = []
+        if words:
+            alternatives.append(r"(?P<the>\b[Tt]he\s+)(?P<word>" + "|".join(re.escape(w) for w in words)
+                                + r")(?!\w)")
+        if pronouns:
+            alternatives.append(r"(?<![\w'’-])(?P<pronoun>" + "|".join(re.escape(p) for p in pronouns)
+                                + r")(?![\w'’-])")
+        self._reference_pattern = re.compile("|".join(alternatives) or r"(?!x)x")
         self._pronoun_pattern = re.compile(
             r"(?<!\w)(" + "|".join(re.escape(p) for p in sorted(rules.pronouns, key=len, reverse=True))
             + r")(?!\w)")
@@ -56,7 +66,72 @@ class Coreference:
         kept.sort(key=lambda m: m.start)
         kept += self._pronoun_references(text, sentences, starts, kept, taken)
         kept.sort(key=lambda m: m.start)
+        kept = self._references(text, sentences, starts, kept, taken)
+        kept.sort(key=lambda m: m.start)
         return kept
+
+    # ------------------------------------------------------------------------------------------ rule 4
+
+    def _references(self, text: str, sentences: Sequence[Sentence], starts: list[int],
+                    mentions: list[Mention], taken: bytearray) -> list[Mention]:
+        """ "the ministry", "the bloc's envoy", "It denied": the nearest earlier mention of a kind the word
+        allows (rules.yaml ``references``), within ``reference_window`` sentences. A titled person coded
+        only by the article's country right after "the bloc's" takes the bloc's code instead."""
+        found: list[Mention] = []
+        result = list(mentions)
+        for match in self._reference_pattern.finditer(text):
+            word = match.group("word") or match.group("pronoun")
+            kinds = (self._rules.references.get(word.lower()) if match.group("word")
+                     else self._rules.pronoun_references.get(word))
+            start, end = match.span("word") if match.group("word") else match.span("pronoun")
+            if not kinds or taken.find(1, start, end) != -1:
+                continue
+            if match.group("word") and _OF_AFTER.match(text, end):
+                continue  # "the ministry of defence": a phrase of its own
+            if match.group("pronoun") and not self._subject_pronoun(text, start, end):
+                continue
+            sentence = _sentence_of(sentences, starts, start, end)
+            if sentence is None:
+                continue
+            antecedent = self._antecedent(text, result + found, start, sentence.index, kinds)
+            if antecedent is None:
+                continue
+            follower = next((m for m in result if m.start >= end), None)
+            if (follower is not None and follower.anchorless and match.group("word")
+                    and _POSSESSIVE_GAP.fullmatch(text, end, follower.start)):
+                _recode_by(follower, antecedent)
+                follower.start = match.start("word") if match.group("the") is None else match.start("the")
+                continue
+            kind = REFERENCE if match.group("word") else PRONOUN
+            found.append(_reference(start, end, sentence.index, antecedent, kind))
+            taken[start:end] = b"\x01" * (end - start)
+        return result + found
+
+    def _subject_pronoun(self, text: str, start: int, end: int) -> bool:
+        """ "Hamas said it would", "It denied": a subject, not an object ("rejected it") nor a dummy ("It
+        is vital to ...")."""
+        after = _WORD_AFTER.match(text, end)
+        if after is not None and after.group(1).lower().strip(".,;:") in self._rules.dummy_it_before:
+            return False
+        if text[start].isupper():
+            return True
+        before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+        if before is None:
+            return True
+        word = before.group(1)
+        return word[-1] in ",;:“\"(—–" or word.lower() in self._rules.subject_pronoun_after
+
+    def _antecedent(self, text: str, mentions: Sequence[Mention], start: int, sentence_index: int,
+                    kinds: tuple[str, ...]) -> Mention | None:
+        window = self._rules.reference_window
+        for mention in sorted((m for m in mentions if m.end <= start), key=lambda m: m.start, reverse=True):
+            if mention.sentence_index < sentence_index - window:
+                return None
+            if mention.locative or mention.actor_code is None:
+                continue
+            if any(_is_kind(mention, text[mention.start:mention.end], kind) for kind in kinds):
+                return _root(mention) if mention.mention in (PRONOUN, REFERENCE, SURNAME) else mention
+        return None
 
     # ------------------------------------------------------------------------------------------ rule 1
 
@@ -142,6 +217,57 @@ class Coreference:
                 continue
             found.append(_reference(start, end, sentence.index, antecedent, PRONOUN))
         return found
+
+
+_OF_AFTER = re.compile(r"\s+(?:of|for)\b")
+# "the bloc's special envoy": a possessive and optional fillers between a reference and a title.
+_POSSESSIVE_GAP = re.compile(r"['’]s?(?:\s+[a-z-]+){0,2}\s+")
+_GROUP_ROLES = frozenset({"REB", "INS", "SEP", "CRM"})
+_PLURAL_ROLES = frozenset({"MIL", "COP", "REB", "INS", "SEP", "OPP", "CVL", "CRM", "REF"})
+
+
+def _is_kind(mention: Mention, written: str, kind: str) -> bool:
+    """Whether ``mention`` (written so) may be the antecedent of a reference of ``kind`` (rules.yaml
+    references)."""
+    written = f"{written} {mention.name or ''}".lower()
+    person = mention.entity_type == "PERSON"
+    office = ""
+    if mention.person is not None:
+        office = " ".join(t.office or "" for t in mention.person.tenures).lower()
+    if kind == "igo":
+        return mention.entity_type == "IGO"
+    if kind == "org":
+        return mention.entity_type in ("ORG", "MEDIA", "IGO")
+    if kind == "group":
+        return not person and (mention.entity_type == "GROUP" or (mention.role or "") in _GROUP_ROLES)
+    if kind == "state":
+        return mention.entity_type == "COUNTRY" and mention.role in (None, "GOV")
+    if kind == "ministry":
+        return not person and any(w in written for w in ("ministry", "office", "department"))
+    if kind == "military":
+        return not person and mention.role == "MIL"
+    if kind == "plural":
+        return (not person and mention.mention == "role_phrase"
+                and (mention.role or "") in _PLURAL_ROLES)
+    if kind in ("envoy", "minister", "spokesman"):
+        titles = {"envoy": ("envoy", "ambassador", "representative"), "minister": ("minister",),
+                  "spokesman": ("spokesman", "spokeswoman", "spokesperson")}[kind]
+        return person and any(t in written or t in office for t in titles)
+    return False
+
+
+def _recode_by(mention: Mention, antecedent: Mention) -> None:
+    """A title coded by the article's own country takes the code of what "the bloc's" refers to."""
+    organization = antecedent.entity_type in ("IGO", "ORG", "GROUP", "MEDIA") and antecedent.role is None
+    if organization or antecedent.entity_type == "IGO":
+        mention.actor_code, mention.country_code, mention.role = (
+            antecedent.actor_code, antecedent.country_code, antecedent.role)
+    else:
+        country = antecedent.country_code or ""
+        mention.country_code = country
+        mention.actor_code = country + (mention.role or "")
+    mention.anchorless = False
+    mention.antecedent = _root(antecedent)
 
 
 def _word_edge(text: str, start: int, end: int) -> bool:

@@ -50,6 +50,8 @@ PLACE_KINDS = ("capital", "city", "region")
 ELITE = "ELI"  # role of a person named while out of every listed office
 NO_METONYM = "-"
 ORGANIZATION_BLOCKS = ("IGO", "NGO", "IMG")  # first block of an organization's own code
+REFERENCE_KINDS = frozenset({"igo", "org", "group", "state", "ministry", "military", "envoy", "minister",
+                             "spokesman", "plural"})
 
 
 class LexiconError(ValueError):
@@ -158,6 +160,12 @@ class Rules:
     family_name_first: frozenset[str]
     word_like_acronyms: frozenset[str]
     not_actors: tuple[str, ...]
+    # "the ministry", "it": the word -> the kinds of earlier mention it may refer to (rules.yaml)
+    references: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    pronoun_references: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    reference_window: int = 1
+    subject_pronoun_after: frozenset[str] = frozenset()
+    dummy_it_before: frozenset[str] = frozenset()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -248,7 +256,21 @@ def _rules(files: dict[str, str], name: str) -> Rules:
         if len(parts) != 2:
             raise LexiconError(f"{name}: locative phrase {phrase!r} must have exactly two words")
         phrases.add((parts[0], parts[1]))
+    def kinds(key: str) -> dict[str, tuple[str, ...]]:
+        value = data.get(key, {})
+        if not isinstance(value, dict) or not all(
+                isinstance(k, str) and isinstance(v, list) and set(v) <= REFERENCE_KINDS
+                for k, v in value.items()):
+            raise LexiconError(f"{name}: '{key}' must map words to lists of {sorted(REFERENCE_KINDS)}")
+        return {k: tuple(v) for k, v in value.items()}
+
+    reference_window = data.get("reference_window", 1)
+    if not isinstance(reference_window, int) or reference_window < 0:
+        raise LexiconError(f"{name}: 'reference_window' must be a whole number of sentences (0 or more)")
     return Rules(
+        references=kinds("references"), pronoun_references=kinds("pronoun_references"),
+        reference_window=reference_window,
+        subject_pronoun_after=words("subject_pronoun_after"), dummy_it_before=words("dummy_it_before"),
         fillers=words("fillers"), former=words("former"), then=words("then"),
         locative_words=words("locative_words"), locative_phrases=frozenset(phrases),
         place_heads=words("place_heads"), place_skip=words("place_skip"),
