@@ -172,3 +172,24 @@ def test_a_dummy_or_object_it_refers_to_nothing(matcher):
 def test_a_portfolio_between_the_country_and_the_title(matcher):
     assert coded(matcher, "Indian Environment Minister Rajiv Kumar Das spoke.") == [
         ("Indian Environment Minister Rajiv Kumar Das", "INDGOV", "IND")]
+
+
+# ------------------------------------------------------------------------------------------ gazetteer
+
+
+def test_the_gazetteer_is_the_one_place_lookup():
+    from transforms.entities.gazetteer import Gazetteer
+
+    gazetteer = Gazetteer.load()
+    tehran = gazetteer.lookup("tehran")
+    assert (tehran.country, tehran.feature, tehran.is_capital) == ("IRN", "capital", True)
+    assert 35 < tehran.latitude < 36 and 51 < tehran.longitude < 52
+    # A country is a place at its centroid; the lexicon's places decide the country of their names.
+    chile = gazetteer.place_with_coordinates("Chile")
+    assert (chile.country, chile.feature) == ("CHL", "country") and -56 < chile.latitude < -17
+    assert gazetteer.lookup("Chile").latitude is None and gazetteer.centroid("CHL") == (
+        chile.latitude, chile.longitude)
+    assert gazetteer.lookup("East Jerusalem").country == "PSE"
+    # Institutions and continents are never towns somewhere.
+    assert gazetteer.lookup("White House") is None and gazetteer.lookup("Kremlin") is None
+    assert gazetteer.lookup("Asia") is None
