@@ -1,0 +1,372 @@
+"""Who did what to whom, read from a dependency parse: the actors behind a verb's subject, objects and
+prepositional objects, and the mode of its clause (negated, hedged, intended, refused, asked for).
+
+Pure functions over spaCy tokens (``spacy.tokens.Token``) and the actor mentions of the entities stage;
+no Beam. The parse gives the structure, the mentions give who each noun phrase stands for:
+
+- a noun phrase stands for the actor mentioned at its head, else for the actor in its possessive,
+  compound, adjective or "of" modifier ("Russia's embassy", "Estonian diplomats", "the Ambassador of
+  France"); an apposition naming an international organization gives its affiliation ("Obasanjo, the
+  African Union's envoy"); coordinated phrases stand for every actor they join;
+- a relative pronoun stands for the noun its clause modifies; a first-person pronoun in reported speech
+  stands for the one who reports it ("we will respond", the ministry said);
+- a verb with no subject of its own takes the subject of the verb it is coordinated with or is the
+  infinitive of ("rejected the charge and accused the army"; "agreed to launch patrols").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from spacy.tokens import Doc, Token
+
+from transforms.events.modes import Modes
+
+SUBJECT_DEPS = frozenset({"nsubj", "csubj", "expl"})
+PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "csubjpass"})
+# Links through which a verb without a subject of its own borrows one from its head.
+_SUBJECT_SHARING = frozenset({"conj", "xcomp", "acomp", "advcl"})
+_MODIFIER_DEPS = ("poss", "compound", "nmod", "amod")
+CLAUSE_DEPS = frozenset({"ROOT", "conj", "ccomp", "xcomp", "advcl", "relcl", "pcomp", "csubj", "parataxis",
+                         "dep", "acl", "csubjpass"})
+
+NEGATED, HEDGED, INTENDED, REFUSED, CONTENT, HABITUAL = (
+    "negated", "hedged", "intended", "refused", "content", "habitual")
+
+
+@dataclasses.dataclass(frozen=True)
+class ActorRef:
+    """An actor a phrase stands for, from one entities row."""
+
+    code: str
+    country: str | None
+    name: str | None
+    entity_type: str
+    text: str
+    char_start: int  # offsets in the article text
+    char_end: int
+    via: str = "mention"  # mention, affiliation, relative, speaker
+
+    def but_via(self, via: str) -> ActorRef:
+        return dataclasses.replace(self, via=via)
+
+
+@dataclasses.dataclass(frozen=True)
+class PlaceRef:
+    """A place mentioned in the sentence (a LOCATION row, or a country named as territory)."""
+
+    name: str
+    country: str | None
+    text: str
+
+
+class MentionIndex:
+    """Which token of a parsed sentence belongs to which entity mention.
+
+    ``rows`` are the entities rows of the sentence (offsets in the article text); ``offset`` is where the
+    sentence starts in the article. Rows with an actor code are actors unless they are LOCATION rows;
+    LOCATION rows and country names used as territory (``locative``) are places.
+    """
+
+    def __init__(self, doc: Doc, rows: Sequence[Mapping[str, Any]], offset: int):
+        self._actors: dict[int, ActorRef] = {}
+        self._places: dict[int, PlaceRef] = {}
+        starts = [token.idx for token in doc]
+        for row in sorted(rows, key=lambda r: (r["char_end"] - r["char_start"])):
+            tokens = _tokens_in(doc, starts, row["char_start"] - offset, row["char_end"] - offset)
+            if not tokens:
+                continue
+            is_place = row.get("entity_type") == "LOCATION" or (
+                row.get("locative") and row.get("mention") in ("name", "place"))
+            if is_place:
+                place = PlaceRef(name=row.get("name") or row["text"], country=row.get("country_code"),
+                                 text=row["text"])
+                for index in tokens:
+                    self._places.setdefault(index, place)
+                continue
+            if not row.get("actor_code"):
+                continue
+            actor = ActorRef(code=row["actor_code"], country=row.get("country_code"), name=row.get("name"),
+                             entity_type=row.get("entity_type") or "", text=row["text"],
+                             char_start=row["char_start"], char_end=row["char_end"],
+                             via=row.get("mention") or "mention")
+            for index in tokens:
+                # The shortest mention covering a token wins ("Russia" inside "Russia's embassy in Chisinau"
+                # only when the longer mention does not exist).
+                self._actors.setdefault(index, actor)
+
+    def actor_at(self, index: int) -> ActorRef | None:
+        return self._actors.get(index)
+
+    def place_at(self, index: int) -> PlaceRef | None:
+        return self._places.get(index)
+
+    def has_actors(self) -> bool:
+        return bool(self._actors)
+
+
+def _tokens_in(doc: Doc, starts: list[int], start: int, end: int) -> list[int]:
+    return [token.i for token, token_start in zip(doc, starts, strict=True)
+            if token_start >= start and token_start + len(token.text) <= end + 1 and token_start < end]
+
+
+class RoleReader:
+    """Reads the roles of trigger tokens in one parsed sentence."""
+
+    def __init__(self, doc: Doc, mentions: MentionIndex, modes: Modes):
+        self.doc = doc
+        self.mentions = mentions
+        self.modes = modes
+
+    # ------------------------------------------------------------------ noun phrases
+
+    def phrase_actors(self, token: Token, depth: int = 0) -> list[ActorRef]:
+        """Every actor the phrase headed by ``token`` stands for (coordination expands)."""
+        if depth > 6:
+            return []
+        found: list[ActorRef] = []
+        own = self._head_actor(token, depth)
+        if own is not None:
+            found.append(own)
+        for child in token.children:
+            if child.dep_ == "conj":
+                found.extend(self.phrase_actors(child, depth + 1))
+        return _unique(found)
+
+    def _head_actor(self, token: Token, depth: int) -> ActorRef | None:
+        own = self.mentions.actor_at(token.i)
+        affiliation = self._appositive_affiliation(token, depth)
+        if affiliation is not None and (own is None or own.entity_type == "PERSON"):
+            return affiliation
+        if own is not None:
+            return own
+        lower = token.lower_
+        if lower in self.modes.relative_pronouns and token.head.dep_ == "relcl":
+            modified = token.head.head
+            found = self._head_actor(modified, depth + 1)
+            return found.but_via("relative") if found else None
+        if lower in self.modes.speaker_pronouns:
+            speaker = self.speaker_of(token)
+            return speaker[0].but_via("speaker") if speaker else None
+        for dep in _MODIFIER_DEPS:
+            for child in token.children:
+                if child.dep_ == dep:
+                    actor = self.mentions.actor_at(child.i) or self._modifier_actor(child, depth)
+                    if actor is not None:
+                        return actor
+        for child in token.children:
+            if child.dep_ == "prep" and child.lemma_ in ("of", "from"):
+                for object_ in child.children:
+                    if object_.dep_ == "pobj":
+                        actor = self._head_actor(object_, depth + 1)
+                        if actor is not None:
+                            return actor
+        for child in token.children:
+            if child.dep_ == "appos":
+                actor = self._head_actor(child, depth + 1)
+                if actor is not None:
+                    return actor
+        # An act named by a noun stands for its agent: condemning "the attack by X" is aimed at X.
+        for node in [token, *(child for child in token.children if child.dep_ == "acl")]:
+            for child in node.children:
+                if child.dep_ in ("prep", "agent") and child.lemma_ == "by":
+                    for object_ in child.children:
+                        if object_.dep_ == "pobj" and self.mentions.actor_at(object_.i):
+                            return self.mentions.actor_at(object_.i)
+        return None
+
+    def _modifier_actor(self, token: Token, depth: int) -> ActorRef | None:
+        if depth > 4 or token.dep_ == "amod":
+            return None
+        return self._head_actor(token, depth + 1) if token.dep_ == "poss" else None
+
+    def _appositive_affiliation(self, token: Token, depth: int) -> ActorRef | None:
+        """'Obasanjo, the African Union's envoy': the organization the apposition names."""
+        if depth > 4:
+            return None
+        for child in token.children:
+            if child.dep_ != "appos":
+                continue
+            for node in child.subtree:
+                actor = self.mentions.actor_at(node.i)
+                if actor is not None and actor.entity_type == "IGO":
+                    return actor.but_via("affiliation")
+        return None
+
+    # ------------------------------------------------------------------ clauses
+
+    def speaker_of(self, token: Token) -> list[ActorRef]:
+        """The subject of the reporting verb that governs ``token`` ("..., the ministry said")."""
+        node = token
+        for _ in range(12):
+            if node.head is node:
+                break
+            node = node.head
+            if node.lemma_ in self.modes.reporting_verbs and node.pos_ in ("VERB", "AUX"):
+                for child in node.children:
+                    if child.dep_ in SUBJECT_DEPS:
+                        return [actor for actor in self.phrase_actors(child) if actor.via != "speaker"]
+        return []
+
+    def is_passive(self, verb: Token) -> bool:
+        return any(child.dep_ in PASSIVE_SUBJECT_DEPS or child.dep_ == "auxpass" for child in verb.children) or (
+            verb.dep_ == "acl" and verb.tag_ == "VBN")
+
+    def agents(self, verb: Token) -> list[Token]:
+        return [object_ for child in verb.children if child.dep_ == "agent"
+                for object_ in child.children if object_.dep_ == "pobj"]
+
+    def subject_tokens(self, verb: Token) -> list[Token]:
+        """The tokens heading the verb's (logical) subject: the passive agent, else the subject; a verb
+        without one borrows it along conj/xcomp links; a participle modifying a noun ("the forces
+        deployed there") has that noun as subject when it is active."""
+        node = verb
+        for _ in range(6):
+            if self.is_passive(node):
+                found = self.agents(node)
+            else:
+                found = [child for child in node.children if child.dep_ in SUBJECT_DEPS]
+                if not found and node.dep_ == "acl":
+                    found = [node.head]
+            if found:
+                return found
+            if node.dep_ in _SUBJECT_SHARING and node.head is not node:
+                head = node.head
+                if node.dep_ == "xcomp" and head.lemma_ in self.modes.appeal_heads:
+                    # "urged Iran to release": the infinitive's subject is the appeal's object.
+                    objects = [child for child in head.children if child.dep_ in ("dobj", "dative")]
+                    objects += [object_ for child in head.children if child.dep_ == "prep"
+                                for object_ in child.children if object_.dep_ == "pobj"]
+                    return objects
+                if head.pos_ == "ADJ" or head.dep_ == "acomp":
+                    head = head.head
+                node = head
+                continue
+            if node.dep_ == "relcl":
+                return [node.head]
+            break
+        return []
+
+    def object_tokens(self, verb: Token, slot: str) -> list[Token]:
+        """The tokens heading what fills ``slot`` (obj, dative, subj or a preposition) of the verb."""
+        passive = self.is_passive(verb)
+        if slot == "obj":
+            if passive:
+                found = [child for child in verb.children if child.dep_ in PASSIVE_SUBJECT_DEPS]
+                if not found and verb.dep_ == "acl":
+                    found = [verb.head]
+                return found
+            return [child for child in verb.children if child.dep_ in ("dobj", "obj")]
+        if slot == "dative":
+            return [child for child in verb.children if child.dep_ == "dative"]
+        if slot == "subj":
+            return self.subject_tokens(verb)
+        holders = [verb] + [child for child in verb.children if child.dep_ in ("dobj", "prt", "dative")]
+        found: list[Token] = []
+        for holder in holders:
+            for child in holder.children:
+                if child.dep_ in ("prep", "dative") and child.lemma_ == slot:
+                    found.extend(object_ for object_ in child.children if object_.dep_ == "pobj")
+                    # "talks between Russia and Ukraine": spaCy may attach the second conjunct to the prep.
+                    found.extend(object_ for object_ in child.children if object_.dep_ == "conj")
+        return found
+
+    def clause_verbs(self, verb: Token) -> list[Token]:
+        """The verb and the verbs whose date and place it shares (its conj and xcomp heads)."""
+        chain = [verb]
+        node = verb
+        for _ in range(4):
+            if node.dep_ in ("conj", "xcomp") and node.head is not node:
+                node = node.head
+                if node.pos_ == "ADJ":
+                    node = node.head
+                chain.append(node)
+            else:
+                break
+        return chain
+
+    def mode(self, verb: Token) -> tuple[str | None, Token | None]:
+        """``(mode, governing verb)`` of a trigger: None for a plain report of a done act."""
+        modes = self.modes
+        for child in verb.children:
+            if child.dep_ == "neg":
+                return NEGATED, None
+            if child.dep_ == "advmod" and child.lower_ in modes.habitual_adverbs:
+                return (NEGATED if child.lower_ == "never" else HABITUAL), None
+            if child.dep_ == "mark" and child.lower_ in ("if", "whether", "unless"):
+                return HEDGED, None
+        aux = [child.lower_ for child in verb.children if child.dep_ in ("aux", "auxpass")]
+        if any(word in modes.hedge_aux for word in aux):
+            return HEDGED, None
+        head = verb.head
+        if verb.dep_ in ("xcomp", "ccomp") and head is not verb:
+            governing = head.head if (head.pos_ == "ADJ" and head.dep_ in ("acomp", "xcomp", "amod")) else head
+            lemma = head.lemma_
+            outer, _ = self.mode(governing) if governing is not verb else (None, None)
+            if outer in (NEGATED, HABITUAL, HEDGED):
+                return outer, None
+            if verb.dep_ == "xcomp" or lemma in modes.denial_heads:
+                if lemma in modes.negating_heads or lemma in modes.denial_heads:
+                    return NEGATED, None
+                if lemma in modes.refusal_heads:
+                    return REFUSED, head
+                if lemma in modes.appeal_heads:
+                    return CONTENT, head
+                if lemma in modes.hedge_heads:
+                    return HEDGED, None
+                if lemma in modes.intent_heads or governing.lemma_ in modes.intent_heads:
+                    return INTENDED, head
+                if lemma in modes.command_heads:
+                    return None, head
+            if verb.dep_ == "ccomp" and lemma in modes.denial_heads:
+                return NEGATED, None
+        if any(word in modes.intent_aux for word in aux):
+            return INTENDED, None
+        return None, None
+
+    # ------------------------------------------------------------------ places
+
+    def places_of(self, verbs: Iterable[Token]) -> list[PlaceRef]:
+        """Places attached to the verbs (or their objects) by a locative preposition."""
+        found: list[PlaceRef] = []
+        for verb in verbs:
+            holders = [verb] + [child for child in verb.children if child.dep_ in ("dobj", "nsubjpass")]
+            for holder in holders:
+                for child in holder.children:
+                    if child.dep_ != "prep" or child.lemma_ not in self.modes.locative_preps:
+                        continue
+                    for object_ in child.children:
+                        if object_.dep_ != "pobj":
+                            continue
+                        place = self._phrase_place(object_)
+                        if place is not None:
+                            found.append(place)
+        return found
+
+    def _phrase_place(self, token: Token) -> PlaceRef | None:
+        place = self.mentions.place_at(token.i)
+        if place is not None:
+            return place
+        for child in token.children:
+            if child.dep_ in ("compound", "appos"):
+                place = self.mentions.place_at(child.i)
+                if place is not None:
+                    return place
+            if child.dep_ == "prep" and child.lemma_ == "of":
+                for object_ in child.children:
+                    if object_.dep_ == "pobj" and self.mentions.place_at(object_.i):
+                        return self.mentions.place_at(object_.i)
+        return None
+
+
+def _unique(actors: Iterable[ActorRef]) -> list[ActorRef]:
+    seen: set[tuple[str, int]] = set()
+    result = []
+    for actor in actors:
+        key = (actor.code, actor.char_start)
+        if key not in seen:
+            seen.add(key)
+            result.append(actor)
+    return result
