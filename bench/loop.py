@@ -4,7 +4,7 @@ The loop builds the real pipeline graph (``pipeline.assemble.build_pipeline``) w
 takes the DoFns out of it, so it calls exactly the code the stages run, in the same order: read each
 seed file and feed, normalize, keep one copy per article id, split sentences, resolve dates, tag
 entities, code events, explode each document into table rows and write each table partition as Parquet
-(``transforms.tablefiles`` via the sinks' writers). What it leaves out is Beam itself: no runner, no
+(``outputs.tablefiles`` via the sinks' writers). What it leaves out is Beam itself: no runner, no
 coders, no bundles, no shuffles, no metrics (counters are no-ops outside a pipeline). It skips the
 progress logging steps, and the feed accounting join (feed_fetches rows are written as the reader made
 them; there are a few of them).

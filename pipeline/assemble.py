@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import apache_beam as beam
 
+from outputs.commit import OutputDir
+from outputs.tables import WrittenIds
 from pipeline.options import RunConfig
-from pipeline.outputs import OutputDir
 from transforms.common.beam import DOCUMENTS, OUTCOMES
 from transforms.common.progress import Progress
 from transforms.common.rejects import REJECTS
@@ -25,7 +26,6 @@ from transforms.sinks.stage import WriteTables
 from transforms.sources.accounting import CompleteFeedFetches
 from transforms.sources.feeds_stage import FEED_FETCHES, FEED_ITEMS
 from transforms.sources.stage import ReadSources
-from transforms.tablefiles import WrittenIds
 
 
 def build_pipeline(pipeline: beam.Pipeline, config: RunConfig, feed_state: dict | None = None):

@@ -1,6 +1,6 @@
 """The run driver: build and run the pipeline, commit its output, record the run.
 
-A run holds the output directory's lock from start to end (``pipeline.lock``): it first finishes or
+A run holds the output directory's lock from start to end (``outputs.lock``): it first finishes or
 discards what interrupted writers left (``OutputDir.recover``), then stages everything it writes and
 commits it at once (``OutputDir.commit``). Feed state is recorded only after the commit, so a run killed
 before it simply fetches those entries again and finds them already written.
@@ -17,15 +17,12 @@ import time
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 
-from pipeline import __version__, feedstate
-from pipeline.assemble import build_pipeline
-from pipeline.lock import OutputLock, is_local
-from pipeline.options import RunConfig, beam_pipeline_options
-from pipeline.outputs import OutputDir, crash_point
-from pipeline.summary import RunOutcome, counters_of, feed_summary
-from schemas import TABLES
-from transforms.aggregate import EVENT_DAILY, rebuild_event_daily
-from transforms.tablefiles import (
+from outputs import feedstate
+from outputs.commit import OutputDir, crash_point
+from outputs.event_daily import EVENT_DAILY, rebuild_event_daily
+from outputs.lock import OutputLock
+from outputs.paths import is_local
+from outputs.tablefiles import (
     part_file_name,
     partition_path,
     read_file_column,
@@ -33,6 +30,11 @@ from transforms.tablefiles import (
     rows_to_arrow,
     write_parquet,
 )
+from pipeline import __version__
+from pipeline.assemble import build_pipeline
+from pipeline.options import RunConfig, beam_pipeline_options
+from pipeline.summary import RunOutcome, counters_of, feed_summary
+from schemas import TABLES
 
 
 def _write_runs_row(output: OutputDir, config: RunConfig, row: dict) -> None:
@@ -68,7 +70,7 @@ def _rebuild_event_daily_if_stale(output_dir: str) -> int | None:
 
 
 def run_job(config: RunConfig) -> RunOutcome:
-    """Runs one batch: returns what it did. Raises ``pipeline.lock.OutputLocked`` at once when another
+    """Runs one batch: returns what it did. Raises ``outputs.lock.OutputLocked`` at once when another
     writer holds the output directory, and any pipeline failure (nothing is committed then)."""
     with OutputLock(config.output_dir, f"communique run {config.run_id}"):
         return _run_locked(config)

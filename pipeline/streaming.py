@@ -27,11 +27,12 @@ import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions, PortableOptions, StandardOptions
 from apache_beam.transforms.periodicsequence import PeriodicImpulse
 
+from outputs.commit import OutputDir
+from outputs.lock import OutputLock
+from outputs.tables import WrittenIds
 from pipeline.commands.exitcodes import EXIT_OK, EXIT_OK_WITH_REJECTS, EXIT_USAGE
 from pipeline.commands.guard import run_output_job
-from pipeline.lock import OutputLock
 from pipeline.options import ConfigError, RunConfig, beam_pipeline_options
-from pipeline.outputs import OutputDir
 from pipeline.streaming_options import DEFAULT_INTERVAL_S, streaming_settings
 from pipeline.summary import counters_of
 from transforms.common.beam import DOCUMENTS
@@ -43,7 +44,6 @@ from transforms.sentences.stage import SplitSentences
 from transforms.sinks.streaming import WriteWindowedTables
 from transforms.sources.feeds_stage import FEED_ITEMS
 from transforms.sources.streaming import NewDocuments, NewRejects, PollSources
-from transforms.tablefiles import WrittenIds
 
 # Runners known here to run an unbounded PeriodicImpulse to no effect (see the module docstring).
 IN_PROCESS_RUNNERS = ("FnApiRunner", "DirectRunner", "BundleBasedDirectRunner", "SwitchingDirectRunner")

@@ -30,8 +30,8 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
+from outputs.lock import OutputLocked
 from pipeline.commands.exitcodes import EXIT_FAILED, EXIT_OK
-from pipeline.lock import OutputLocked
 from pipeline.options import RunConfig
 from pipeline.summary import RunOutcome
 

@@ -11,14 +11,15 @@ import pytest
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from pipeline.query import connect
+from outputs.event_daily import AggregateEventDaily, aggregate_event_daily, rebuild_event_daily
+from outputs.sql import connect
+from outputs.tablefiles import part_file_name, partition_path, rows_to_arrow, write_parquet
+from outputs.tables import read_table
 from schemas import TABLES
 from tests.devsets.events_fixtures import seed_inputs
-from transforms.aggregate import AggregateEventDaily, aggregate_event_daily, rebuild_event_daily
 from transforms.events.coder import EventCoder
-from transforms.tablefiles import part_file_name, partition_path, read_table, rows_to_arrow, write_parquet
 
-# The GROUP BY the table must always equal, written independently of transforms/aggregate.py.
+# The GROUP BY the table must always equal, written independently of outputs/event_daily.py.
 EXPECTED_SQL = """
 SELECT e.event_date, e.source_actor, e.target_actor, e.cameo_code,
        count(*) AS num_mentions, count(DISTINCT e.article_id) AS num_articles,

@@ -22,13 +22,14 @@ import pyarrow.parquet as pq
 import pytest
 from apache_beam.io.filesystem import BeamIOError, FileMetadata, FileSystem
 
+from outputs.commit import MANIFEST, OutputDir
+from outputs.compact import compact
+from outputs.lock import LOCK_NAME, OutputLock, OutputLocked
+from outputs.tablefiles import read_file_rows
+from outputs.tables import table_files
 from pipeline.cli import main
 from pipeline.commands.exitcodes import EXIT_LOCKED
-from pipeline.compact import compact
-from pipeline.lock import LOCK_NAME, OutputLock, OutputLocked
-from pipeline.outputs import MANIFEST, OutputDir
 from tests.conftest import run_communique
-from transforms.tablefiles import read_file_rows, table_files
 
 SCHEME = "memobj"
 

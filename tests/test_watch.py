@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pytest
 
+from outputs.commit import STAGING
+from outputs.lock import LOCK_NAME, OutputLock
+from outputs.tables import read_table
 from pipeline.cli import _parser
-from pipeline.lock import LOCK_NAME, OutputLock
 from pipeline.options import build_run_config
-from pipeline.outputs import STAGING
 from pipeline.watch import Watcher
 from tests import feedserver
 from tests.conftest import DATA, SEED_DOCUMENT
-from transforms.tablefiles import read_table
 
 STORIES = [
     ("Ghana and Togo sign fisheries accord", "https://desk.example.net/2024/06/ghana-togo",

@@ -22,14 +22,11 @@ import apache_beam as beam
 import duckdb
 import pyarrow as pa
 
+from outputs.paths import is_local
+from outputs.sql import connect, scan_files_sql
+from outputs.tablefiles import part_file_name, partition_path, write_parquet
+from outputs.tables import table_files
 from schemas import TABLES
-from transforms.tablefiles import (
-    part_file_name,
-    partition_path,
-    table_files,
-    write_parquet,
-)
-from transforms.tablesql import connect_tables, scan_files_sql
 
 EVENT_DAILY = "event_daily"
 _REBUILD_ID = "event_daily"  # the "run id" part of the rebuilt files' names: fixed, so rebuilds are stable
@@ -85,7 +82,7 @@ def _aggregate_by_day(output_dir: str, building: str) -> int:
     by_day: dict[str, list[str]] = {}
     for path in table_files(output_dir, "events"):
         by_day.setdefault(os.path.dirname(path), []).append(path)
-    connection = connect_tables(output_dir)
+    connection = connect(output_dir)
     try:
         connection.execute(f"CREATE TEMP TABLE article_sources AS {_SOURCES_SQL}")
         rows = 0
@@ -130,7 +127,7 @@ def rebuild_event_daily(output_dir: str) -> int:
     swapped in by directory renames, so readers see the old table or the new one, never a half-written
     one; leftovers of an interrupted rebuild are cleaned up by the next. Local output directories only.
     """
-    if "://" in output_dir:
+    if not is_local(output_dir):
         raise ValueError(f"rebuild_event_daily needs a local output directory, got {output_dir!r}; run it "
                          "where the output is mounted, or use AggregateEventDaily inside the pipeline")
     target = os.path.join(output_dir, EVENT_DAILY)
