@@ -8,6 +8,8 @@ import hides a cycle from Python at import time, not from a reader.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,3 +119,34 @@ def test_the_output_directory_package_imports_neither_the_pipeline_nor_the_stage
                        if module.startswith("outputs") for target in targets
                        if not any(target == name or target.startswith(name + ".") for name in allowed))
     assert offenders == []
+
+
+def test_the_stages_never_import_the_pipeline():
+    offenders = sorted(f"{module} imports {target}" for module, targets in import_graph().items()
+                       if module.startswith("transforms") for target in targets
+                       if target == "pipeline" or target.startswith("pipeline."))
+    assert offenders == []
+
+
+def test_only_the_command_line_configures_logging():
+    """Importing the pipeline's modules leaves the host program's logging alone; the CLI sets it up."""
+    probe = ("import logging, pipeline, pipeline.run, pipeline.watch\n"
+             "root = logging.getLogger()\n"
+             "print(sorted(type(f).__name__ for f in root.filters))\n"
+             "import pipeline.cli\n"
+             "print(sorted(type(f).__name__ for f in root.filters), logging.getLevelName(root.level))\n")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                            cwd=ROOT)
+    before, after = result.stdout.splitlines()
+    assert before == "[]"
+    assert after == "['_DropIrrelevantBeamNotices'] WARNING"
+
+
+def test_the_version_comes_from_the_package_metadata():
+    import importlib.metadata
+
+    import pipeline
+    from transforms.sources.fetch import USER_AGENT
+
+    assert pipeline.__version__ == importlib.metadata.version("communique")
+    assert USER_AGENT.startswith(f"communique/{pipeline.__version__} (")
