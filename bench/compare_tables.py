@@ -6,7 +6,8 @@ Each table is read whole through DuckDB (its committed files, partition column i
 by every comparable column, and the two sides compared for equality. Columns that say when or as which
 run a row was written differ from run to run by design and are left out: every column of ``runs`` but
 its row count, and the ``run_id`` / ``ingested_at`` / ``fetched_at`` / ``rejected_at`` style columns
-listed in ``RUN_TIME_COLUMNS`` (give both runs the same ``--run-timestamp`` and most of them match too).
+listed in ``RUN_TIME_COLUMNS``. Give both runs the same ``--run-timestamp`` and the same ``--output`` path
+(run, then move the directory aside) and their run ids and timestamps match too.
 Prints one line per table (equal / DIFFERENT, with row counts) and exits 1 when any table differs.
 """
 
@@ -18,10 +19,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import pyarrow as pa
+from pipeline.commands.logs import configure_logging
 
-from outputs.sql import connect
-from schemas import TABLES
+configure_logging()  # before Beam is imported (through outputs)
+
+import pyarrow as pa  # noqa: E402
+
+from outputs.sql import connect  # noqa: E402
+from schemas import TABLES  # noqa: E402
 
 # Columns that record the run rather than the data: they differ between two runs of the same input.
 RUN_TIME_COLUMNS = {

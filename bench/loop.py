@@ -32,11 +32,12 @@ import apache_beam as beam
 from pipeline.assemble import build_pipeline
 from pipeline.cli import _parser
 from pipeline.options import build_run_config
-from transforms.common.rejects import REJECTS
+from transforms.common.rejects import REJECTS, stamp_reject
 
 STAGES = ("read", "normalize", "dedup", "sentences", "dates", "entities", "events", "write")
-# The composite transform of each per-article stage, in pipeline order (labels of pipeline.assemble).
-ANNOTATING = (("sentences", "Sentences"), ("dates", "Dates"), ("entities", "Entities"), ("events", "Events"))
+# The composite transform of each per-article stage, in pipeline order (labels of transforms.annotating).
+ANNOTATING = tuple((stage, f"Annotate/{label}") for stage, label in (
+    ("sentences", "Sentences"), ("dates", "Dates"), ("entities", "Entities"), ("events", "Events")))
 _DEFAULT_TIMESTAMP = "2021-11-02T00:00:00Z"
 
 
@@ -238,7 +239,9 @@ def run_loop(seeds_dir: str, output_dir: str, run_timestamp: str = _DEFAULT_TIME
     with timer("write"):
         for writer in document_writers:
             count_files(writer.finish_bundle())
-        grouped_rows = {"rejects": rejects, "feed_fetches": feed_fetches}
+        # The pipeline stamps the run on the rejects one step before their sink (StampRejects).
+        stamped = [stamp_reject(row, config.run_id, config.started_at) for row in rejects]
+        grouped_rows = {"rejects": stamped, "feed_fetches": feed_fetches}
         for table, (key_fn, write) in grouped_tables.items():
             partitions: dict[str, list] = collections.defaultdict(list)
             for row in grouped_rows.get(table, ()):

@@ -31,12 +31,9 @@ from outputs.tables import WrittenIds
 from pipeline.options import ConfigError, RunConfig, beam_pipeline_options
 from pipeline.streaming_options import DEFAULT_INTERVAL_S
 from pipeline.summary import counters_of
+from transforms.annotating import Annotate
 from transforms.common.beam import DOCUMENTS
-from transforms.common.rejects import REJECTS
-from transforms.dates.stage import ResolveDates
-from transforms.entities.stage import TagEntities
-from transforms.events.stage import CodeEvents
-from transforms.sentences.stage import SplitSentences
+from transforms.common.rejects import REJECTS, StampRejects
 from transforms.sinks.streaming import WriteWindowedTables
 from transforms.sources.feeds_stage import FEED_ITEMS
 from transforms.sources.streaming import NewDocuments, NewRejects, PollSources
@@ -107,12 +104,9 @@ def annotate_windowed(items, source_rejects, config: StreamingConfig, run: tuple
     output_dir = config.run.output_dir
     fresh = items | "NewDocuments" >> NewDocuments(
         *run, config.window_s, WrittenIds(output_dir, "articles", "article_id"))
-    split = fresh[DOCUMENTS] | "Sentences" >> SplitSentences(*run)
-    dated = split[DOCUMENTS] | "Dates" >> ResolveDates(*run)
-    tagged = dated[DOCUMENTS] | "Entities" >> TagEntities(*run)
-    coded = tagged[DOCUMENTS] | "Events" >> CodeEvents(*run)
-    rejects = (source_rejects, fresh[REJECTS], split[REJECTS], dated[REJECTS], tagged[REJECTS],
-               coded[REJECTS]) | "NewRejects" >> NewRejects(
+    coded = fresh[DOCUMENTS] | "Annotate" >> Annotate()
+    stamped = coded[REJECTS] | "StampRejects" >> StampRejects(*run)
+    rejects = (source_rejects, fresh[REJECTS], stamped) | "NewRejects" >> NewRejects(
         config.window_s, WrittenIds(output_dir, "rejects", "reject_id"))
     {"documents": coded[DOCUMENTS], "rejects": rejects} | "WriteWindowed" >> WriteWindowedTables(
         output_dir, config.run.run_id, temp_directory(config))
