@@ -63,7 +63,8 @@ def file_num_rows(path: str) -> int:
         return pq.ParquetFile(handle).metadata.num_rows
 
 
-def read_file(path: str) -> pa.Table:
+def read_file(path: str, columns: list[str] | None = None) -> pa.Table:
+    """One Parquet file (its ``columns``, default all) on any Beam filesystem."""
     with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
-        return pq.read_table(handle)
+        return pq.read_table(handle, columns=columns)
 

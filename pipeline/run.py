@@ -11,7 +11,6 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import json
-import os
 import time
 
 import apache_beam as beam
@@ -19,9 +18,8 @@ from apache_beam.io.filesystems import FileSystems
 
 from outputs import feedstate
 from outputs.commit import OutputDir, crash_point
-from outputs.event_daily import EVENT_DAILY, rebuild_event_daily
+from outputs.event_daily import EVENT_DAILY, mark_stale, rebuild_if_stale
 from outputs.lock import OutputLock
-from outputs.paths import is_local
 from outputs.tablefiles import (
     part_file_name,
     partition_path,
@@ -41,32 +39,6 @@ def _write_runs_row(output: OutputDir, config: RunConfig, row: dict) -> None:
     spec = TABLES["runs"]
     directory = partition_path(output.staging_root(config.run_id), spec, row["run_date"])
     write_parquet(FileSystems.join(directory, part_file_name(config.run_id, 0)), rows_to_arrow(spec, [row]))
-
-
-_EVENT_DAILY_STALE = "_event_daily.stale"
-
-
-def _mark_event_daily_stale(output_dir: str, rows_written: dict) -> None:
-    """Marks event_daily for a rebuild before a commit that adds events, so a run killed between its
-    commit and its rebuild leaves the mark and the next run rebuilds even when it adds nothing."""
-    if is_local(output_dir) and rows_written.get("events", 0) > 0:
-        with open(os.path.join(output_dir, _EVENT_DAILY_STALE), "w", encoding="utf-8"):
-            pass
-
-
-def _rebuild_event_daily_if_stale(output_dir: str) -> int | None:
-    """event_daily is a GROUP BY over the whole events table: rebuilt (and its row count returned) when
-    marked stale or missing. Object-store outputs are left alone: there the pipeline's own
-    AggregateEventDaily form serves, or ``GROUP BY`` over events in ``communique query``."""
-    if not is_local(output_dir):
-        return None
-    mark = os.path.join(output_dir, _EVENT_DAILY_STALE)
-    if not os.path.exists(mark) and os.path.isdir(os.path.join(output_dir, EVENT_DAILY)):
-        return None
-    rows = rebuild_event_daily(output_dir)
-    if os.path.exists(mark):
-        os.remove(mark)
-    return rows
 
 
 def run_job(config: RunConfig) -> RunOutcome:
@@ -113,12 +85,13 @@ def _run_locked(config: RunConfig) -> RunOutcome:
         "run_date": config.started_at.date(),
     })
     fetch_rows = [row for path in staged.get("feed_fetches", []) for row in read_file_rows(path)]
-    _mark_event_daily_stale(config.output_dir, rows_written)
+    if rows_written.get("events", 0) > 0:
+        mark_stale(config.output_dir)
     output.commit(config.run_id)
     crash_point("after_commit")
     feedstate.record_run(config.output_dir, fetch_rows)
     rows_written["runs"] = 1
-    rebuilt = _rebuild_event_daily_if_stale(config.output_dir)
+    rebuilt = rebuild_if_stale(config.output_dir)
     if rebuilt is not None:
         rows_written[EVENT_DAILY] = rebuilt
     return RunOutcome(
