@@ -4,7 +4,7 @@ The loop builds the real pipeline graph (``pipeline.assemble.build_pipeline``) w
 takes the DoFns out of it, so it calls exactly the code the stages run, in the same order: read each
 seed file and feed, normalize, keep one copy per article id, split sentences, resolve dates, tag
 entities, code events, explode each document into table rows and write each table partition as Parquet
-(``transforms.tablefiles`` via the sinks' writers). What it leaves out is Beam itself: no runner, no
+(``outputs.tablefiles`` via the sinks' writers). What it leaves out is Beam itself: no runner, no
 coders, no bundles, no shuffles, no metrics (counters are no-ops outside a pipeline). It skips the
 progress logging steps, and the feed accounting join (feed_fetches rows are written as the reader made
 them; there are a few of them).
@@ -32,11 +32,12 @@ import apache_beam as beam
 from pipeline.assemble import build_pipeline
 from pipeline.cli import _parser
 from pipeline.options import build_run_config
-from transforms.common.rejects import REJECTS
+from transforms.common.rejects import REJECTS, stamp_reject
 
 STAGES = ("read", "normalize", "dedup", "sentences", "dates", "entities", "events", "write")
-# The composite transform of each per-article stage, in pipeline order (labels of pipeline.assemble).
-ANNOTATING = (("sentences", "Sentences"), ("dates", "Dates"), ("entities", "Entities"), ("events", "Events"))
+# The composite transform of each per-article stage, in pipeline order (labels of transforms.annotating).
+ANNOTATING = tuple((stage, f"Annotate/{label}") for stage, label in (
+    ("sentences", "Sentences"), ("dates", "Dates"), ("entities", "Entities"), ("events", "Events")))
 _DEFAULT_TIMESTAMP = "2021-11-02T00:00:00Z"
 
 
@@ -238,7 +239,9 @@ def run_loop(seeds_dir: str, output_dir: str, run_timestamp: str = _DEFAULT_TIME
     with timer("write"):
         for writer in document_writers:
             count_files(writer.finish_bundle())
-        grouped_rows = {"rejects": rejects, "feed_fetches": feed_fetches}
+        # The pipeline stamps the run on the rejects one step before their sink (StampRejects).
+        stamped = [stamp_reject(row, config.run_id, config.started_at) for row in rejects]
+        grouped_rows = {"rejects": stamped, "feed_fetches": feed_fetches}
         for table, (key_fn, write) in grouped_tables.items():
             partitions: dict[str, list] = collections.defaultdict(list)
             for row in grouped_rows.get(table, ()):

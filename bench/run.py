@@ -51,8 +51,8 @@ sys.path.insert(0, str(BENCH))
 import corpus  # noqa: E402  (bench/ is a directory of scripts, not a package)
 from loop import STAGES  # noqa: E402
 
+from outputs.tables import read_table  # noqa: E402
 from pipeline.commands.exitcodes import EXIT_OK, EXIT_OK_WITH_REJECTS  # noqa: E402
-from transforms.tablefiles import read_table  # noqa: E402
 
 RUN_TIMESTAMP = "2021-11-02T00:00:00Z"
 DEFAULT_NS = (1_000, 10_000)

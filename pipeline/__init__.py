@@ -1,18 +1,27 @@
-"""The communique command line, its options, and the assembly of the Beam pipeline."""
+"""communique: the package map. Which package owns what, and who may import whom.
 
-import logging
+    schemas/      the tables' columns and their documentation (TableSpec); imports nothing of ours
+    transforms/   the stages, one sub-package each, pure core beside its Beam stage (stage.py):
+      common/       Document, ids, reject rows, Beam plumbing, the generic annotate stage and the
+                    Sentences→Dates→Entities→Events chain (annotate.py)
+      sources/ normalize/ sentences/ dates/ entities/ events/ sinks/   in the order the data flows
+    outputs/      the output directory: file layout, commits and staging, the committed tables, lock,
+                  feed state, compaction, event_daily, DuckDB views, is_local (see outputs/__init__.py)
+    pipeline/     what runs the stages:
+      assemble, streaming   the batch and the streaming pipelines, assembled from transforms
+      run, watch            the run driver (lock, recover, run, commit, event_daily) and the poller
+      options, streaming_options, summary, progress, report_data, report_html, feedlist
+      cli, commands/        the command line: arguments, printing, exit codes, logging set-up
+    tests/, bench/          tests, dev sets and scorers; benchmarks (neither is installed)
 
-__version__ = "0.1.0"
+Who may import whom (tests/test_architecture.py holds the first three):
+  - no import cycle among the modules, late (function-level) imports included;
+  - only pipeline.cli and pipeline.commands import pipeline.cli / pipeline.commands;
+  - outputs imports only outputs, schemas and transforms.common.ids;
+  - transforms imports schemas, outputs and other transforms, never pipeline;
+  - a stage package's pure modules know nothing of Beam; the shared pieces live in transforms/common.
+"""
 
+import importlib.metadata
 
-class _DropIrrelevantBeamNotices(logging.Filter):
-    """Beam announces at import that Google Cloud client libraries are missing; communique does not use
-    them unless the user asks for a Google Cloud runner, where they are installed with it."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "apitools not found" not in record.getMessage()
-
-
-# Before Beam is imported: its first logging call would otherwise configure the root logger itself.
-logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-logging.getLogger().addFilter(_DropIrrelevantBeamNotices())
+__version__ = importlib.metadata.version("communique")

@@ -1,6 +1,6 @@
 """The communique pipeline, stage by stage:
 
-    sources → normalize → deduplicate → sentences → dates → entities → events → sinks
+    sources → normalize → deduplicate → annotate (sentences → dates → entities → events) → sinks
 
 Every stage is a composite transform from a stage package of ``transforms``; each hands its documents to
 the next and its rejects to the rejects table. Nothing here touches a record.
@@ -10,22 +10,19 @@ from __future__ import annotations
 
 import apache_beam as beam
 
+from outputs.commit import OutputDir
+from outputs.tables import WrittenIds
 from pipeline.options import RunConfig
-from pipeline.outputs import OutputDir
+from transforms.annotating import Annotate
 from transforms.common.beam import DOCUMENTS, OUTCOMES
 from transforms.common.progress import Progress
-from transforms.common.rejects import REJECTS
-from transforms.dates.stage import ResolveDates
-from transforms.entities.stage import TagEntities
-from transforms.events.stage import CodeEvents
+from transforms.common.rejects import REJECTS, StampRejects
 from transforms.normalize.dedup import Deduplicate, SkipWrittenRows
 from transforms.normalize.stage import Normalize
-from transforms.sentences.stage import SplitSentences
 from transforms.sinks.stage import WriteTables
 from transforms.sources.accounting import CompleteFeedFetches
 from transforms.sources.feeds_stage import FEED_FETCHES, FEED_ITEMS
 from transforms.sources.stage import ReadSources
-from transforms.tablefiles import WrittenIds
 
 
 def build_pipeline(pipeline: beam.Pipeline, config: RunConfig, feed_state: dict | None = None):
@@ -42,15 +39,12 @@ def build_pipeline(pipeline: beam.Pipeline, config: RunConfig, feed_state: dict 
     normalized = sources[FEED_ITEMS] | "Normalize" >> Normalize(*run)
     fresh = (normalized[DOCUMENTS] | "ProgressRead" >> Progress("read")
              | "Deduplicate" >> Deduplicate(written_articles))
-    split = fresh[DOCUMENTS] | "Sentences" >> SplitSentences(*run)
-    dated = split[DOCUMENTS] | "Dates" >> ResolveDates(*run)
-    tagged = dated[DOCUMENTS] | "Entities" >> TagEntities(*run)
-    coded = tagged[DOCUMENTS] | "Events" >> CodeEvents(*run)
+    coded = fresh[DOCUMENTS] | "Annotate" >> Annotate()
 
     rejects = (
-        (sources[REJECTS], normalized[REJECTS], split[REJECTS], dated[REJECTS], tagged[REJECTS],
-         coded[REJECTS])
+        (sources[REJECTS], normalized[REJECTS], coded[REJECTS])
         | "AllRejects" >> beam.Flatten()
+        | "StampRejects" >> StampRejects(*run)
         | "NewRejects" >> SkipWrittenRows(WrittenIds(config.output_dir, "rejects", "reject_id"), "reject_id")
     )
     feed_fetches = {

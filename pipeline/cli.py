@@ -26,8 +26,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from pipeline.commands import compact, query, report, run, schema, watch
-from pipeline.commands.exitcodes import EXIT_USAGE
+from pipeline.commands.logs import configure_logging
+
+configure_logging()  # before the commands below import Beam
+
+from pipeline.commands import compact, query, report, run, schema, watch  # noqa: E402
+from pipeline.commands.exitcodes import EXIT_USAGE  # noqa: E402
 
 COMMANDS = [run, query, schema, report, compact, watch]
 

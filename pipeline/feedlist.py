@@ -14,6 +14,8 @@ import urllib.parse
 
 import listparser
 
+from outputs.paths import is_local
+
 MAX_LIST_BYTES = 5_000_000
 FEED_SCHEMES = ("http", "https", "file")
 _COMMENT = re.compile(r"(?:^|\s)#")
@@ -25,7 +27,7 @@ def _looks_like_xml(text: str) -> bool:
 
 def _check_feed(path: str, where: str, value: str) -> str:
     """``value`` as a feed location: URLs as they are, relative paths made absolute."""
-    if "://" in value:
+    if not is_local(value):
         parts = urllib.parse.urlsplit(value)
         scheme = parts.scheme.lower()
         if scheme not in FEED_SCHEMES or (scheme != "file" and not parts.hostname):

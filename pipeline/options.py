@@ -16,6 +16,7 @@ from pathlib import Path
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions
 
+from outputs.paths import is_local
 from transforms.common.ids import stable_id
 
 DEFAULT_OUTPUT = "output"
@@ -144,7 +145,7 @@ def build_run_config(args: argparse.Namespace, beam_args: list[str]) -> RunConfi
     seeds_dir = None if args.no_seeds else (args.seeds or default_seeds_dir())
     if seeds_dir is not None and not FileSystems.exists(seeds_dir):
         raise ConfigError(f"--seeds {seeds_dir!r} does not exist; give an existing directory or --no-seeds.")
-    if seeds_dir is not None and "://" not in seeds_dir and not os.path.isdir(seeds_dir):
+    if seeds_dir is not None and is_local(seeds_dir) and not os.path.isdir(seeds_dir):
         raise ConfigError(f"--seeds {seeds_dir!r} is not a directory.")
     feed_uris = list(args.feed)
     if args.feeds:
@@ -157,7 +158,7 @@ def build_run_config(args: argparse.Namespace, beam_args: list[str]) -> RunConfi
             raise ConfigError(f"--feeds {args.feeds!r}: {error}") from error
     feed_uris = list(dict.fromkeys(feed_uris))  # the same feed twice is read once
     for uri in feed_uris:
-        if "://" not in uri and not os.path.exists(uri):
+        if is_local(uri) and not os.path.exists(uri):
             raise ConfigError(f"--feed {uri!r} is neither a URL nor an existing file.")
     if seeds_dir is None and not feed_uris:
         raise ConfigError("nothing to read: --no-seeds was given without any --feed or --feeds.")

@@ -1,7 +1,7 @@
 """The figures behind ``communique report``, computed with SQL over the output tables.
 
 Pure data: ``collect(connection)`` takes a DuckDB connection whose views are the tables (see
-``pipeline.query.connect``) and returns plain JSON-ready values (numbers, strings, ISO dates), which
+``outputs.sql.connect``) and returns plain JSON-ready values (numbers, strings, ISO dates), which
 ``pipeline.report_html`` draws and embeds in the page. Nothing here knows about HTML or charts.
 """
 
@@ -191,6 +191,6 @@ def collect(connection: duckdb.DuckDBPyConnection, *, top_dyads: int = TOP_DYADS
 
 def load(output_dir: str, **options) -> dict:
     """The report's figures for the tables under ``output_dir``."""
-    from pipeline.query import connect
+    from outputs.sql import connect
 
     return collect(connect(output_dir), **options)

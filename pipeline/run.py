@@ -1,6 +1,6 @@
 """The run driver: build and run the pipeline, commit its output, record the run.
 
-A run holds the output directory's lock from start to end (``pipeline.lock``): it first finishes or
+A run holds the output directory's lock from start to end (``outputs.lock``): it first finishes or
 discards what interrupted writers left (``OutputDir.recover``), then stages everything it writes and
 commits it at once (``OutputDir.commit``). Feed state is recorded only after the commit, so a run killed
 before it simply fetches those entries again and finds them already written.
@@ -11,21 +11,16 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import json
-import os
 import time
 
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 
-from pipeline import __version__, feedstate
-from pipeline.assemble import build_pipeline
-from pipeline.lock import OutputLock, is_local
-from pipeline.options import RunConfig, beam_pipeline_options
-from pipeline.outputs import OutputDir, crash_point
-from pipeline.summary import RunOutcome, counters_of, feed_summary
-from schemas import TABLES
-from transforms.aggregate import EVENT_DAILY, rebuild_event_daily
-from transforms.tablefiles import (
+from outputs import feedstate
+from outputs.commit import OutputDir, crash_point
+from outputs.event_daily import EVENT_DAILY, mark_stale, rebuild_if_stale
+from outputs.lock import OutputLock
+from outputs.tablefiles import (
     part_file_name,
     partition_path,
     read_file_column,
@@ -33,6 +28,11 @@ from transforms.tablefiles import (
     rows_to_arrow,
     write_parquet,
 )
+from pipeline import __version__
+from pipeline.assemble import build_pipeline
+from pipeline.options import RunConfig, beam_pipeline_options
+from pipeline.summary import RunOutcome, counters_of, feed_summary
+from schemas import TABLES
 
 
 def _write_runs_row(output: OutputDir, config: RunConfig, row: dict) -> None:
@@ -41,34 +41,8 @@ def _write_runs_row(output: OutputDir, config: RunConfig, row: dict) -> None:
     write_parquet(FileSystems.join(directory, part_file_name(config.run_id, 0)), rows_to_arrow(spec, [row]))
 
 
-_EVENT_DAILY_STALE = "_event_daily.stale"
-
-
-def _mark_event_daily_stale(output_dir: str, rows_written: dict) -> None:
-    """Marks event_daily for a rebuild before a commit that adds events, so a run killed between its
-    commit and its rebuild leaves the mark and the next run rebuilds even when it adds nothing."""
-    if is_local(output_dir) and rows_written.get("events", 0) > 0:
-        with open(os.path.join(output_dir, _EVENT_DAILY_STALE), "w", encoding="utf-8"):
-            pass
-
-
-def _rebuild_event_daily_if_stale(output_dir: str) -> int | None:
-    """event_daily is a GROUP BY over the whole events table: rebuilt (and its row count returned) when
-    marked stale or missing. Object-store outputs are left alone: there the pipeline's own
-    AggregateEventDaily form serves, or ``GROUP BY`` over events in ``communique query``."""
-    if not is_local(output_dir):
-        return None
-    mark = os.path.join(output_dir, _EVENT_DAILY_STALE)
-    if not os.path.exists(mark) and os.path.isdir(os.path.join(output_dir, EVENT_DAILY)):
-        return None
-    rows = rebuild_event_daily(output_dir)
-    if os.path.exists(mark):
-        os.remove(mark)
-    return rows
-
-
 def run_job(config: RunConfig) -> RunOutcome:
-    """Runs one batch: returns what it did. Raises ``pipeline.lock.OutputLocked`` at once when another
+    """Runs one batch: returns what it did. Raises ``outputs.lock.OutputLocked`` at once when another
     writer holds the output directory, and any pipeline failure (nothing is committed then)."""
     with OutputLock(config.output_dir, f"communique run {config.run_id}"):
         return _run_locked(config)
@@ -111,12 +85,13 @@ def _run_locked(config: RunConfig) -> RunOutcome:
         "run_date": config.started_at.date(),
     })
     fetch_rows = [row for path in staged.get("feed_fetches", []) for row in read_file_rows(path)]
-    _mark_event_daily_stale(config.output_dir, rows_written)
+    if rows_written.get("events", 0) > 0:
+        mark_stale(config.output_dir)
     output.commit(config.run_id)
     crash_point("after_commit")
     feedstate.record_run(config.output_dir, fetch_rows)
     rows_written["runs"] = 1
-    rebuilt = _rebuild_event_daily_if_stale(config.output_dir)
+    rebuilt = rebuild_if_stale(config.output_dir)
     if rebuilt is not None:
         rows_written[EVENT_DAILY] = rebuilt
     return RunOutcome(

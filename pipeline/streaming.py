@@ -18,32 +18,25 @@ The job holds the output directory's lock for as long as the driver waits on it.
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
-import sys
 import time
 
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions, PortableOptions, StandardOptions
 from apache_beam.transforms.periodicsequence import PeriodicImpulse
 
-from pipeline.commands.exitcodes import EXIT_OK, EXIT_OK_WITH_REJECTS, EXIT_USAGE
-from pipeline.commands.guard import run_output_job
-from pipeline.lock import OutputLock
+from outputs.commit import OutputDir
+from outputs.lock import OutputLock
+from outputs.tables import WrittenIds
 from pipeline.options import ConfigError, RunConfig, beam_pipeline_options
-from pipeline.outputs import OutputDir
-from pipeline.streaming_options import DEFAULT_INTERVAL_S, streaming_settings
+from pipeline.streaming_options import DEFAULT_INTERVAL_S
 from pipeline.summary import counters_of
+from transforms.annotating import Annotate
 from transforms.common.beam import DOCUMENTS
-from transforms.common.rejects import REJECTS
-from transforms.dates.stage import ResolveDates
-from transforms.entities.stage import TagEntities
-from transforms.events.stage import CodeEvents
-from transforms.sentences.stage import SplitSentences
+from transforms.common.rejects import REJECTS, StampRejects
 from transforms.sinks.streaming import WriteWindowedTables
 from transforms.sources.feeds_stage import FEED_ITEMS
 from transforms.sources.streaming import NewDocuments, NewRejects, PollSources
-from transforms.tablefiles import WrittenIds
 
 # Runners known here to run an unbounded PeriodicImpulse to no effect (see the module docstring).
 IN_PROCESS_RUNNERS = ("FnApiRunner", "DirectRunner", "BundleBasedDirectRunner", "SwitchingDirectRunner")
@@ -111,12 +104,9 @@ def annotate_windowed(items, source_rejects, config: StreamingConfig, run: tuple
     output_dir = config.run.output_dir
     fresh = items | "NewDocuments" >> NewDocuments(
         *run, config.window_s, WrittenIds(output_dir, "articles", "article_id"))
-    split = fresh[DOCUMENTS] | "Sentences" >> SplitSentences(*run)
-    dated = split[DOCUMENTS] | "Dates" >> ResolveDates(*run)
-    tagged = dated[DOCUMENTS] | "Entities" >> TagEntities(*run)
-    coded = tagged[DOCUMENTS] | "Events" >> CodeEvents(*run)
-    rejects = (source_rejects, fresh[REJECTS], split[REJECTS], dated[REJECTS], tagged[REJECTS],
-               coded[REJECTS]) | "NewRejects" >> NewRejects(
+    coded = fresh[DOCUMENTS] | "Annotate" >> Annotate()
+    stamped = coded[REJECTS] | "StampRejects" >> StampRejects(*run)
+    rejects = (source_rejects, fresh[REJECTS], stamped) | "NewRejects" >> NewRejects(
         config.window_s, WrittenIds(output_dir, "rejects", "reject_id"))
     {"documents": coded[DOCUMENTS], "rejects": rejects} | "WriteWindowed" >> WriteWindowedTables(
         output_dir, config.run.run_id, temp_directory(config))
@@ -142,26 +132,3 @@ def run_streaming(config: StreamingConfig, options: PipelineOptions | None = Non
         OutputDir(config.run.output_dir).discard(f"stream-{config.run.run_id}")
     return StreamingOutcome(run_id=config.run.run_id, output_dir=config.run.output_dir,
                             elapsed_s=time.monotonic() - clock, counters=counters_of(result))
-
-
-def execute_streaming(args: argparse.Namespace, run_config: RunConfig) -> int:
-    """``communique run --streaming``: checks the options, runs the job, prints its summary; returns the
-    exit code (3 when reject rows were written)."""
-    try:
-        interval, window, max_polls = streaming_settings(args)
-        config = StreamingConfig(run_config, interval_s=interval, window_s=window, max_polls=max_polls)
-        options = streaming_options(config)
-    except (ValueError, ConfigError) as error:
-        print(f"communique run: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    if not run_config.quiet:
-        polls = f"{max_polls} polls" if max_polls else "until cancelled"
-        print(f"communique run --streaming {run_config.run_id}: a poll every {interval:g} s ({polls}), "
-              f"windows of {window:g} s → {run_config.output_dir}", file=sys.stderr)
-    outcome = run_output_job("communique run", "the streaming job failed",
-                             lambda: run_streaming(config, options))
-    if isinstance(outcome, int):
-        return outcome
-    if not run_config.quiet:
-        print(outcome.summary())
-    return EXIT_OK_WITH_REJECTS if outcome.counters.get("rows_streamed_rejects") else EXIT_OK

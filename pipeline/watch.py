@@ -30,13 +30,15 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
-from pipeline.commands.exitcodes import EXIT_FAILED, EXIT_OK
-from pipeline.lock import OutputLocked
+from outputs.lock import OutputLocked
 from pipeline.options import RunConfig
 from pipeline.summary import RunOutcome
 
 _LOG = logging.getLogger(__name__)
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+# The status a process aborted by a second signal exits with: the command line's EXIT_FAILED (a test
+# holds the two equal; this module does not import the command line).
+ABORTED_STATUS = 1
 
 
 @dataclasses.dataclass
@@ -98,7 +100,7 @@ class Watcher:
                        "finishes its commit", name)
             sys.stdout.flush()
             sys.stderr.flush()
-            os._exit(EXIT_FAILED)  # as if killed, which a commit is made to survive
+            os._exit(ABORTED_STATUS)  # as if killed, which a commit is made to survive
         if self._in_poll:
             _LOG.warning("%s: stopping after the current poll (again to abort it)", name)
         else:
@@ -125,9 +127,9 @@ class Watcher:
             poll.elapsed_s = time.monotonic() - clock
         return poll
 
-    def run(self) -> int:
-        """Polls until stopped; returns the exit code (1 when the last poll failed, else 0). Call it
-        from the main thread."""
+    def run(self) -> bool:
+        """Polls until stopped; returns False when the last poll failed, else True. Call it from the
+        main thread."""
         previous = {signum: signal.signal(signum, self.request_stop) for signum in STOP_SIGNALS}
         try:
             number = 0
@@ -145,4 +147,4 @@ class Watcher:
         finally:
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
-        return EXIT_FAILED if self.polls and self.polls[-1].status == "failed" else EXIT_OK
+        return not (self.polls and self.polls[-1].status == "failed")

@@ -15,15 +15,15 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
+from outputs.commit import CRASH_ENV, STAGING
+from outputs.compact import compact
+from outputs.lock import OutputLock
+from outputs.sql import run_query
+from outputs.tables import read_table, table_files
 from pipeline.cli import main
 from pipeline.commands.exitcodes import EXIT_LOCKED
-from pipeline.compact import compact
-from pipeline.lock import OutputLock
-from pipeline.outputs import CRASH_ENV, STAGING
-from pipeline.query import run_query
 from schemas import TABLES
 from tests.conftest import DATA, SEED_DOCUMENT, run_communique
-from transforms.tablefiles import read_table, table_files
 
 TABLES_WITH_ROWS = ("articles", "dates", "rejects", "runs")
 

@@ -19,8 +19,6 @@ from transforms.dates.resolve import event_date_for
 from transforms.dates.stage import ResolveDates
 from transforms.sentences.split import split_sentences
 
-STARTED = dt.datetime(2024, 6, 1, 12, tzinfo=dt.timezone.utc)
-RUN = ("run0", STARTED)
 SEED = Path(__file__).parent.parent / "seeds" / "000_12a811ebe4c5a001.txt"
 
 
@@ -69,7 +67,7 @@ def test_stage_fills_dates_rows_and_counts():
     assert seed.sentences[1].text.startswith("Senior officials")
 
     pipeline = TestPipeline()
-    outputs = pipeline | beam.Create([seed, dated, undated]) | ResolveDates(*RUN)
+    outputs = pipeline | beam.Create([seed, dated, undated]) | ResolveDates()
     rows = outputs[DOCUMENTS] | "Rows" >> beam.FlatMap(lambda document: document.dates)
     assert_that(rows, equal_to(expected), label="rows")
     assert_that(outputs[REJECTS], equal_to([]), label="no_rejects")
@@ -82,7 +80,7 @@ def test_stage_fills_dates_rows_and_counts():
 def test_rows_fit_the_dates_table_and_offsets_index_the_article():
     seed = _document("seed", _seed_body(), dt.date(2021, 10, 28))
     pipeline = TestPipeline()
-    outputs = pipeline | beam.Create([seed]) | ResolveDates(*RUN)
+    outputs = pipeline | beam.Create([seed]) | ResolveDates()
     checked = outputs[DOCUMENTS] | "Check" >> beam.Map(
         lambda document: (
             pa.Table.from_pylist(document.dates, schema=DATES.schema).num_rows,
@@ -96,7 +94,7 @@ def test_an_article_the_stage_fails_on_is_kept_and_rejected():
     broken = _document("broken", "Talks resumed on Monday.", dt.date(2021, 10, 28))
     broken.sentences = [Sentence(0, 0, 24, None)]  # a splitter bug: the sentence lost its text
     pipeline = TestPipeline()
-    outputs = pipeline | beam.Create([broken]) | ResolveDates(*RUN)
+    outputs = pipeline | beam.Create([broken]) | ResolveDates()
     assert_that(outputs[DOCUMENTS] | "Ids" >> beam.Map(lambda d: (d.article_id, d.dates)),
                 equal_to([("broken", [])]), label="kept")
     assert_that(outputs[REJECTS] | "Reasons" >> beam.Map(lambda r: (r["stage"], r["reason"])),
@@ -110,7 +108,7 @@ def test_an_article_the_stage_fails_on_is_kept_and_rejected():
 def test_the_seed_meeting_takes_the_date_of_its_sentence():
     seed = _document("seed", _seed_body(), dt.date(2021, 10, 28))
     pipeline = TestPipeline()
-    outputs = pipeline | beam.Create([seed]) | ResolveDates(*RUN)
+    outputs = pipeline | beam.Create([seed]) | ResolveDates()
 
     def meeting_date(document: Document):
         trigger = document.text.index("met for the second time")

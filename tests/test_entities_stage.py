@@ -19,8 +19,6 @@ from transforms.entities.matcher import ActorMatcher
 from transforms.entities.stage import TagEntities
 from transforms.sentences.split import split_sentences
 
-STARTED = dt.datetime(2024, 6, 1, 12, tzinfo=dt.timezone.utc)
-RUN = ("run0", STARTED)
 SEED = Path(__file__).parent.parent / "seeds" / "000_12a811ebe4c5a001.txt"
 SEED_DATE = dt.date(2021, 10, 28)
 
@@ -59,7 +57,7 @@ def test_stage_fills_entity_rows_and_counts_them():
         ("undated", 0, "Beijing", "LOCATION", None, "CHN", None),
     ]
     pipeline = TestPipeline()
-    outputs = pipeline | beam.Create([short, undated, empty]) | TagEntities(*RUN)
+    outputs = pipeline | beam.Create([short, undated, empty]) | TagEntities()
     rows = outputs[DOCUMENTS] | "Rows" >> beam.FlatMap(_summary)
     assert_that(rows, equal_to(expected), label="rows")
     assert_that(outputs[DOCUMENTS] | "Ids" >> beam.Map(lambda d: d.article_id),
@@ -86,7 +84,7 @@ def test_the_seed_rows_fit_the_entities_table_and_name_its_actors():
                 {r["article_id"] for r in document.entities})
 
     pipeline = TestPipeline()
-    outputs = pipeline | beam.Create([seed]) | TagEntities(*RUN)
+    outputs = pipeline | beam.Create([seed]) | TagEntities()
     assert_that(outputs[DOCUMENTS] | "Check" >> beam.Map(check), equal_to([(True, True, True, {"seed"})]))
     result = pipeline.run()
     result.wait_until_finish()
@@ -98,7 +96,7 @@ def test_an_article_the_stage_fails_on_is_kept_and_rejected():
     broken = _document("broken", "China spoke.", SEED_DATE)
     broken.sentences = [Sentence(0, None, None, None)]  # a splitter bug: the sentence lost its offsets
     pipeline = TestPipeline()
-    outputs = pipeline | beam.Create([broken]) | TagEntities(*RUN)
+    outputs = pipeline | beam.Create([broken]) | TagEntities()
     assert_that(outputs[DOCUMENTS] | "Ids" >> beam.Map(lambda d: (d.article_id, d.entities)),
                 equal_to([("broken", [])]), label="kept")
     assert_that(outputs[REJECTS] | "Reasons" >> beam.Map(lambda r: (r["stage"], r["reason"])),

@@ -11,6 +11,7 @@ import datetime as dt
 import pyarrow as pa
 import pytest
 
+from outputs.tablefiles import rows_to_arrow
 from schemas import TABLES
 from tests.devsets.events_devset import PUBLISHED, parse_item
 from tests.devsets.events_fixtures import SEED_PUBLISHED, seed_inputs
@@ -19,7 +20,6 @@ from transforms.entities.matcher import ActorMatcher
 from transforms.events.codebook import Codebook
 from transforms.events.coder import EventCoder
 from transforms.events.lexicon import VerbLexicon
-from transforms.tablefiles import rows_to_arrow
 
 ATTENDING = {"CHN", "RUS", "IRN", "PAK", "TJK", "TKM", "UZB"}
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pipeline.query import connect
+from outputs.event_daily import rebuild_event_daily
+from outputs.sql import connect
+from outputs.tables import read_table
 from tests.conftest import run_communique
-from transforms.aggregate import rebuild_event_daily
-from transforms.tablefiles import read_table
 
 GROUP_BY = """
 SELECT event_date, source_actor, target_actor, cameo_code, count(*), count(DISTINCT article_id),

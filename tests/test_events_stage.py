@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import apache_beam as beam
 from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.testing.test_pipeline import TestPipeline
@@ -15,8 +13,6 @@ from transforms.common.document import Document
 from transforms.common.rejects import REJECTS
 from transforms.events.coder import EventCoder
 from transforms.events.stage import CodeEvents
-
-STARTED = dt.datetime(2024, 6, 1, 12, tzinfo=dt.timezone.utc)
 
 
 def _counter(result, name: str) -> int:
@@ -38,7 +34,7 @@ def test_stage_fills_events_counts_and_keeps_failing_articles():
     assert len(expected) > 50
 
     pipeline = TestPipeline()
-    outputs = pipeline | beam.Create([seed, quiet, broken]) | CodeEvents("run0", STARTED)
+    outputs = pipeline | beam.Create([seed, quiet, broken]) | CodeEvents()
     rows = outputs[DOCUMENTS] | "Rows" >> beam.FlatMap(lambda document: document.events)
     ids = outputs[DOCUMENTS] | "Ids" >> beam.Map(lambda document: document.article_id)
     reasons = outputs[REJECTS] | "Reasons" >> beam.Map(lambda row: (row["stage"], row["reason"],

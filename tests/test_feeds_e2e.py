@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from outputs.tables import read_table
 from tests import feedserver as samples
 from tests.conftest import run_communique
-from transforms.tablefiles import read_table
 
 SEED_FEEDS = Path(__file__).parent.parent / "seeds" / "feeds"
 

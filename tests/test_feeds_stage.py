@@ -15,7 +15,7 @@ from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from pipeline import feedstate
+from outputs import feedstate
 from schemas.feed_fetches import FEED_FETCHES
 from schemas.rejects import REJECTS as REJECTS_TABLE
 from tests import feedserver as samples

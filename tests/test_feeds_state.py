@@ -1,11 +1,11 @@
-"""pipeline.feedstate: what a run remembers about each feed, written atomically."""
+"""outputs.feedstate: what a run remembers about each feed, written atomically."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 
-from pipeline import feedstate
+from outputs import feedstate
 
 FETCHED = dt.datetime(2024, 6, 3, 12, tzinfo=dt.timezone.utc)
 

@@ -13,10 +13,10 @@ import time
 
 import pytest
 
+from outputs.lock import LOCK_NAME, LockHolder, OutputLock, OutputLocked
+from outputs.tables import read_table
 from pipeline.cli import main
 from pipeline.commands.exitcodes import EXIT_LOCKED
-from pipeline.lock import LOCK_NAME, LockHolder, OutputLock, OutputLocked
-from transforms.tablefiles import read_table
 
 
 def _dead_pid() -> int:
@@ -68,7 +68,7 @@ def test_a_stale_lock_of_a_dead_process_is_taken_over_with_a_warning(seed_only, 
     output.mkdir()
     dead = _dead_pid()
     (output / LOCK_NAME).write_text(_record(dead))
-    with caplog.at_level(logging.WARNING, logger="pipeline.lock"):
+    with caplog.at_level(logging.WARNING, logger="outputs.lock"):
         assert main(["run", "--quiet", "--seeds", str(seed_only), "--output", str(output)]) == 0
     warning = " ".join(record.getMessage() for record in caplog.records)
     assert "taking over the stale lock" in warning and f"pid {dead}" in warning

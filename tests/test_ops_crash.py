@@ -2,7 +2,7 @@
 work with nothing lost and nothing duplicated.
 
 Each crash is a real ``communique run`` process: either it kills itself at a named point of the commit
-(the test-only COMMUNIQUE_TEST_CRASH_AT hook of ``pipeline.outputs.crash_point``), or the test kills it
+(the test-only COMMUNIQUE_TEST_CRASH_AT hook of ``outputs.commit.crash_point``), or the test kills it
 from outside at random instants.
 """
 
@@ -19,12 +19,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.lock import LOCK_NAME
-from pipeline.outputs import CRASH_ENV, STAGING
-from pipeline.query import connect
+from outputs.commit import CRASH_ENV, STAGING
+from outputs.lock import LOCK_NAME
+from outputs.sql import connect
+from outputs.tables import read_table
 from schemas import TABLES
 from tests.conftest import DATA, run_communique
-from transforms.tablefiles import read_table
 
 # Columns that name the run that wrote a row; everything else must match row for row.
 RUN_COLUMNS = {"run_id", "ingested_at", "rejected_at", "rejected_date", "fetched_at", "fetched_date"}

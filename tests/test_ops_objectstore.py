@@ -22,13 +22,15 @@ import pyarrow.parquet as pq
 import pytest
 from apache_beam.io.filesystem import BeamIOError, FileMetadata, FileSystem
 
+from outputs.commit import MANIFEST, OutputDir
+from outputs.compact import compact
+from outputs.event_daily import rebuild_event_daily
+from outputs.lock import LOCK_NAME, OutputLock, OutputLocked
+from outputs.tablefiles import read_file_rows
+from outputs.tables import table_files
 from pipeline.cli import main
 from pipeline.commands.exitcodes import EXIT_LOCKED
-from pipeline.compact import compact
-from pipeline.lock import LOCK_NAME, OutputLock, OutputLocked
-from pipeline.outputs import MANIFEST, OutputDir
 from tests.conftest import run_communique
-from transforms.tablefiles import read_file_rows, table_files
 
 SCHEME = "memobj"
 
@@ -210,3 +212,28 @@ def test_compaction_on_an_object_store(small_seeds, bucket):
     assert results["runs"].files_before == 2 and results["runs"].files_after == 1
     assert len(table_files(bucket, "runs")) == 1
     assert sorted(json.dumps(row, sort_keys=True, default=str) for row in _rows(bucket, "runs")) == before
+
+
+def _sorted_rows(rows: list[dict]) -> list[dict]:
+    return sorted(rows, key=lambda row: repr(sorted(row.items())))
+
+
+def test_event_daily_is_rebuilt_on_an_object_store_as_on_a_local_directory(small_seeds, bucket, tmp_path):
+    local = str(tmp_path / "local")
+    stamp = ("--run-timestamp", "2021-11-01T00:00:00Z")
+    on_bucket = run_communique("--seeds", str(small_seeds), "--output", bucket, *stamp)
+    on_disk = run_communique("--seeds", str(small_seeds), "--output", local, *stamp)
+    daily = _rows(bucket, "event_daily")
+    assert daily
+    assert on_bucket.rows_written["event_daily"] == len(daily) == on_disk.rows_written["event_daily"]
+    assert _sorted_rows(daily) == _sorted_rows(_rows(local, "event_daily"))
+    assert sum(row["num_mentions"] for row in daily) == len(_rows(bucket, "events"))
+    assert f"{bucket}/_event_daily.stale" not in MemoryObjectStore.objects
+    assert not any("/_staging/" in key for key in _keys())
+
+    # A rebuild swaps the whole table in one commit: the same rows, no file of the old table left over.
+    before = [key for key in _keys() if key.startswith(f"{bucket}/event_daily/")]
+    assert rebuild_event_daily(bucket) == len(daily)
+    after = [key for key in _keys() if key.startswith(f"{bucket}/event_daily/")]
+    assert len(after) == len(before) and not set(after) & set(before)
+    assert _sorted_rows(_rows(bucket, "event_daily")) == _sorted_rows(daily)

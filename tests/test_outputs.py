@@ -8,9 +8,9 @@ import os
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.outputs import MANIFEST, OutputDir
+from outputs.commit import MANIFEST, OutputDir
+from outputs.tables import read_table
 from tests.conftest import run_communique
-from transforms.tablefiles import read_table
 
 
 def _stage(output: OutputDir, run_id: str, relative: str, rows: int) -> None:

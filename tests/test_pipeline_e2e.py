@@ -9,10 +9,10 @@ import polars as pl
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.query import run_query
+from outputs.sql import run_query
+from outputs.tables import read_table, table_files
 from schemas import TABLES
 from tests.conftest import FIXED_TIMESTAMP, run_communique
-from transforms.tablefiles import read_table, table_files
 
 CONTENT_TABLES = ("articles", "entities", "dates", "events", "rejects")
 

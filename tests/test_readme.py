@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from outputs.tables import read_table
 from pipeline.cli import main
 from pipeline.commands import exitcodes
 from tests.conftest import SEED_DOCUMENT, run_communique
 from tests.test_report import synthetic_events, write_rows
-from transforms.tablefiles import read_table
 
 PROJECT = Path(__file__).parent.parent
 README = (PROJECT / "README.md").read_text(encoding="utf-8")

@@ -21,13 +21,14 @@ import duckdb
 import lxml.html
 import pytest
 
+from outputs.tablefiles import part_file_name, partition_path, rows_to_arrow, write_parquet
+from outputs.tables import read_table
 from pipeline import report_data, report_html
 from pipeline.cli import main
 from schemas import TABLES
 from tests.conftest import DATA, run_communique
 from transforms.common.ids import stable_id
 from transforms.events.codebook import Codebook
-from transforms.tablefiles import part_file_name, partition_path, read_table, rows_to_arrow, write_parquet
 
 SYNTHETIC_RUN = "synthetic0000000"
 ACTORS = ["CHNGOV", "RUSGOV", "IRNGOV", "PAKGOV", "AFGINS", "USAGOV", "IGOUNO"]

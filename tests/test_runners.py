@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
+from outputs.tables import read_table
 from tests.conftest import DATA, FIXED_TIMESTAMP, SEED_DOCUMENT, run_communique
-from transforms.tablefiles import read_table
 
 TABLES_COMPARED = ("articles", "entities", "dates", "events", "event_daily", "rejects", "feed_fetches")
 # The run id hashes the options, and so the runner flags; nothing else may differ.

@@ -79,7 +79,7 @@ def test_deduplicate_keeps_one_copy_and_skips_written_ids():
 def test_split_sentences_fills_documents_and_counts():
     document = _document("https://news.test/s", "Gen. Amadi met the U.S. envoy. They talked for an hour.")
     pipeline = TestPipeline()
-    outputs = pipeline | beam.Create([document]) | SplitSentences(*RUN)
+    outputs = pipeline | beam.Create([document]) | SplitSentences()
     assert_that(outputs[DOCUMENTS] | beam.Map(lambda d: (d.article["num_sentences"],
                                                          [s.text for s in d.sentences])),
                 equal_to([(2, ["Gen. Amadi met the U.S. envoy.", "They talked for an hour."])]))

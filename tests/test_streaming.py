@@ -22,6 +22,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.testing import test_stream
 from apache_beam.transforms.window import TimestampedValue
 
+from outputs.tables import read_table, table_files
 from pipeline.cli import _parser, main
 from pipeline.options import build_run_config
 from pipeline.run import run_job
@@ -30,7 +31,6 @@ from transforms.common.rejects import REJECTS
 from transforms.sources.feeds_stage import FEED_ITEMS
 from transforms.sources.stage import classify_seed_path
 from transforms.sources.streaming import ReadListedInputs
-from transforms.tablefiles import read_table, table_files
 
 WINDOW_S = 60
 CONTENT_TABLES = ("articles", "entities", "dates", "events", "rejects")

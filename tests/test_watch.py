@@ -14,14 +14,15 @@ from pathlib import Path
 
 import pytest
 
+from outputs.commit import STAGING
+from outputs.lock import LOCK_NAME, OutputLock
+from outputs.tables import read_table
 from pipeline.cli import _parser
-from pipeline.lock import LOCK_NAME, OutputLock
+from pipeline.commands.exitcodes import EXIT_FAILED
 from pipeline.options import build_run_config
-from pipeline.outputs import STAGING
-from pipeline.watch import Watcher
+from pipeline.watch import ABORTED_STATUS, Watcher
 from tests import feedserver
 from tests.conftest import DATA, SEED_DOCUMENT
-from transforms.tablefiles import read_table
 
 STORIES = [
     ("Ghana and Togo sign fisheries accord", "https://desk.example.net/2024/06/ghana-togo",
@@ -83,7 +84,7 @@ def test_each_poll_processes_only_what_is_new(server, tmp_path):
     lines = io.StringIO()
     watcher = Watcher(_config_factory("--no-seeds", "--feed", feed.url, "--output", str(output)),
                       interval_s=0.2, max_polls=3, out=lines, after_poll=change_inputs)
-    assert watcher.run() == 0
+    assert watcher.run() is True
 
     assert [poll.outcome.counters.get("articles_new", 0) for poll in watcher.polls] == [2, 1, 0]
     assert feed.statuses == [200, 200, 304]  # the third poll sent the stored ETag and got nothing new
@@ -105,7 +106,7 @@ def test_a_poll_finding_the_output_in_use_is_skipped_and_a_failed_one_reported(s
     config_at = _config_factory("--seeds", str(seed_only), "--output", str(output))
     with OutputLock(str(output), "communique compact"):
         watcher = Watcher(config_at, interval_s=0.05, max_polls=1, out=lines)
-        assert watcher.run() == 0
+        assert watcher.run() is True
     assert watcher.polls[0].status == "skipped"
     assert "poll 1: SKIPPED" in lines.getvalue() and "communique compact" in lines.getvalue()
 
@@ -113,7 +114,7 @@ def test_a_poll_finding_the_output_in_use_is_skipped_and_a_failed_one_reported(s
         raise OSError("disk full")
 
     failing = Watcher(config_at, interval_s=0.05, max_polls=2, out=lines, run=broken_run)
-    assert failing.run() == 1
+    assert failing.run() is False
     assert [poll.status for poll in failing.polls] == ["failed", "failed"]
     assert "OSError: disk full" in lines.getvalue()
     assert not (output / "articles").exists()
@@ -188,7 +189,7 @@ def test_signals_finish_the_poll_stop_the_wait_or_abort(tmp_path):
     # The next writer takes over the abandoned lock and staging, and does the work.
     rerun = Watcher(_config_factory("--seeds", str(seeds), "--output", str(abort_out)), interval_s=0.05,
                     max_polls=1, out=io.StringIO())
-    assert rerun.run() == 0
+    assert rerun.run() is True
     assert rerun.polls[0].outcome.rows_written["articles"] == 7
 
 
@@ -215,7 +216,7 @@ def test_the_seed_document_added_between_polls_is_the_only_new_article(tmp_path)
 
     watcher = Watcher(_config_factory("--seeds", str(seeds), "--output", str(output)), interval_s=0.05,
                       max_polls=2, out=io.StringIO(), after_poll=add_seed)
-    assert watcher.run() == 0
+    assert watcher.run() is True
     second = watcher.polls[1].outcome
     assert second.counters["articles_new"] == 1
     assert second.counters["duplicates_of_earlier_runs"] == 8  # the 7 written, and the copy of one
@@ -224,3 +225,7 @@ def test_the_seed_document_added_between_polls_is_the_only_new_article(tmp_path)
     new_article = next(row for row in read_table(str(output), "articles").to_pylist()
                        if row["source_uri"] == SEED_DOCUMENT.name)
     assert second.counters["sentences"] == new_article["num_sentences"] > 0
+
+
+def test_an_aborted_poll_exits_with_the_failure_status_of_the_command_line():
+    assert ABORTED_STATUS == EXIT_FAILED

@@ -25,7 +25,7 @@ ACCEPTS_EXTRA_ARGS = False
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from pipeline.compact import DEFAULT_TARGET_ROWS
+    from outputs.compact import DEFAULT_TARGET_ROWS
 
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("--output", metavar="DIR", default=DEFAULT_OUTPUT,
@@ -39,7 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace, extra_args: list[str]) -> int:
-    from pipeline.compact import compact
+    from outputs.compact import compact
     from schemas import TABLES
 
     unknown = [name for name in args.table or () if name not in TABLES]

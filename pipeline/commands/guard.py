@@ -16,7 +16,7 @@ def run_output_job(command: str, failure: str, job: Callable[[], Result]) -> Res
     """``job()``'s result; or, when another writer holds the output directory, the lock's message on
     stderr and ``EXIT_LOCKED``; or, for any other error, ``failure`` and the traceback logged and
     ``EXIT_FAILED``. Callers tell the two apart with ``isinstance(result, int)``."""
-    from pipeline.lock import OutputLocked  # late: pipeline.lock imports Beam, which --help need not pay for
+    from outputs.lock import OutputLocked  # late: outputs.lock imports Beam, which --help need not pay for
 
     try:
         return job()

@@ -101,7 +101,7 @@ def _check_destination(args: argparse.Namespace) -> None:
 def execute(args: argparse.Namespace, extra_args: list[str]) -> int:
     import duckdb
 
-    from pipeline.query import connect
+    from outputs.sql import connect
 
     try:
         _check_destination(args)

@@ -12,7 +12,7 @@ from pipeline.commands.exitcodes import (
     EXIT_USAGE,
 )
 from pipeline.commands.guard import run_output_job
-from pipeline.options import ConfigError, add_run_arguments, build_run_config
+from pipeline.options import ConfigError, RunConfig, add_run_arguments, build_run_config
 from pipeline.streaming_options import add_streaming_arguments
 
 NAME = "run"
@@ -39,9 +39,7 @@ def execute(args: argparse.Namespace, beam_args: list[str]) -> int:
         print(f"communique run: {error}", file=sys.stderr)
         return EXIT_USAGE
     if args.streaming or (args.interval, args.window, args.max_polls) != (None, None, None):
-        from pipeline.streaming import execute_streaming
-
-        return execute_streaming(args, config)
+        return _execute_streaming(args, config)
     if not config.quiet:
         from pipeline.progress import enable_progress_logging
 
@@ -56,3 +54,29 @@ def execute(args: argparse.Namespace, beam_args: list[str]) -> int:
     if not config.quiet:
         print(format_summary(outcome))
     return EXIT_OK_WITH_REJECTS if outcome.exit_status == "ok_with_rejects" else EXIT_OK
+
+
+def _execute_streaming(args: argparse.Namespace, run_config: RunConfig) -> int:
+    """``communique run --streaming``: checks the options, runs the job, prints its summary; returns the
+    exit code (3 when reject rows were written)."""
+    from pipeline.streaming import StreamingConfig, run_streaming, streaming_options
+    from pipeline.streaming_options import streaming_settings
+
+    try:
+        interval, window, max_polls = streaming_settings(args)
+        config = StreamingConfig(run_config, interval_s=interval, window_s=window, max_polls=max_polls)
+        options = streaming_options(config)
+    except (ValueError, ConfigError) as error:
+        print(f"communique run: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if not run_config.quiet:
+        polls = f"{max_polls} polls" if max_polls else "until cancelled"
+        print(f"communique run --streaming {run_config.run_id}: a poll every {interval:g} s ({polls}), "
+              f"windows of {window:g} s → {run_config.output_dir}", file=sys.stderr)
+    outcome = run_output_job("communique run", "the streaming job failed",
+                             lambda: run_streaming(config, options))
+    if isinstance(outcome, int):
+        return outcome
+    if not run_config.quiet:
+        print(outcome.summary())
+    return EXIT_OK_WITH_REJECTS if outcome.counters.get("rows_streamed_rejects") else EXIT_OK

@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 import sys
 
-from pipeline.commands.exitcodes import EXIT_USAGE
+from pipeline.commands.exitcodes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from pipeline.options import ConfigError, add_run_arguments, build_run_config
 
 NAME = "watch"
@@ -71,7 +71,7 @@ def execute(args: argparse.Namespace, beam_args: list[str]) -> int:
               + (f", {args.max_polls} at most" if args.max_polls else "")
               + f" → {args.output} (Ctrl-C or SIGTERM to stop after the current poll)", file=sys.stderr)
     watcher = Watcher(config_at, args.interval, args.max_polls)
-    code = watcher.run()
+    code = EXIT_OK if watcher.run() else EXIT_FAILED
     if not args.quiet:
         print(f"communique watch: stopped after {len(watcher.polls)} polls", file=sys.stderr)
     return code

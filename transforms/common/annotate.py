@@ -1,55 +1,85 @@
-"""The shape shared by the per-article stages (sentences, dates, entities, events).
+"""The one per-article stage shape shared by sentences, dates, entities and events.
 
-Each such stage is a DoFn that takes a ``Document``, fills one more list of rows and passes it on. If the
-stage fails on one article, the article goes on unchanged (it is not lost) and a ``stage_failed`` reject
-row says which stage and why.
+A stage is an *annotator* (a small object: ``setup()`` builds its heavy resource, ``annotate(document)``
+returns the ``Document`` fields it fills) run by ``AnnotateFn``. The DoFn never changes the document it
+receives (Beam's rule: inputs are immutable); it emits a new one with those fields replaced.
+
+If the annotator fails on one article, the article goes on unchanged (it is not lost) and a
+``stage_failed`` reject row says which stage and why. If ``setup()`` fails, nothing could be annotated
+at all: the job fails with a message naming the stage, rather than rejecting every article.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import dataclasses
 from collections.abc import Iterator
+from typing import Any, Protocol
 
 import apache_beam as beam
 
-from transforms.common.beam import METRICS_NAMESPACE
+from transforms.common.beam import DOCUMENTS, counter
 from transforms.common.document import Document
 from transforms.common.rejects import REJECTS, make_reject
 
+# What one article may raise without it being a bug in the job as a whole: the article is rejected.
+ARTICLE_ERRORS = (ValueError, KeyError, IndexError, TypeError, AttributeError, RuntimeError)
 
-class AnnotateDoFn(beam.DoFn):
-    """Base for a stage that annotates a document; subclasses implement ``annotate``.
 
-    ``setup`` is where subclasses build their heavy resources (lexicons, automata), once per worker.
-    """
+class Annotator(Protocol):
+    """What a per-article stage knows: its name, its resource, and what it adds to one document."""
 
-    stage = "annotate"
+    stage: str  # the rejects' ``stage`` and the ``<stage>_failed`` counter
 
-    def __init__(self, run_id: str, run_started_at: dt.datetime):
-        self._run_id = run_id
-        self._run_started_at = run_started_at
-        self._failed = beam.metrics.Metrics.counter(METRICS_NAMESPACE, f"{self.stage}_failed")
+    def setup(self) -> None:
+        """Builds the heavy resources (lexicons, automata), once per worker."""
 
-    def annotate(self, document: Document) -> None:
-        raise NotImplementedError
+    def annotate(self, document: Document) -> dict[str, Any]:
+        """The ``Document`` fields this stage fills, by name, computed from ``document`` (never changed)."""
+
+
+class StageSetupError(Exception):
+    """An annotator could not build its resources: the job cannot run, whatever the article."""
+
+
+class AnnotateFn(beam.DoFn):
+    """Runs ``annotator`` on each document: outputs the annotated copy, and a reject when it fails."""
+
+    def __init__(self, annotator: Annotator):
+        self._annotator = annotator
+        self._ready = False
+        self._failed = counter(f"{annotator.stage}_failed")
+
+    def setup(self) -> None:
+        try:
+            self._annotator.setup()
+        except Exception as error:
+            raise StageSetupError(
+                f"the {self._annotator.stage} stage could not set up ({type(error).__name__}: {error}); "
+                "no article can be annotated, so the job stops here") from error
+        self._ready = True
 
     def process(self, document: Document) -> Iterator[Document | beam.pvalue.TaggedOutput]:
+        if not self._ready:
+            raise StageSetupError(f"the {self._annotator.stage} stage was used before its setup()")
         try:
-            self.annotate(document)
-        except (ValueError, KeyError, IndexError, TypeError, AttributeError, RuntimeError) as error:
+            changes = self._annotator.annotate(document)
+        except ARTICLE_ERRORS as error:
             # A bug or a surprise in one article must not cost the article: keep it, record why.
             self._failed.inc()
-            yield beam.pvalue.TaggedOutput(
-                REJECTS,
-                make_reject(
-                    run_id=self._run_id,
-                    source_uri=document.article.get("source_uri"),
-                    stage=self.stage,
-                    reason="stage_failed",
-                    detail=f"{self.stage} failed on this article ({type(error).__name__}: {error}); "
-                    "the article was kept without it. Please report it with the excerpt.",
-                    raw_excerpt=document.text,
-                    rejected_at=self._run_started_at,
-                ),
-            )
-        yield document
+            yield beam.pvalue.TaggedOutput(REJECTS, make_reject(
+                source_uri=document.article.get("source_uri"),
+                stage=self._annotator.stage,
+                reason="stage_failed",
+                detail=f"{self._annotator.stage} failed on this article ({type(error).__name__}: {error}); "
+                "the article was kept without it. Please report it with the excerpt.",
+                raw_excerpt=document.text,
+            ))
+            yield document
+            return
+        yield dataclasses.replace(document, **changes)
+
+
+def annotate_documents(documents, label: str, annotator: Annotator):
+    """``documents`` through ``AnnotateFn(annotator)`` under ``label``: a dict of 'documents' and REJECTS
+    (the body of each annotating stage's ``expand``)."""
+    return documents | label >> beam.ParDo(AnnotateFn(annotator)).with_outputs(REJECTS, main=DOCUMENTS)

@@ -28,7 +28,9 @@ RAW_ITEM_KEYS = (
     "article_key",  # what article_id hashes: canonical link, or guid + feed; None -> content hash
 )
 
-Row = dict[str, Any]
+TableRow = dict[str, Any]  # one row of an output table, keyed by column
+# The former name, which transforms/events/coder.py still imports (it is being rewritten elsewhere).
+Row = TableRow
 
 
 @dataclasses.dataclass
@@ -45,11 +47,11 @@ class Sentence:
 class Document:
     """One article and everything the stages found in it."""
 
-    article: Row
+    article: TableRow
     sentences: list[Sentence] = dataclasses.field(default_factory=list)
-    dates: list[Row] = dataclasses.field(default_factory=list)
-    entities: list[Row] = dataclasses.field(default_factory=list)
-    events: list[Row] = dataclasses.field(default_factory=list)
+    dates: list[TableRow] = dataclasses.field(default_factory=list)
+    entities: list[TableRow] = dataclasses.field(default_factory=list)
+    events: list[TableRow] = dataclasses.field(default_factory=list)
 
     @property
     def article_id(self) -> str:
@@ -59,6 +61,6 @@ class Document:
     def text(self) -> str:
         return self.article["text"]
 
-    def sentence_rows(self, rows: list[Row], sentence_index: int) -> list[Row]:
+    def sentence_rows(self, rows: list[TableRow], sentence_index: int) -> list[TableRow]:
         """The rows of ``rows`` (entities, dates) that lie in sentence ``sentence_index``."""
         return [row for row in rows if row["sentence_index"] == sentence_index]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import apache_beam as beam
+
 from transforms.common.ids import stable_id
 
 REJECTS = "rejects"  # the tag of every stage's dead-letter output
@@ -29,15 +31,19 @@ REASONS: dict[str, str] = {
 
 def make_reject(
     *,
-    run_id: str,
     source_uri: str | None,
     stage: str,
     reason: str,
     detail: str,
     raw_excerpt: str | bytes | None,
-    rejected_at: dt.datetime,
+    run_id: str | None = None,
+    rejected_at: dt.datetime | None = None,
 ) -> dict:
-    """A row of the ``rejects`` table; ``reject_id`` makes re-runs of the same bad input idempotent."""
+    """A row of the ``rejects`` table; ``reject_id`` makes re-runs of the same bad input idempotent.
+
+    A stage that does not know the run leaves ``run_id`` and ``rejected_at`` out: ``StampRejects`` fills
+    them in one step before the rejects are written.
+    """
     if reason not in REASONS:
         raise ValueError(f"unknown reject reason {reason!r}; add it to transforms.common.rejects.REASONS")
     if isinstance(raw_excerpt, bytes):
@@ -52,5 +58,27 @@ def make_reject(
         "detail": detail,
         "raw_excerpt": excerpt,
         "rejected_at": rejected_at,
-        "rejected_date": rejected_at.date(),
+        "rejected_date": rejected_at.date() if rejected_at is not None else None,
     }
+
+
+def stamp_reject(row: dict, run_id: str, run_started_at: dt.datetime) -> dict:
+    """``row`` with the run's id and start time where its stage left them out (a new dict)."""
+    if row["run_id"] is not None and row["rejected_at"] is not None:
+        return row
+    rejected_at = row["rejected_at"] or run_started_at
+    return {**row, "run_id": row["run_id"] or run_id, "rejected_at": rejected_at,
+            "rejected_date": rejected_at.date()}
+
+
+class StampRejects(beam.PTransform):
+    """Reject rows -> the same rows with ``run_id`` and ``rejected_at`` (the run's start) filled in, so
+    the stages need not be told which run they are part of."""
+
+    def __init__(self, run_id: str, run_started_at: dt.datetime):
+        super().__init__()
+        self._run_id = run_id
+        self._run_started_at = run_started_at
+
+    def expand(self, rejects):
+        return rejects | "Stamp" >> beam.Map(stamp_reject, self._run_id, self._run_started_at)

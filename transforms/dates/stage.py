@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from typing import Any
 
 import apache_beam as beam
 
-from transforms.common.annotate import AnnotateDoFn
-from transforms.common.beam import DOCUMENTS, counter
-from transforms.common.document import Document, Row
-from transforms.common.rejects import REJECTS
+from transforms.common.annotate import annotate_documents
+from transforms.common.beam import counter
+from transforms.common.document import Document
 from transforms.dates.resolve import TemporalTagger
 
+DateRow = dict[str, Any]  # a row of the ``dates`` table (schemas/dates.py)
 
-class _DateFn(AnnotateDoFn):
-    """Fills ``document.dates`` with rows of the ``dates`` table (schemas/dates.py)."""
+
+class DateAnnotator:
+    """The annotator of the dates stage: ``Document.dates``."""
 
     stage = "dates"
 
-    def __init__(self, run_id: str, run_started_at: dt.datetime):
-        super().__init__(run_id, run_started_at)
+    def __init__(self):
         self._tagger: TemporalTagger | None = None
         self._found = counter("dates_found")
         # Relative expressions in an article without a publication date cannot be placed in time.
@@ -28,32 +28,30 @@ class _DateFn(AnnotateDoFn):
     def setup(self) -> None:
         self._tagger = TemporalTagger.from_lexicon()
 
-    def annotate(self, document: Document) -> None:
-        if self._tagger is None:
-            raise RuntimeError("dates stage used before setup() built its tagger")
+    def annotate(self, document: Document) -> dict[str, Any]:
         published_date = document.article.get("published_date")
-        rows: list[Row] = []
+        rows: list[DateRow] = []
         unresolved = 0
-        for sentence, mention in self._tagger.find_in_sentences(document.sentences, published_date):
-            if mention.resolved_date is None:
+        for sentence, expression in self._tagger.find_in_sentences(document.sentences, published_date):
+            if expression.resolved_date is None:
                 unresolved += 1
                 continue
             rows.append({
                 "article_id": document.article_id,
                 "sentence_index": sentence.index,
-                "char_start": sentence.start + mention.start,
-                "char_end": sentence.start + mention.end,
-                "text": mention.text,
-                "resolved_date": mention.resolved_date,
-                "granularity": mention.granularity,
-                "resolution": mention.resolution,
+                "char_start": sentence.start + expression.start,
+                "char_end": sentence.start + expression.end,
+                "text": expression.text,
+                "resolved_date": expression.resolved_date,
+                "granularity": expression.granularity,
+                "resolution": expression.resolution,
                 "published_date": published_date,
             })
-        document.dates = rows
         if rows:
             self._found.inc(len(rows))
         if unresolved:
             self._unresolved.inc(unresolved)
+        return {"dates": rows}
 
 
 @beam.typehints.with_input_types(Document)
@@ -69,12 +67,5 @@ class ResolveDates(beam.PTransform):
     placed), ``dates_failed``.
     """
 
-    def __init__(self, run_id: str, run_started_at: dt.datetime):
-        super().__init__()
-        self._run_id = run_id
-        self._run_started_at = run_started_at
-
     def expand(self, documents):
-        return documents | "ResolveDatesFn" >> beam.ParDo(
-            _DateFn(self._run_id, self._run_started_at)
-        ).with_outputs(REJECTS, main=DOCUMENTS)
+        return annotate_documents(documents, "ResolveDatesFn", DateAnnotator())

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from typing import Any
 
 import apache_beam as beam
 
-from transforms.common.annotate import AnnotateDoFn
-from transforms.common.beam import DOCUMENTS, counter
+from transforms.common.annotate import annotate_documents
+from transforms.common.beam import counter
 from transforms.common.document import Document
-from transforms.common.rejects import REJECTS
 from transforms.entities.matcher import ActorMatcher
 
 
-class _EntityFn(AnnotateDoFn):
-    """Fills ``document.entities`` with rows of the ``entities`` table (schemas/entities.py)."""
+class EntityAnnotator:
+    """The annotator of the entities stage: ``Document.entities`` (rows of schemas/entities.py)."""
 
     stage = "entities"
 
-    def __init__(self, run_id: str, run_started_at: dt.datetime):
-        super().__init__(run_id, run_started_at)
+    def __init__(self):
         self._matcher: ActorMatcher | None = None
         self._found = counter("entities_found")
         # Articles in which not one actor was recognized: a falling share flags a lexicon gap.
@@ -28,16 +26,14 @@ class _EntityFn(AnnotateDoFn):
     def setup(self) -> None:
         self._matcher = ActorMatcher.load()
 
-    def annotate(self, document: Document) -> None:
-        if self._matcher is None:
-            raise RuntimeError("entities stage used before setup() built its matcher")
+    def annotate(self, document: Document) -> dict[str, Any]:
         rows = self._matcher.match(document.text or "", document.sentences,
                                    document.article.get("published_date"), article_id=document.article_id)
-        document.entities = rows
         if rows:
             self._found.inc(len(rows))
         else:
             self._none.inc()
+        return {"entities": rows}
 
 
 @beam.typehints.with_input_types(Document)
@@ -53,12 +49,5 @@ class TagEntities(beam.PTransform):
     Counters: ``entities_found`` (rows), ``entities_none`` (articles without any), ``entities_failed``.
     """
 
-    def __init__(self, run_id: str, run_started_at: dt.datetime):
-        super().__init__()
-        self._run_id = run_id
-        self._run_started_at = run_started_at
-
     def expand(self, documents):
-        return documents | "TagEntitiesFn" >> beam.ParDo(
-            _EntityFn(self._run_id, self._run_started_at)
-        ).with_outputs(REJECTS, main=DOCUMENTS)
+        return annotate_documents(documents, "TagEntitiesFn", EntityAnnotator())

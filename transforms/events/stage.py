@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from typing import Any
 
 import apache_beam as beam
 
-from transforms.common.annotate import AnnotateDoFn
-from transforms.common.beam import DOCUMENTS, counter
+from transforms.common.annotate import annotate_documents
+from transforms.common.beam import counter
 from transforms.common.document import Document
-from transforms.common.rejects import REJECTS
 from transforms.events.coder import EventCoder
 
 
-class _EventFn(AnnotateDoFn):
-    """Fills ``document.events`` with rows of the ``events`` table (schemas/events.py)."""
+class EventAnnotator:
+    """The annotator of the events stage: ``Document.events`` (rows of schemas/events.py)."""
 
     stage = "events"
 
-    def __init__(self, run_id: str, run_started_at: dt.datetime):
-        super().__init__(run_id, run_started_at)
+    def __init__(self):
         self._coder: EventCoder | None = None
         self._coded = counter("events_coded")
         self._articles_with_events = counter("articles_with_events")
@@ -28,15 +26,13 @@ class _EventFn(AnnotateDoFn):
         # Verb lexicon, codebook and gazetteer: compiled once per worker, not per article.
         self._coder = EventCoder.load()
 
-    def annotate(self, document: Document) -> None:
-        if self._coder is None:
-            raise RuntimeError("events stage used before setup() built its coder")
+    def annotate(self, document: Document) -> dict[str, Any]:
         rows = self._coder.code_document(document.article, document.sentences, document.entities,
                                          document.dates)
-        document.events = rows
         if rows:
             self._coded.inc(len(rows))
             self._articles_with_events.inc()
+        return {"events": rows}
 
 
 @beam.typehints.with_input_types(Document)
@@ -51,12 +47,5 @@ class CodeEvents(beam.PTransform):
     Counters: ``events_coded`` (rows), ``articles_with_events``, ``events_failed``.
     """
 
-    def __init__(self, run_id: str, run_started_at: dt.datetime):
-        super().__init__()
-        self._run_id = run_id
-        self._run_started_at = run_started_at
-
     def expand(self, documents):
-        return documents | "CodeEventsFn" >> beam.ParDo(
-            _EventFn(self._run_id, self._run_started_at)
-        ).with_outputs(REJECTS, main=DOCUMENTS)
+        return annotate_documents(documents, "CodeEventsFn", EventAnnotator())

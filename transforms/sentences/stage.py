@@ -2,40 +2,38 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from typing import Any
 
 import apache_beam as beam
 
-from transforms.common.annotate import AnnotateDoFn
-from transforms.common.beam import DOCUMENTS, counter
+from transforms.common.annotate import annotate_documents
+from transforms.common.beam import counter
 from transforms.common.document import Document
-from transforms.common.rejects import REJECTS
 from transforms.sentences.split import split_sentences
 
 
-class _SplitFn(AnnotateDoFn):
+class SentenceSplitter:
+    """The annotator of the sentences stage: ``Document.sentences`` and ``articles.num_sentences``."""
+
     stage = "sentences"
 
-    def __init__(self, run_id: str, run_started_at: dt.datetime):
-        super().__init__(run_id, run_started_at)
+    def __init__(self):
         self._sentences = counter("sentences")
 
-    def annotate(self, document: Document) -> None:
-        document.sentences = split_sentences(document.text)
-        document.article["num_sentences"] = len(document.sentences)
-        self._sentences.inc(len(document.sentences))
+    def setup(self) -> None:
+        pass  # syntok needs nothing built ahead
+
+    def annotate(self, document: Document) -> dict[str, Any]:
+        sentences = split_sentences(document.text)
+        self._sentences.inc(len(sentences))
+        return {"sentences": sentences, "article": {**document.article, "num_sentences": len(sentences)}}
 
 
 @beam.typehints.with_input_types(Document)
 @beam.typehints.with_output_types(Document)
 class SplitSentences(beam.PTransform):
-    """Fills ``Document.sentences``; outputs 'documents' and REJECTS."""
-
-    def __init__(self, run_id: str, run_started_at: dt.datetime):
-        super().__init__()
-        self._run_id = run_id
-        self._run_started_at = run_started_at
+    """Fills ``Document.sentences``; outputs 'documents' and REJECTS.
+    Counters: ``sentences``, ``sentences_failed``."""
 
     def expand(self, documents):
-        return documents | "SplitFn" >> beam.ParDo(_SplitFn(self._run_id, self._run_started_at)).with_outputs(
-            REJECTS, main=DOCUMENTS)
+        return annotate_documents(documents, "SplitFn", SentenceSplitter())

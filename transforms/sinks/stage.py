@@ -25,11 +25,11 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.transforms.window import GlobalWindows
 from apache_beam.utils.windowed_value import WindowedValue
 
+from outputs.tablefiles import part_file_name, partition_path, rows_to_arrow, write_parquet
 from schemas import TABLES, TableSpec
 from transforms.common.beam import counter
 from transforms.common.document import Document
 from transforms.common.ids import stable_id
-from transforms.tablefiles import part_file_name, partition_path, rows_to_arrow, write_parquet
 
 DEFAULT_ROWS_PER_FILE = 100_000
 

@@ -20,10 +20,11 @@ from apache_beam.io import fileio
 from apache_beam.options.value_provider import StaticValueProvider
 from apache_beam.transforms.window import GlobalWindow
 
+from outputs.paths import is_local
+from outputs.tablefiles import FILE_SUFFIX, PARQUET_COMPRESSION, partition_value, rows_to_arrow
 from schemas import TABLES
 from transforms.common.beam import counter
 from transforms.sinks.stage import DOCUMENT_TABLES
-from transforms.tablefiles import FILE_SUFFIX, PARQUET_COMPRESSION, partition_value, rows_to_arrow
 
 
 def destination_of(table: str, row: dict) -> str:
@@ -37,7 +38,7 @@ class ParquetRowsSink(fileio.FileSink):
 
     def __init__(self, output_root: str, destination: str):
         self._spec = TABLES[destination.split("/", 1)[0]]
-        self._final_dir = os.path.join(output_root, *destination.split("/")) if "://" not in output_root \
+        self._final_dir = os.path.join(output_root, *destination.split("/")) if is_local(output_root) \
             else None
         self._rows: list[dict] = []
         self._handle = None

@@ -326,7 +326,7 @@ class ReadFeeds(beam.PTransform):
     """Fetches and parses feeds; returns a dict of PCollections: 'items' (raw item dicts, see
     transforms.common.document.RAW_ITEM_KEYS), 'rejects' (rejects rows) and 'feed_fetches' (one row per feed).
 
-    ``feed_uris``: http(s) URLs, file:// URIs or paths. ``feed_state`` (see pipeline.feedstate) gives
+    ``feed_uris``: http(s) URLs, file:// URIs or paths. ``feed_state`` (see outputs.feedstate) gives
     each feed's stored ETag, Last-Modified and moved URL. ``fetch_articles`` replaces each entry's text
     by the main text of its linked page when that can be extracted (``load_known_ids``, a picklable
     callable returning the article ids already written, saves fetching pages of known articles).

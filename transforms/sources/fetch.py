@@ -20,6 +20,7 @@ import contextlib
 import dataclasses
 import email.utils
 import http.client
+import importlib.metadata
 import socket
 import threading
 import time
@@ -31,10 +32,8 @@ import urllib3
 import urllib3.connection
 import urllib3.exceptions
 
-from pipeline import __version__
-
 # No project URL in it: communique has no public home page to point site owners at.
-USER_AGENT = f"communique/{__version__} (Apache Beam news-event pipeline)"
+USER_AGENT = f"communique/{importlib.metadata.version('communique')} (Apache Beam news-event pipeline)"
 FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
                "application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5")
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"

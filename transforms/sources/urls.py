@@ -12,6 +12,8 @@ import contextlib
 import os
 import urllib.parse
 
+from outputs.paths import is_local
+
 # Query parameters that only say how a reader reached the page. Lower-cased names; a trailing "*" is a
 # prefix match.
 TRACKING_PARAMETERS = (
@@ -110,6 +112,6 @@ def host_of(url: str) -> str:
 
 def as_file_uri(path_or_uri: str) -> str:
     """A feed location as a URI: URLs unchanged, local paths as absolute file:// URIs."""
-    if "://" in path_or_uri:
+    if not is_local(path_or_uri):
         return path_or_uri
     return "file://" + urllib.parse.quote(os.path.abspath(path_or_uri))

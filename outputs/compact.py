@@ -3,7 +3,7 @@
 Within each partition of a table, the files smaller than ``target_rows`` that share one Parquet schema are
 read, their rows sorted by the table key and written again as files of at most ``target_rows`` rows. No
 row is added, dropped or changed: the same Arrow schema (with its column documentation) is written back.
-Each table's compaction is one commit of ``pipeline.outputs``: the merged files are staged, a manifest
+Each table's compaction is one commit of ``outputs.commit``: the merged files are staged, a manifest
 names them and the files they replace, then they are swapped. A reader sees the table either before or
 after; a compaction killed half-way is finished by the next ``compact`` or ``run``. Compaction holds the
 output lock, so it never runs at the same time as a run.
@@ -20,11 +20,12 @@ import pyarrow.parquet as pq
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
-from pipeline.lock import OutputLock
-from pipeline.outputs import OutputDir
+from outputs.commit import OutputDir
+from outputs.lock import OutputLock
+from outputs.tablefiles import FILE_SUFFIX, read_file, write_parquet
+from outputs.tables import table_files
 from schemas import TABLES, TableSpec
 from transforms.common.ids import stable_id
-from transforms.tablefiles import FILE_SUFFIX, PARQUET_COMPRESSION, table_files
 
 DEFAULT_TARGET_ROWS = 100_000
 _LOG = logging.getLogger(__name__)
@@ -57,11 +58,6 @@ def _partition_of(root: str, table: str, path: str) -> str:
     return path[len(prefix):].lstrip("/\\").replace("\\", "/").split("/", 1)[0]
 
 
-def _read(path: str) -> pa.Table:
-    with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
-        return pq.read_table(handle)
-
-
 def _footer(path: str) -> tuple[int, pa.Schema]:
     with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
         parquet = pq.ParquetFile(handle)
@@ -85,17 +81,12 @@ def _groups_to_merge(paths: Iterable[str], target_rows: int) -> list[list[str]]:
 
 
 def _merged(spec: TableSpec, paths: list[str]) -> pa.Table:
-    merged = pa.concat_tables([_read(path) for path in paths])
+    merged = pa.concat_tables([read_file(path) for path in paths])
     key = [column for column in spec.key if column in merged.schema.names]
     # Sorting by every column after the key makes the output independent of the input file order.
     order = key + [name for name in merged.schema.names if name not in key
                    and not pa.types.is_nested(merged.schema.field(name).type)]
     return merged.sort_by([(column, "ascending") for column in order]) if order else merged
-
-
-def _write(path: str, table: pa.Table) -> None:
-    with FileSystems.create(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
-        pq.write_table(table, handle, compression=PARQUET_COMPRESSION)
 
 
 def compact_table(output: OutputDir, table: str, target_rows: int = DEFAULT_TARGET_ROWS) -> TableCompaction:
@@ -117,7 +108,7 @@ def compact_table(output: OutputDir, table: str, target_rows: int = DEFAULT_TARG
         merged = _merged(spec, group)
         for chunk_index, start in enumerate(range(0, merged.num_rows, target_rows)):
             name = f"part-{compaction_id}-{group_index:04d}-{chunk_index:04d}{FILE_SUFFIX}"
-            _write(FileSystems.join(staging, table, partition, name), merged.slice(start, target_rows))
+            write_parquet(FileSystems.join(staging, table, partition, name), merged.slice(start, target_rows))
             result.files_after += 1
         result.partitions += 1
         result.files_before += len(group)
@@ -130,7 +121,7 @@ def compact_table(output: OutputDir, table: str, target_rows: int = DEFAULT_TARG
 def compact(output_dir: str, tables: Iterable[str] | None = None,
             target_rows: int = DEFAULT_TARGET_ROWS) -> list[TableCompaction]:
     """Compacts ``tables`` (default: all) under ``output_dir``, holding its lock; raises
-    ``pipeline.lock.OutputLocked`` when a run holds it."""
+    ``outputs.lock.OutputLocked`` when a run holds it."""
     names = list(tables) if tables else list(TABLES)
     unknown = [name for name in names if name not in TABLES]
     if unknown:

@@ -14,11 +14,12 @@ Whatever instant a writer is killed at:
 - after, the next writer finishes the moves and removals from the manifest (``recover``), so nothing is
   lost and nothing is written twice.
 
-Readers that list files through ``committed_table_files`` (``communique query``, ``report``, the run's
-own check of what is already written) never see part of a commit: while a manifest is pending they see
-the tables as before it until every move is done, and as after it from then on (moves come before
-removals). Tools that glob the Parquet files directly see the files as they are on disk; a commit is a
-few renames, and an interrupted one is finished by the next run or ``communique compact``.
+Readers that list files through ``committed_table_files`` (``outputs.tables``: ``communique query``,
+``report``, the run's own check of what is already written) never see part of a commit: while a
+manifest is pending they see the tables as before it until every move is done, and as after it from
+then on (moves come before removals). Tools that glob the Parquet files directly see the files as they
+are on disk; a commit is a few renames, and an interrupted one is finished by the next run or
+``communique compact``.
 
 Everything goes through Beam's FileSystems, so the output may be a local path, gs://, s3://, ...
 """
@@ -35,7 +36,8 @@ from collections.abc import Callable, Iterable
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
-from transforms.tablefiles import FILE_SUFFIX, file_num_rows
+from outputs.paths import is_local
+from outputs.tablefiles import FILE_SUFFIX, file_num_rows
 
 STAGING = "_staging"
 STATE = "_state"
@@ -56,10 +58,6 @@ def crash_point(name: str) -> None:
     ``name``. The crash tests use it to stop a real ``communique`` at an exact point of a commit."""
     if os.environ.get(CRASH_ENV) == name:
         os.kill(os.getpid(), signal.SIGKILL)
-
-
-def _is_local(path: str) -> bool:
-    return "://" not in path
 
 
 def _join(root: str, relative: str) -> str:
@@ -91,14 +89,14 @@ def _write_whole(path: str, payload: bytes) -> None:
     partial = path + ".partial"
     with FileSystems.create(partial, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
         handle.write(payload)
-    if _is_local(partial):
+    if is_local(partial):
         with open(partial, "rb") as handle:  # the rename must not overtake the data on a power cut
             os.fsync(handle.fileno())
     FileSystems.rename([partial], [path])
 
 
 def _delete_tree(path: str) -> None:
-    if _is_local(path):
+    if is_local(path):
         if os.path.exists(path):
             FileSystems.delete([path])
         return
@@ -108,7 +106,7 @@ def _delete_tree(path: str) -> None:
 
 
 def _ensure_parent(path: str) -> None:
-    if _is_local(path):
+    if is_local(path):
         os.makedirs(os.path.dirname(path), exist_ok=True)
 
 
@@ -188,7 +186,7 @@ class OutputDir:
         partial = manifest_path + ".partial"
         with FileSystems.create(partial, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
             handle.write(json.dumps(manifest, indent=1).encode("utf-8"))
-        if _is_local(partial):
+        if is_local(partial):
             with open(partial, "rb") as handle:
                 os.fsync(handle.fileno())
         crash_point("manifest_partial")

@@ -1,5 +1,5 @@
 """Where table files live and how rows become Parquet: one convention for the sinks, the run driver,
-the query command and the tests.
+compaction, event_daily and the tests (which files are committed: ``outputs.tables``).
 
 Layout under an output root (any Beam filesystem: local, gs://, s3://)::
 
@@ -15,12 +15,11 @@ import datetime as dt
 from collections.abc import Iterable
 
 import pyarrow as pa
-import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
-from schemas import TABLES, TableSpec
+from schemas import TableSpec
 
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 PARQUET_COMPRESSION = "zstd"
@@ -37,16 +36,6 @@ def partition_path(root: str, spec: TableSpec, value: dt.date | None) -> str:
 
 def part_file_name(run_id: str, index: int) -> str:
     return f"part-{run_id}-{index:04d}{FILE_SUFFIX}"
-
-
-def table_files(root: str, table: str) -> list[str]:
-    """The Parquet files of ``table`` under ``root``, sorted; empty when the table has none yet. A commit
-    in progress (or interrupted) is never seen half done: see ``pipeline.outputs``."""
-    from pipeline.outputs import committed_table_files  # imported late: pipeline.outputs imports this module
-
-    pattern = FileSystems.join(root, table, "*", f"*{FILE_SUFFIX}")
-    return committed_table_files(root, lambda: sorted(
-        metadata.path for metadata in FileSystems.match([pattern])[0].metadata_list))
 
 
 def rows_to_arrow(spec: TableSpec, rows: Iterable[dict]) -> pa.Table:
@@ -74,32 +63,8 @@ def file_num_rows(path: str) -> int:
         return pq.ParquetFile(handle).metadata.num_rows
 
 
-def read_column(root: str, table: str, column: str) -> list:
-    """One column of every committed file of ``table``."""
-    values: list = []
-    for path in table_files(root, table):
-        values.extend(read_file_column(path, column))
-    return values
+def read_file(path: str, columns: list[str] | None = None) -> pa.Table:
+    """One Parquet file (its ``columns``, default all) on any Beam filesystem."""
+    with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
+        return pq.read_table(handle, columns=columns)
 
-
-class WrittenIds:
-    """A picklable loader of the key values already written to a table (runs in ``DoFn.setup``)."""
-
-    def __init__(self, root: str, table: str, column: str):
-        self.root, self.table, self.column = root, table, column
-
-    def __call__(self) -> list[str]:
-        return read_column(self.root, self.table, self.column)
-
-
-def read_table(root: str, table: str) -> pa.Table:
-    """A whole table with its documented schema, partition column included (local roots)."""
-    spec = TABLES[table]
-    files = table_files(root, table)
-    if not files:
-        return spec.schema.empty_table()
-    partitioning = pads.HivePartitioning(
-        pa.schema([spec.schema.field(spec.partition_by)]), null_fallback=NULL_PARTITION)
-    dataset = pads.dataset(files, format="parquet", partitioning=partitioning,
-                           partition_base_dir=FileSystems.join(root, table), schema=spec.schema)
-    return dataset.to_table().select(spec.schema.names)

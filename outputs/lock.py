@@ -35,13 +35,11 @@ import tempfile
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
+from outputs.paths import is_local
+
 LOCK_NAME = "_LOCK"
 _LOG = logging.getLogger(__name__)
 _LOCAL_GUARDS = os.path.join(tempfile.gettempdir(), "communique-locks")
-
-
-def is_local(path: str) -> bool:
-    return "://" not in path
 
 
 def _process_start(pid: int) -> str | None:

@@ -21,6 +21,8 @@ import tempfile
 
 from apache_beam.io.filesystems import FileSystems
 
+from outputs.paths import is_local
+
 STATE_DIR = "_state"
 STATE_FILE = "feeds.json"
 STATE_VERSION = 1
@@ -29,10 +31,6 @@ _log = logging.getLogger(__name__)
 
 def state_path(output_dir: str) -> str:
     return FileSystems.join(FileSystems.join(output_dir, STATE_DIR), STATE_FILE)
-
-
-def _is_local(path: str) -> bool:
-    return "://" not in path
 
 
 def load(output_dir: str) -> dict:
@@ -91,7 +89,7 @@ def record_run(output_dir: str, feed_fetch_rows: list[dict]) -> None:
 
 def _write(path: str, state: dict) -> None:
     data = json.dumps(state, indent=1, sort_keys=True).encode("utf-8")
-    if not _is_local(path):
+    if not is_local(path):
         with FileSystems.create(path, mime_type="application/json") as handle:
             handle.write(data)
         return

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import duckdb
 
+from outputs.tables import table_files
 from schemas import TABLES
-from transforms.tablefiles import table_files
 
 
 def _sql_literal(text: str) -> str:
@@ -24,7 +24,7 @@ def scan_files_sql(files: list[str], partition_by: str) -> str:
             f"hive_types = {{{_sql_literal(partition_by)}: 'DATE'}})")
 
 
-def connect_tables(output_dir: str) -> duckdb.DuckDBPyConnection:
+def connect(output_dir: str) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection with a view per table over the Parquet files in ``output_dir``.
 
     A table with no files yet is an empty view with the documented columns, so queries never fail for
@@ -40,3 +40,8 @@ def connect_tables(output_dir: str) -> duckdb.DuckDBPyConnection:
             connection.register(f"_empty_{name}", spec.schema.empty_table())
             connection.execute(f"CREATE VIEW {name} AS SELECT * FROM _empty_{name}")
     return connection
+
+
+def run_query(output_dir: str, sql: str):
+    """The result of ``sql`` as a pyarrow Table."""
+    return connect(output_dir).sql(sql).to_arrow_table()

@@ -1,0 +1,108 @@
+"""The generic annotate stage: the chain leaves its inputs untouched, a failed setup() fails the job,
+a failure on one article rejects that article only, and rejects get the run's fields one step later."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+
+import apache_beam as beam
+import pytest
+from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.testing.util import assert_that, equal_to
+
+from tests.conftest import SEED_DOCUMENT
+from transforms.common.annotate import AnnotateFn, StageSetupError, annotate_documents
+from transforms.common.beam import DOCUMENTS
+from transforms.common.document import Document
+from transforms.common.rejects import REJECTS, StampRejects, make_reject
+from transforms.dates.stage import DateAnnotator
+from transforms.entities.stage import EntityAnnotator
+from transforms.events.stage import EventAnnotator
+from transforms.sentences.stage import SentenceSplitter
+
+STARTED = dt.datetime(2024, 6, 1, 12, tzinfo=dt.timezone.utc)
+
+
+def _seed_document() -> Document:
+    lines = SEED_DOCUMENT.read_text(encoding="utf-8").splitlines()
+    text = "\n".join(lines[1:]).strip()
+    return Document(article={"article_id": "seed", "source_uri": "seed.txt", "text": text,
+                             "published_date": dt.date(2021, 10, 28), "num_sentences": None})
+
+
+def test_no_stage_changes_the_document_it_receives():
+    document = _seed_document()
+    for annotator in (SentenceSplitter(), DateAnnotator(), EntityAnnotator(), EventAnnotator()):
+        fn = AnnotateFn(annotator)
+        fn.setup()
+        before = copy.deepcopy(document)
+        (annotated,) = list(fn.process(document))
+        assert document == before, annotator.stage  # the input, field for field, as it came in
+        assert annotated is not document and annotated.article_id == "seed"
+        document = annotated
+    assert document.article["num_sentences"] == len(document.sentences) > 5
+    assert document.dates and document.entities and document.events
+
+
+class _BrokenSetup:
+    stage = "events"
+
+    def setup(self) -> None:
+        raise RuntimeError("the verb lexicon is missing")
+
+    def annotate(self, document: Document) -> dict:
+        return {}
+
+
+class _FailsOnOneArticle:
+    stage = "entities"
+
+    def setup(self) -> None:
+        self.ready = True
+
+    def annotate(self, document: Document) -> dict:
+        if document.article_id == "bad":
+            raise KeyError("offsets")
+        return {"entities": [{"article_id": document.article_id}]}
+
+
+class _Stage(beam.PTransform):
+    def __init__(self, annotator):
+        super().__init__()
+        self._annotator = annotator
+
+    def expand(self, documents):
+        return annotate_documents(documents, "Fn", self._annotator)
+
+
+def test_a_failed_setup_fails_the_job_with_a_message_naming_the_stage():
+    fn = AnnotateFn(_BrokenSetup())
+    with pytest.raises(StageSetupError, match=r"the events stage could not set up .*verb lexicon"):
+        fn.setup()
+    with pytest.raises(StageSetupError, match="used before its setup"):
+        list(fn.process(_seed_document()))
+    pipeline = TestPipeline()
+    _ = pipeline | beam.Create([_seed_document()]) | _Stage(_BrokenSetup())
+    with pytest.raises(Exception, match="the events stage could not set up") as raised:
+        pipeline.run().wait_until_finish()
+    assert "stage_failed" not in str(raised.value)
+
+
+def test_a_failure_on_one_article_rejects_it_keeps_it_and_stamps_the_run_later():
+    good = Document(article={"article_id": "good", "source_uri": "good.txt", "text": "A."})
+    bad = Document(article={"article_id": "bad", "source_uri": "bad.txt", "text": "B."})
+    pipeline = TestPipeline()
+    outputs = pipeline | beam.Create([good, bad]) | _Stage(_FailsOnOneArticle())
+    stamped = outputs[REJECTS] | StampRejects("run0", STARTED)
+    assert_that(outputs[DOCUMENTS] | "Ids" >> beam.Map(lambda d: (d.article_id, len(d.entities))),
+                equal_to([("good", 1), ("bad", 0)]), label="documents")
+    assert_that(outputs[REJECTS] | "Unstamped" >> beam.Map(lambda r: (r["run_id"], r["rejected_at"])),
+                equal_to([(None, None)]), label="unstamped")
+    expected = make_reject(source_uri="bad.txt", stage="entities", reason="stage_failed", detail="",
+                           raw_excerpt="B.", run_id="run0", rejected_at=STARTED)
+    assert_that(stamped | "Fields" >> beam.Map(lambda r: (r["reject_id"], r["run_id"], r["rejected_at"],
+                                                          r["rejected_date"], r["stage"])),
+                equal_to([(expected["reject_id"], "run0", STARTED, STARTED.date(), "entities")]),
+                label="stamped")
+    pipeline.run().wait_until_finish()
