@@ -125,7 +125,7 @@ def test_an_anchored_expression_counts_from_a_day_named_in_an_earlier_sentence()
     doc = _document("anchored", "Rebels shelled the airport on Tuesday. Officials said nothing. "
                                 "The next day, the army retook it.", dt.date(2021, 10, 28))
     pipeline = TestPipeline()
-    outputs = pipeline | beam.Create([doc]) | ResolveDates(*RUN)
+    outputs = pipeline | beam.Create([doc]) | ResolveDates()
     rows = outputs[DOCUMENTS] | "Rows" >> beam.FlatMap(lambda document: document.dates)
     assert_that(rows, equal_to([_row(doc, 0, "Tuesday", "2021-10-26", "day", "relative"),
                                 _row(doc, 2, "The next day", "2021-10-27", "day", "anchored")]))

@@ -22,14 +22,23 @@ def marked(text: str) -> tuple[str, list[dict]]:
     an empty CODE makes a LOCATION)."""
     rows, plain, last = [], [], 0
     for match in _MARK.finditer(text):
-        plain.append(text[last:match.start()])
+        plain.append(text[last : match.start()])
         start = sum(len(part) for part in plain)
         surface, code, kind = match.group(1), match.group(2), match.group(3)
         plain.append(surface)
-        rows.append({"char_start": start, "char_end": start + len(surface), "text": surface,
-                     "entity_type": kind or ("COUNTRY" if code else "LOCATION"),
-                     "actor_code": code or None, "country_code": code[:3] if code else None,
-                     "name": surface, "mention": "name", "locative": not code})
+        rows.append(
+            {
+                "char_start": start,
+                "char_end": start + len(surface),
+                "text": surface,
+                "entity_type": kind or ("COUNTRY" if code else "LOCATION"),
+                "actor_code": code or None,
+                "country_code": code[:3] if code else None,
+                "name": surface,
+                "mention": "name",
+                "locative": not code,
+            }
+        )
         last = match.end()
     plain.append(text[last:])
     return "".join(plain), rows
@@ -70,7 +79,9 @@ def test_the_parser_is_the_expected_pipeline(nlp):
 
 
 def test_subject_and_direct_object(nlp, modes):
-    reader = reader_for(nlp, modes, "[Ghana|GHAGOV] sharply criticised [Togo|TGOGOV] over the border closure.")
+    reader = reader_for(
+        nlp, modes, "[Ghana|GHAGOV] sharply criticised [Togo|TGOGOV] over the border closure."
+    )
     criticise = verb(reader, "criticise")
     assert codes_of(reader, reader.subject_tokens(criticise)) == ["GHAGOV"]
     assert codes_of(reader, reader.object_tokens(criticise, "obj")) == ["TGOGOV"]
@@ -84,7 +95,9 @@ def test_passive_agent_is_the_source_and_the_passive_subject_the_object(nlp, mod
 
 
 def test_prepositional_object_and_coordination(nlp, modes):
-    reader = reader_for(nlp, modes, "[Norway|NORGOV] held talks with [Kenya|KENGOV] and [Uganda|UGAGOV] on trade.")
+    reader = reader_for(
+        nlp, modes, "[Norway|NORGOV] held talks with [Kenya|KENGOV] and [Uganda|UGAGOV] on trade."
+    )
     hold = verb(reader, "hold")
     assert codes_of(reader, reader.object_tokens(hold, "with")) == ["KENGOV", "UGAGOV"]
 
@@ -95,37 +108,47 @@ def test_coordinated_subjects_each_count(nlp, modes):
 
 
 def test_possessive_and_of_phrase_stand_for_their_actor(nlp, modes):
-    reader = reader_for(nlp, modes, "[Latvia|LVAGOV] expelled [Belarus|BLR]'s envoy and the consul of "
-                                    "[Russia|RUS] on Monday.")
+    reader = reader_for(
+        nlp, modes, "[Latvia|LVAGOV] expelled [Belarus|BLR]'s envoy and the consul of [Russia|RUS] on Monday."
+    )
     expel = verb(reader, "expel")
     assert codes_of(reader, reader.object_tokens(expel, "obj")) == ["BLR", "RUS"]
 
 
 def test_apposition_naming_an_organization_gives_the_affiliation(nlp, modes):
-    reader = reader_for(nlp, modes, "[Mahama|GHAGOV|PERSON], the [African Union|IGOAFRAFU|IGO]'s mediator, "
-                                    "met the rebel leaders on Sunday.")
+    reader = reader_for(
+        nlp,
+        modes,
+        "[Mahama|GHAGOV|PERSON], the [African Union|IGOAFRAFU|IGO]'s mediator, "
+        "met the rebel leaders on Sunday.",
+    )
     meet = verb(reader, "meet")
     assert codes_of(reader, reader.subject_tokens(meet)) == ["IGOAFRAFU"]
 
 
 def test_conjoined_verb_shares_the_subject(nlp, modes):
-    reader = reader_for(nlp, modes, "[Serbia|SRBGOV] rejected the charge and accused [Kosovo|XKXGOV] of "
-                                    "provoking clashes.")
+    reader = reader_for(
+        nlp, modes, "[Serbia|SRBGOV] rejected the charge and accused [Kosovo|XKXGOV] of provoking clashes."
+    )
     accuse = verb(reader, "accuse")
     assert codes_of(reader, reader.subject_tokens(accuse)) == ["SRBGOV"]
     assert codes_of(reader, reader.object_tokens(accuse, "obj")) == ["XKXGOV"]
 
 
 def test_relative_pronoun_stands_for_the_noun_it_modifies(nlp, modes):
-    reader = reader_for(nlp, modes, "The talks were hosted by [Oman|OMNGOV], which invited [Iran|IRNGOV] "
-                                    "last week.")
+    reader = reader_for(
+        nlp, modes, "The talks were hosted by [Oman|OMNGOV], which invited [Iran|IRNGOV] last week."
+    )
     invite = verb(reader, "invite")
     assert codes_of(reader, reader.subject_tokens(invite)) == ["OMNGOV"]
 
 
 def test_subordinate_clause_keeps_its_own_roles(nlp, modes):
-    reader = reader_for(nlp, modes, "After [Azerbaijan|AZEGOV] expelled two diplomats, [France|FRAGOV] "
-                                    "recalled its ambassador.")
+    reader = reader_for(
+        nlp,
+        modes,
+        "After [Azerbaijan|AZEGOV] expelled two diplomats, [France|FRAGOV] recalled its ambassador.",
+    )
     assert codes_of(reader, reader.subject_tokens(verb(reader, "expel"))) == ["AZEGOV"]
     assert codes_of(reader, reader.subject_tokens(verb(reader, "recall"))) == ["FRAGOV"]
 
@@ -137,30 +160,37 @@ def test_first_person_in_reported_speech_is_the_speaker(nlp, modes):
 
 
 def test_appeal_content_takes_the_appealed_actor_as_subject(nlp, modes):
-    reader = reader_for(nlp, modes, "[Qatar|QATGOV] urged [Israel|ISRGOV] to release the detained aid workers.")
+    reader = reader_for(
+        nlp, modes, "[Qatar|QATGOV] urged [Israel|ISRGOV] to release the detained aid workers."
+    )
     release = verb(reader, "release")
     assert reader.mode(release)[0] == CONTENT
     assert codes_of(reader, reader.subject_tokens(release)) == ["ISRGOV"]
 
 
-@pytest.mark.parametrize(("text", "lemma", "expected"), [
-    ("[India|INDGOV] did not meet [Nepal|NPLGOV] at the summit.", "meet", NEGATED),
-    ("[India|INDGOV] may visit [Nepal|NPLGOV] in the spring.", "visit", HEDGED),
-    ("[India|INDGOV] is expected to visit [Nepal|NPLGOV] next month.", "visit", HEDGED),
-    ("[India|INDGOV] pledged to send engineers to [Nepal|NPLGOV].", "send", INTENDED),
-    ("[India|INDGOV] will send engineers to [Nepal|NPLGOV].", "send", INTENDED),
-    ("[India|INDGOV] refused to sign the water treaty with [Nepal|NPLGOV].", "sign", REFUSED),
-    ("[India|INDGOV] failed to reach a deal with [Nepal|NPLGOV].", "reach", NEGATED),
-    ("[India|INDGOV] denied it would attack [Nepal|NPLGOV].", "attack", NEGATED),
-    ("[India|INDGOV] has long accused [Nepal|NPLGOV] of harbouring smugglers.", "accuse", "habitual"),
-    ("[India|INDGOV] accused [Nepal|NPLGOV] of harbouring smugglers.", "accuse", None),
-])
+@pytest.mark.parametrize(
+    ("text", "lemma", "expected"),
+    [
+        ("[India|INDGOV] did not meet [Nepal|NPLGOV] at the summit.", "meet", NEGATED),
+        ("[India|INDGOV] may visit [Nepal|NPLGOV] in the spring.", "visit", HEDGED),
+        ("[India|INDGOV] is expected to visit [Nepal|NPLGOV] next month.", "visit", HEDGED),
+        ("[India|INDGOV] pledged to send engineers to [Nepal|NPLGOV].", "send", INTENDED),
+        ("[India|INDGOV] will send engineers to [Nepal|NPLGOV].", "send", INTENDED),
+        ("[India|INDGOV] refused to sign the water treaty with [Nepal|NPLGOV].", "sign", REFUSED),
+        ("[India|INDGOV] failed to reach a deal with [Nepal|NPLGOV].", "reach", NEGATED),
+        ("[India|INDGOV] denied it would attack [Nepal|NPLGOV].", "attack", NEGATED),
+        ("[India|INDGOV] has long accused [Nepal|NPLGOV] of harbouring smugglers.", "accuse", "habitual"),
+        ("[India|INDGOV] accused [Nepal|NPLGOV] of harbouring smugglers.", "accuse", None),
+    ],
+)
 def test_clause_mode(nlp, modes, text, lemma, expected):
     reader = reader_for(nlp, modes, text)
     assert reader.mode(verb(reader, lemma))[0] == expected
 
 
 def test_place_attached_by_a_locative_preposition(nlp, modes):
-    reader = reader_for(nlp, modes, "[Egypt|EGYGOV] hosted [Sudan|SDNGOV]'s army chief in [Cairo|] on Monday.")
+    reader = reader_for(
+        nlp, modes, "[Egypt|EGYGOV] hosted [Sudan|SDNGOV]'s army chief in [Cairo|] on Monday."
+    )
     places = reader.places_of([verb(reader, "host")])
     assert [place.name for place in places] == ["Cairo"]

@@ -10,9 +10,22 @@ from collections.abc import Mapping
 import yaml
 
 _KEYS = (
-    "negating_heads", "refusal_heads", "denial_heads", "hedge_heads", "hedge_aux", "intent_heads",
-    "intent_aux", "appeal_heads", "command_heads", "reporting_verbs", "habitual_adverbs", "support_verbs",
-    "speaker_pronouns", "relative_pronouns", "locative_preps", "non_target_preps",
+    "negating_heads",
+    "refusal_heads",
+    "denial_heads",
+    "hedge_heads",
+    "hedge_aux",
+    "intent_heads",
+    "intent_aux",
+    "appeal_heads",
+    "command_heads",
+    "reporting_verbs",
+    "habitual_adverbs",
+    "support_verbs",
+    "speaker_pronouns",
+    "relative_pronouns",
+    "locative_preps",
+    "non_target_preps",
 )
 
 
@@ -42,7 +55,8 @@ class Modes:
     @classmethod
     def load(cls) -> Modes:
         text = (importlib.resources.files("transforms") / "lexicons" / "events" / "modes.yaml").read_text(
-            encoding="utf-8")
+            encoding="utf-8"
+        )
         return cls.from_mapping(yaml.safe_load(text))
 
     @classmethod
@@ -64,13 +78,15 @@ def load_code_maps() -> dict[str, dict]:
     """``intent_codes``, ``refusal_codes`` and ``complement_codes`` of ``code_maps.yaml``: what an intended,
     refused or requested act becomes. Keys are code prefixes (the longest matching prefix wins)."""
     text = (importlib.resources.files("transforms") / "lexicons" / "events" / "code_maps.yaml").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
     data = yaml.safe_load(text)
     maps = {}
     for key in ("intent_codes", "refusal_codes", "complement_codes"):
         table = data.get(key)
         if not isinstance(table, dict):
             raise ModesError(f"code_maps.yaml: {key} must be a mapping of code prefixes")
-        maps[key] = {str(prefix): (value if isinstance(value, dict) else str(value))
-                     for prefix, value in table.items()}
+        maps[key] = {
+            str(prefix): (value if isinstance(value, dict) else str(value)) for prefix, value in table.items()
+        }
     return maps

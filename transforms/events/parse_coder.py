@@ -80,8 +80,16 @@ class _Coded:
 class EventCoder:
     """Codes events; build once (``load``), call per document."""
 
-    def __init__(self, nlp: Language, frames: FrameLexicon, modes: Modes, codebook: Codebook,
-                 gazetteer: Gazetteer, code_maps: Mapping[str, Mapping], matcher: ActorMatcher | None = None):
+    def __init__(
+        self,
+        nlp: Language,
+        frames: FrameLexicon,
+        modes: Modes,
+        codebook: Codebook,
+        gazetteer: Gazetteer,
+        code_maps: Mapping[str, Mapping],
+        matcher: ActorMatcher | None = None,
+    ):
         self.nlp = nlp
         self.matcher = matcher
         self.frames = frames
@@ -93,18 +101,31 @@ class EventCoder:
         self._complement_codes = code_maps.get("complement_codes", {})
         inflector = _inflector()
         self._trigger_words = frames.trigger_words() | frozenset(
-            form for verb in modes.support_verbs for form in inflector.verb_forms(verb))
+            form for verb in modes.support_verbs for form in inflector.verb_forms(verb)
+        )
 
     @classmethod
     def load(cls) -> EventCoder:
         codebook = Codebook.load()
-        return cls(load_parser(), FrameLexicon.load(codebook), Modes.load(), codebook, Gazetteer.load(),
-                   load_code_maps(), ActorMatcher.load())
+        return cls(
+            load_parser(),
+            FrameLexicon.load(codebook),
+            Modes.load(),
+            codebook,
+            Gazetteer.load(),
+            load_code_maps(),
+            ActorMatcher.load(),
+        )
 
     # ------------------------------------------------------------------ public API
 
-    def code_document(self, article: Mapping[str, Any], sentences: Sequence[Sentence],
-                      entity_rows: Sequence[Row], date_rows: Sequence[Row]) -> list[Row]:
+    def code_document(
+        self,
+        article: Mapping[str, Any],
+        sentences: Sequence[Sentence],
+        entity_rows: Sequence[Row],
+        date_rows: Sequence[Row],
+    ) -> list[Row]:
         """The event rows of one article (document.article, .sentences, .entities, .dates)."""
         by_sentence: dict[int, list[Row]] = {}
         for row in entity_rows:
@@ -112,20 +133,33 @@ class EventCoder:
         dates_by_sentence: dict[int, list[Row]] = {}
         for row in date_rows:
             dates_by_sentence.setdefault(row["sentence_index"], []).append(row)
-        chosen = [sentence for sentence in sentences
-                  if by_sentence.get(sentence.index) and self._may_hold_event(sentence.text)]
+        chosen = [
+            sentence
+            for sentence in sentences
+            if by_sentence.get(sentence.index) and self._may_hold_event(sentence.text)
+        ]
         headline = self._headline(article)
         texts = [sentence.text for sentence in chosen] + ([headline[0].text] if headline else [])
         docs = list(self.nlp.pipe(texts, batch_size=64))
         coded: list[_Coded] = []
         for sentence, doc in zip(chosen, docs, strict=False):
-            coded.extend(self._code_parsed(doc, sentence, by_sentence[sentence.index],
-                                           dates_by_sentence.get(sentence.index, []), article))
+            coded.extend(
+                self._code_parsed(
+                    doc,
+                    sentence,
+                    by_sentence[sentence.index],
+                    dates_by_sentence.get(sentence.index, []),
+                    article,
+                )
+            )
         if headline:
             title, title_entities = headline
             reported = {_restatement_key(event) for event in coded}
-            coded.extend(event for event in self._code_parsed(docs[-1], title, title_entities, [], article)
-                         if _restatement_key(event) not in reported)
+            coded.extend(
+                event
+                for event in self._code_parsed(docs[-1], title, title_entities, [], article)
+                if _restatement_key(event) not in reported
+            )
         return self._merge(coded, article)
 
     def _headline(self, article: Mapping[str, Any]) -> tuple[Sentence, list[Row]] | None:
@@ -138,8 +172,13 @@ class EventCoder:
         rows = self.matcher.match(title, [sentence], article.get("published_date"))
         return (sentence, rows) if rows else None
 
-    def code_sentence(self, sentence: Sentence, entity_rows: Sequence[Row], date_rows: Sequence[Row],
-                      article: Mapping[str, Any]) -> list[Row]:
+    def code_sentence(
+        self,
+        sentence: Sentence,
+        entity_rows: Sequence[Row],
+        date_rows: Sequence[Row],
+        article: Mapping[str, Any],
+    ) -> list[Row]:
         """The event rows of one sentence, coded as if it were the whole article."""
         return self.code_document(article, [sentence], entity_rows, date_rows)
 
@@ -149,8 +188,14 @@ class EventCoder:
 
     # ------------------------------------------------------------------ one sentence
 
-    def _code_parsed(self, doc: Doc, sentence: Sentence, entity_rows: Sequence[Row],
-                     date_rows: Sequence[Row], article: Mapping[str, Any]) -> list[_Coded]:
+    def _code_parsed(
+        self,
+        doc: Doc,
+        sentence: Sentence,
+        entity_rows: Sequence[Row],
+        date_rows: Sequence[Row],
+        article: Mapping[str, Any],
+    ) -> list[_Coded]:
         mentions = MentionIndex(doc, entity_rows, sentence.start)
         if not mentions.has_actors():
             return []
@@ -197,10 +242,9 @@ class EventCoder:
     def _is_standalone_noun(self, token: Token, reader: RoleReader) -> bool:
         """An event noun codes on its own only when it names both sides ("US sanctions on Iran", "the
         attack by X on Y"), never as the object of a verb that triggers an event itself."""
-        head = token.head
-        if token.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in self.modes.support_verbs:
-            return False
-        return True
+        return not (
+            token.dep_ in ("dobj", "nsubjpass") and token.head.lemma_.lower() in self.modes.support_verbs
+        )
 
     def _best_frame(self, token: Token, frames: Sequence[Frame], reader: RoleReader) -> Frame | None:
         best: tuple[int, int] | None = None
@@ -219,14 +263,21 @@ class EventCoder:
         score = 0
         children = list(token.children)
         if frame.particle:
-            if not any(child.dep_ in ("prt", "prep", "agent", "dative") and child.lower_ == frame.particle
-                       for child in children):
+            if not any(
+                child.dep_ in ("prt", "prep", "agent", "dative") and child.lower_ == frame.particle
+                for child in children
+            ):
                 return None
             score += 2
         if frame.objects:
             objects = [child for child in children if child.dep_ in ("dobj", "nsubjpass", "attr")]
-            objects += [grand for child in children if child.dep_ == "prep"
-                        for grand in child.children if grand.dep_ == "pobj"]
+            objects += [
+                grand
+                for child in children
+                if child.dep_ == "prep"
+                for grand in child.children
+                if grand.dep_ == "pobj"
+            ]
             if not any(obj.lemma_.lower() in frame.objects for obj in objects):
                 return None
             score += 3
@@ -248,8 +299,15 @@ class EventCoder:
 
     # ------------------------------------------------------------------ one trigger
 
-    def _code_trigger(self, token: Token, frame: Frame, reader: RoleReader, sentence: Sentence,
-                      date_rows: Sequence[Row], article: Mapping[str, Any]) -> list[_Coded]:
+    def _code_trigger(
+        self,
+        token: Token,
+        frame: Frame,
+        reader: RoleReader,
+        sentence: Sentence,
+        date_rows: Sequence[Row],
+        article: Mapping[str, Any],
+    ) -> list[_Coded]:
         if token.pos_ in ("NOUN", "PROPN"):
             return self._code_noun(token, frame, reader, sentence, date_rows, article)
         mode, governing = reader.mode(token)
@@ -271,9 +329,8 @@ class EventCoder:
         sources, targets = self._roles(token, frame, reader, governing)
         if not sources and not targets:
             return []
-        if frame.need_target and not targets and not (frame.mutual and len(sources) > 1):
-            if not (len(sources) > 1):
-                return []
+        if frame.need_target and not targets and len(sources) < 2:
+            return []
         if frame.need_source and not sources:
             return []
         clause = reader.clause_verbs(token)
@@ -286,14 +343,33 @@ class EventCoder:
         place = places[0] if places else None
         pairs = self._pairs(sources, targets, frame)
         return [
-            _Coded(code=code, frame=frame, source=source, target=target, trigger=token,
-                   sentence_index=sentence.index, sentence=sentence, event_date=date, date_source=date_source,
-                   precision=precision, place=place, confidence=frame.confidence, rule_suffix=suffix)
+            _Coded(
+                code=code,
+                frame=frame,
+                source=source,
+                target=target,
+                trigger=token,
+                sentence_index=sentence.index,
+                sentence=sentence,
+                event_date=date,
+                date_source=date_source,
+                precision=precision,
+                place=place,
+                confidence=frame.confidence,
+                rule_suffix=suffix,
+            )
             for source, target in pairs
         ]
 
-    def _code_noun(self, token: Token, frame: Frame, reader: RoleReader, sentence: Sentence,
-                   date_rows: Sequence[Row], article: Mapping[str, Any]) -> list[_Coded]:
+    def _code_noun(
+        self,
+        token: Token,
+        frame: Frame,
+        reader: RoleReader,
+        sentence: Sentence,
+        date_rows: Sequence[Row],
+        article: Mapping[str, Any],
+    ) -> list[_Coded]:
         """An event noun that names its sides: "US sanctions on Iran", "the attack by X on Y", "talks
         between X and Y". A "by" phrase that names no actor is an unidentified perpetrator."""
         sources: list[ActorRef] = []
@@ -321,21 +397,34 @@ class EventCoder:
         mode, _ = reader.mode(head) if head.pos_ in ("VERB", "AUX") else (None, None)
         if mode is not None:
             return []
-        date, date_source, precision = self._event_date(token, [token, head], frame.code, date_rows,
-                                                        sentence, article)
+        date, date_source, precision = self._event_date(
+            token, [token, head], frame.code, date_rows, sentence, article
+        )
         if date is _NOT_NEWS:
             return []
         places = reader.places_of([token, head])
         return [
-            _Coded(code=frame.code, frame=frame, source=source, target=target, trigger=token,
-                   sentence_index=sentence.index, sentence=sentence, event_date=date, date_source=date_source,
-                   precision=precision, place=places[0] if places else None,
-                   confidence=frame.confidence * 0.9, rule_suffix="+noun")
+            _Coded(
+                code=frame.code,
+                frame=frame,
+                source=source,
+                target=target,
+                trigger=token,
+                sentence_index=sentence.index,
+                sentence=sentence,
+                event_date=date,
+                date_source=date_source,
+                precision=precision,
+                place=places[0] if places else None,
+                confidence=frame.confidence * 0.9,
+                rule_suffix="+noun",
+            )
             for source, target in self._pairs(_distinct(sources), _distinct(targets), frame)
         ]
 
-    def _roles(self, token: Token, frame: Frame, reader: RoleReader,
-               governing: Token | None) -> tuple[list[ActorRef], list[ActorRef]]:
+    def _roles(
+        self, token: Token, frame: Frame, reader: RoleReader, governing: Token | None
+    ) -> tuple[list[ActorRef], list[ActorRef]]:
         if frame.source_slot != "subj":
             sources = self._slot_actors(token, (frame.source_slot,), reader)
             slots = frame.target_slots if "subj" in frame.target_slots else ("subj", *frame.target_slots)
@@ -354,25 +443,33 @@ class EventCoder:
         for slot in slots:
             if slot not in ("obj", "dative", "subj") and slot in self.modes.non_target_preps:
                 continue
-            found = [actor for head in reader.object_tokens(token, slot) for actor in reader.phrase_actors(head)]
+            found = [
+                actor for head in reader.object_tokens(token, slot) for actor in reader.phrase_actors(head)
+            ]
             if found:
                 return found
         return []
 
     @staticmethod
-    def _pairs(sources: list[ActorRef], targets: list[ActorRef],
-               frame: Frame) -> list[tuple[ActorRef | None, ActorRef | None]]:
+    def _pairs(
+        sources: list[ActorRef], targets: list[ActorRef], frame: Frame
+    ) -> list[tuple[ActorRef | None, ActorRef | None]]:
         if targets:
-            return [(source, target) for source in (sources or [None]) for target in targets
-                    if source is None or source.code != target.code]
+            return [
+                (source, target)
+                for source in (sources or [None])
+                for target in targets
+                if source is None or source.code != target.code
+            ]
         if len(sources) > 1 and (frame.mutual or frame.need_target):
             return [(a, b) for a, b in itertools.permutations(sources, 2) if a.code != b.code]
         return [(source, None) for source in sources]
 
     # ------------------------------------------------------------------ codes
 
-    def _mapped(self, table: Mapping[str, str], code: str, *, keep_default: bool = False,
-                default: str | None = None) -> str | None:
+    def _mapped(
+        self, table: Mapping[str, str], code: str, *, keep_default: bool = False, default: str | None = None
+    ) -> str | None:
         for length in range(len(code), 1, -1):
             value = table.get(code[:length])
             if value is not None:
@@ -382,7 +479,7 @@ class EventCoder:
     def _refined_by_content(self, token: Token, code: str, reader: RoleReader) -> str:
         """An appeal, demand or threat whose infinitive names another act takes that act's subcode."""
         table = self._complement_codes.get(code[:2])
-        if not table or len(code) > 3 and code[3:] != "":
+        if not table or len(code) > 3:
             return code
         for child in token.children:
             if child.dep_ not in ("xcomp", "ccomp"):
@@ -397,8 +494,15 @@ class EventCoder:
 
     # ------------------------------------------------------------------ dates
 
-    def _event_date(self, token: Token, clause: list[Token], code: str, date_rows: Sequence[Row],
-                    sentence: Sentence, article: Mapping[str, Any]):
+    def _event_date(
+        self,
+        token: Token,
+        clause: list[Token],
+        code: str,
+        date_rows: Sequence[Row],
+        sentence: Sentence,
+        article: Mapping[str, Any],
+    ):
         """``(event_date, event_date_source, precision)``, or ``_NOT_NEWS`` for background and future acts."""
         published = article.get("published_date")
         chosen = None
@@ -406,16 +510,21 @@ class EventCoder:
         for row in date_rows:
             if row.get("resolved_date") is None:
                 continue
-            governing = _governing_verb(token.doc, row["char_start"] - sentence.start,
-                                        row["char_end"] - sentence.start)
+            governing = _governing_verb(
+                token.doc, row["char_start"] - sentence.start, row["char_end"] - sentence.start
+            )
             if governing is None:
                 continue
             if governing.i in clause_ids:
                 chosen = row
                 break
             # "said on Monday that ...": the saying's date is the date of a verbal act only.
-            if (chosen is None and governing.lemma_ in self.modes.reporting_verbs
-                    and self.codebook[code].quad_class in _VERBAL_QUAD_CLASSES and governing.is_ancestor(token)):
+            if (
+                chosen is None
+                and governing.lemma_ in self.modes.reporting_verbs
+                and self.codebook[code].quad_class in _VERBAL_QUAD_CLASSES
+                and governing.is_ancestor(token)
+            ):
                 chosen = row
         if chosen is None:
             return published, ("published" if published else "missing"), ("day" if published else None)
@@ -424,9 +533,8 @@ class EventCoder:
         if granularity != "day":
             # A month or a year dates the act only roughly: the publication date stands in for it.
             return published, "published", _GRANULARITY_PRECISION.get(granularity, granularity)
-        if published is not None:
-            if resolved > published or (published - resolved).days > BACKGROUND_DAYS:
-                return _NOT_NEWS, "", None
+        if published is not None and (resolved > published or (published - resolved).days > BACKGROUND_DAYS):
+            return _NOT_NEWS, "", None
         return resolved, "text", "day"
 
     # ------------------------------------------------------------------ rows
@@ -437,8 +545,12 @@ class EventCoder:
         published = article.get("published_date")
         merged: dict[tuple, list[_Coded]] = {}
         for event in coded:
-            key = (event.source.code if event.source else None, event.target.code if event.target else None,
-                   event.code, event.event_date)
+            key = (
+                event.source.code if event.source else None,
+                event.target.code if event.target else None,
+                event.code,
+                event.event_date,
+            )
             merged.setdefault(key, []).append(event)
         rows: list[Row] = []
         for (source_code, target_code, code, event_date), events in merged.items():
@@ -449,36 +561,39 @@ class EventCoder:
             sentence = first.sentence
             trigger = first.trigger
             start = sentence.start + trigger.idx if first.sentence_index >= 0 else -1
-            rows.append({
-                "event_id": stable_id(article_id, source_code, target_code, code, event_date),
-                "article_id": article_id,
-                "sentence_index": first.sentence_index,
-                "event_date": event_date,
-                "event_date_source": first.date_source,
-                "event_date_precision": first.precision,
-                "source_actor": source_code,
-                "source_country": first.source.country if first.source else None,
-                "target_actor": target_code,
-                "target_country": first.target.country if first.target else None,
-                "cameo_code": code,
-                "cameo_root": code[:2],
-                "quad_class": entry.quad_class,
-                "goldstein": entry.goldstein,
-                "plover_type": entry.plover_type,
-                "location_name": place.name if place else None,
-                "location_country": (place.country or (coordinates.country if coordinates else None))
-                if place else None,
-                "latitude": coordinates.latitude if coordinates else None,
-                "longitude": coordinates.longitude if coordinates else None,
-                "trigger": trigger.text,
-                "evidence": sentence.text,
-                "rule_id": first.frame.rule_id + first.rule_suffix,
-                "confidence": round(min(1.0, max(event.confidence for event in events)), 3),
-                "num_mentions": len(events),
-                "mention_sentences": sorted({event.sentence_index for event in events}),
-                "trigger_start": start,
-                "published_date": published,
-            })
+            rows.append(
+                {
+                    "event_id": stable_id(article_id, source_code, target_code, code, event_date),
+                    "article_id": article_id,
+                    "sentence_index": first.sentence_index,
+                    "event_date": event_date,
+                    "event_date_source": first.date_source,
+                    "event_date_precision": first.precision,
+                    "source_actor": source_code,
+                    "source_country": first.source.country if first.source else None,
+                    "target_actor": target_code,
+                    "target_country": first.target.country if first.target else None,
+                    "cameo_code": code,
+                    "cameo_root": code[:2],
+                    "quad_class": entry.quad_class,
+                    "goldstein": entry.goldstein,
+                    "plover_type": entry.plover_type,
+                    "location_name": place.name if place else None,
+                    "location_country": (place.country or (coordinates.country if coordinates else None))
+                    if place
+                    else None,
+                    "latitude": coordinates.latitude if coordinates else None,
+                    "longitude": coordinates.longitude if coordinates else None,
+                    "trigger": trigger.text,
+                    "evidence": sentence.text,
+                    "rule_id": first.frame.rule_id + first.rule_suffix,
+                    "confidence": round(min(1.0, max(event.confidence for event in events)), 3),
+                    "num_mentions": len(events),
+                    "mention_sentences": sorted({event.sentence_index for event in events}),
+                    "trigger_start": start,
+                    "published_date": published,
+                }
+            )
         rows.sort(key=lambda row: (row["sentence_index"], row["trigger_start"], row["event_id"]))
         for row in rows:
             del row["trigger_start"]
@@ -486,8 +601,22 @@ class EventCoder:
 
 
 _NOT_NEWS = object()
-_CLAUSE_OR_ROOT = frozenset({"ROOT", "conj", "ccomp", "xcomp", "advcl", "relcl", "pcomp", "csubj", "parataxis",
-                             "dep", "acl", "csubjpass"})
+_CLAUSE_OR_ROOT = frozenset(
+    {
+        "ROOT",
+        "conj",
+        "ccomp",
+        "xcomp",
+        "advcl",
+        "relcl",
+        "pcomp",
+        "csubj",
+        "parataxis",
+        "dep",
+        "acl",
+        "csubjpass",
+    }
+)
 
 
 def _governing_verb(doc: Doc, start: int, end: int) -> Token | None:
@@ -517,9 +646,15 @@ def _answer_targets(coded: list[_Coded]) -> list[_Coded]:
         answered = _ANSWERS.get(event.code[:3]) or _ANSWERS.get(event.code[:2])
         if event.target is None and event.source is not None and answered:
             for earlier in reversed(result):
-                if (earlier.code[:2] in answered and earlier.target is not None and earlier.source is not None
-                        and _same_party(earlier.target, event.source)):
-                    event = dataclasses.replace(event, target=earlier.source, rule_suffix=event.rule_suffix + "+answer")
+                if (
+                    earlier.code[:2] in answered
+                    and earlier.target is not None
+                    and earlier.source is not None
+                    and _same_party(earlier.target, event.source)
+                ):
+                    event = dataclasses.replace(
+                        event, target=earlier.source, rule_suffix=event.rule_suffix + "+answer"
+                    )
                     break
         result.append(event)
     return result
@@ -531,8 +666,10 @@ def _same_party(left: ActorRef, right: ActorRef) -> bool:
 
 def _restatement_key(event: _Coded) -> tuple:
     """Events that are the same news for the headline rule: the same root between the same countries."""
+
     def party(actor: ActorRef | None) -> str | None:
         return (actor.country or actor.code) if actor else None
+
     return (event.code[:2], party(event.source), party(event.target))
 
 

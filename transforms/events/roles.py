@@ -29,11 +29,31 @@ PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "csubjpass"})
 # Links through which a verb without a subject of its own borrows one from its head.
 _SUBJECT_SHARING = frozenset({"conj", "xcomp", "acomp", "advcl"})
 _MODIFIER_DEPS = ("poss", "compound", "nmod", "amod")
-CLAUSE_DEPS = frozenset({"ROOT", "conj", "ccomp", "xcomp", "advcl", "relcl", "pcomp", "csubj", "parataxis",
-                         "dep", "acl", "csubjpass"})
+CLAUSE_DEPS = frozenset(
+    {
+        "ROOT",
+        "conj",
+        "ccomp",
+        "xcomp",
+        "advcl",
+        "relcl",
+        "pcomp",
+        "csubj",
+        "parataxis",
+        "dep",
+        "acl",
+        "csubjpass",
+    }
+)
 
 NEGATED, HEDGED, INTENDED, REFUSED, CONTENT, HABITUAL = (
-    "negated", "hedged", "intended", "refused", "content", "habitual")
+    "negated",
+    "hedged",
+    "intended",
+    "refused",
+    "content",
+    "habitual",
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,24 +94,32 @@ class MentionIndex:
         self._actors: dict[int, ActorRef] = {}
         self._places: dict[int, PlaceRef] = {}
         starts = [token.idx for token in doc]
-        for row in sorted(rows, key=lambda r: (r["char_end"] - r["char_start"])):
+        for row in sorted(rows, key=lambda r: r["char_end"] - r["char_start"]):
             tokens = _tokens_in(doc, starts, row["char_start"] - offset, row["char_end"] - offset)
             if not tokens:
                 continue
             is_place = row.get("entity_type") == "LOCATION" or (
-                row.get("locative") and row.get("mention") in ("name", "place"))
+                row.get("locative") and row.get("mention") in ("name", "place")
+            )
             if is_place:
-                place = PlaceRef(name=row.get("name") or row["text"], country=row.get("country_code"),
-                                 text=row["text"])
+                place = PlaceRef(
+                    name=row.get("name") or row["text"], country=row.get("country_code"), text=row["text"]
+                )
                 for index in tokens:
                     self._places.setdefault(index, place)
                 continue
             if not row.get("actor_code"):
                 continue
-            actor = ActorRef(code=row["actor_code"], country=row.get("country_code"), name=row.get("name"),
-                             entity_type=row.get("entity_type") or "", text=row["text"],
-                             char_start=row["char_start"], char_end=row["char_end"],
-                             via=row.get("mention") or "mention")
+            actor = ActorRef(
+                code=row["actor_code"],
+                country=row.get("country_code"),
+                name=row.get("name"),
+                entity_type=row.get("entity_type") or "",
+                text=row["text"],
+                char_start=row["char_start"],
+                char_end=row["char_end"],
+                via=row.get("mention") or "mention",
+            )
             for index in tokens:
                 # The shortest mention covering a token wins ("Russia" inside "Russia's embassy in Chisinau"
                 # only when the longer mention does not exist).
@@ -108,8 +136,11 @@ class MentionIndex:
 
 
 def _tokens_in(doc: Doc, starts: list[int], start: int, end: int) -> list[int]:
-    return [token.i for token, token_start in zip(doc, starts, strict=True)
-            if token_start >= start and token_start + len(token.text) <= end + 1 and token_start < end]
+    return [
+        token.i
+        for token, token_start in zip(doc, starts, strict=True)
+        if token_start >= start and token_start + len(token.text) <= end + 1 and token_start < end
+    ]
 
 
 class RoleReader:
@@ -211,12 +242,18 @@ class RoleReader:
         return []
 
     def is_passive(self, verb: Token) -> bool:
-        return any(child.dep_ in PASSIVE_SUBJECT_DEPS or child.dep_ == "auxpass" for child in verb.children) or (
-            verb.dep_ == "acl" and verb.tag_ == "VBN")
+        return any(
+            child.dep_ in PASSIVE_SUBJECT_DEPS or child.dep_ == "auxpass" for child in verb.children
+        ) or (verb.dep_ == "acl" and verb.tag_ == "VBN")
 
     def agents(self, verb: Token) -> list[Token]:
-        return [object_ for child in verb.children if child.dep_ == "agent"
-                for object_ in child.children if object_.dep_ == "pobj"]
+        return [
+            object_
+            for child in verb.children
+            if child.dep_ == "agent"
+            for object_ in child.children
+            if object_.dep_ == "pobj"
+        ]
 
     def subject_tokens(self, verb: Token) -> list[Token]:
         """The tokens heading the verb's (logical) subject: the passive agent, else the subject; a verb
@@ -237,8 +274,13 @@ class RoleReader:
                 if node.dep_ == "xcomp" and head.lemma_ in self.modes.appeal_heads:
                     # "urged Iran to release": the infinitive's subject is the appeal's object.
                     objects = [child for child in head.children if child.dep_ in ("dobj", "dative")]
-                    objects += [object_ for child in head.children if child.dep_ == "prep"
-                                for object_ in child.children if object_.dep_ == "pobj"]
+                    objects += [
+                        object_
+                        for child in head.children
+                        if child.dep_ == "prep"
+                        for object_ in child.children
+                        if object_.dep_ == "pobj"
+                    ]
                     return objects
                 if head.pos_ == "ADJ" or head.dep_ == "acomp":
                     head = head.head
@@ -302,7 +344,9 @@ class RoleReader:
             return HEDGED, None
         head = verb.head
         if verb.dep_ in ("xcomp", "ccomp") and head is not verb:
-            governing = head.head if (head.pos_ == "ADJ" and head.dep_ in ("acomp", "xcomp", "amod")) else head
+            governing = (
+                head.head if (head.pos_ == "ADJ" and head.dep_ in ("acomp", "xcomp", "amod")) else head
+            )
             lemma = head.lemma_
             outer, _ = self.mode(governing) if governing is not verb else (None, None)
             if outer in (NEGATED, HABITUAL, HEDGED):
