@@ -281,6 +281,21 @@ class FrameLexicon:
                 words.add(lemma.replace("_", ""))  # "airstrike", "roadside_bomb" written as one token
         return frozenset(words)
 
+    @functools.cached_property
+    def _form_index(self) -> dict[str, tuple[str, ...]]:
+        inflector = _inflector()
+        index: dict[str, list[str]] = {}
+        for lemma in self._verbs:
+            for form in inflector.verb_forms(lemma):
+                index.setdefault(form, []).append(lemma)
+        return {form: tuple(sorted(lemmas)) for form, lemmas in index.items()}
+
+    def verb_lemmas(self, word: str) -> tuple[str, ...]:
+        """The frame verb lemmas that have ``word`` (lower case) as one of their forms: "staged" ->
+        ("stage",). en_core_web_sm's lemmatizer gets many e-final verbs wrong ("staged" -> "stag",
+        "waged" -> "wag", "hoped" -> "hop"), so the coder can look a verb token up by its text too."""
+        return self._form_index.get(word, ())
+
     def trigger_words(self) -> frozenset[str]:
         """Every surface form (lower case) a trigger head may take: the verb forms of each verb lemma
         (base, -s, past, past participle, -ing; ``irregular.txt`` for the irregular ones), singular and
