@@ -38,6 +38,7 @@ from transforms.entities.lexicon import (
     ELITE,
     ORG,
     PERSON,
+    PERSON_ROLE_KINDS,
     PLACE,
     ROLE,
     Person,
@@ -62,6 +63,11 @@ REFERENCE = "reference"
 _WORDS_BEFORE = re.compile(r"[\w'’-]+|[^\w\s'’-]")
 _POSSESSIVE = re.compile(r"^['’]s?(?=\s|$)")
 _OF_THE = re.compile(r"\s+of\s+(?:the\s+)?")
+# "Spokesperson for the Secretary-General", "Spokesperson to the President": a title serving another.
+_SERVING = re.compile(r"\s+(?:for|to|of)\s+the\s+")
+# "the Minister of Trade, Industry and Competition, Mr A B": a portfolio after "of", up to the comma.
+_PORTFOLIO_OF = re.compile(r"\s+of\s+(?:the\s+)?[A-Z][\w'’-]*"
+                           r"(?:(?:\s+|,\s+)(?:and\s+|&\s+)?[A-Z][\w'’-]*){0,5}(?=,)")
 _NEXT_WORD = re.compile(r"[ \t\u00a0]+(\S+)")
 _DATELINE_AFTER = re.compile(r"\s*(?:,|\(|—|–|-)")
 _COORDINATION = re.compile(r"\s*,?\s*(?:and|or)?\s+")
@@ -117,6 +123,14 @@ class Composer:
         self._rules = rules
         self._countries = countries
         self._tokens = organization_tokens or {}
+        self._home: str | None = None
+        # Institutions named with their country earlier in the article ("the French Senate"): a bare
+        # "Senate" later is the same body.
+        self._institutions: dict[str, str] = {}
+
+    def start_article(self) -> None:
+        """Forgets what earlier articles named (call before the first sentence of each article)."""
+        self._institutions = {}
 
     # ------------------------------------------------------------------------------------------ entry
 
@@ -214,6 +228,11 @@ class Composer:
     def _actor_of(self, term: Term, published: dt.date | None) -> _Actor:
         if term.kind == ORG and term.organization is not None:
             tenure = term.organization.at(published)
+            home = self._home
+            if home is not None and home in term.organization.acts_in and tenure.role:
+                # A group coded in the country where it acts: the article's own country.
+                return _Actor(home + tenure.role, home, tenure.role, term.organization.entity_type,
+                              term.organization.name, NAME, organization=True)
             return _Actor(tenure.actor_code, tenure.country_code, tenure.role,
                           term.organization.entity_type, term.organization.name, NAME, organization=True)
         code = term.code or ""
@@ -271,6 +290,8 @@ class Composer:
                                anchor.country_code, anchor.role, NAME), nxt
             return None, index
         roles, nxt = self._role_run(text, hits, nxt)
+        if roles[-1].term.role_kind == "institution" and anchor.country_code in self._countries:
+            self._institutions[_institution_key(roles)] = anchor.country_code
         return self._phrase(text, sentence_end, sentence_index, hits, nxt, start, roles, anchor,
                             former or gap[0], then or gap[1], published)
 
@@ -288,6 +309,17 @@ class Composer:
                 mention = self._person_mention(start, following.end, sentence_index, following.term,
                                                published)
                 return mention, nxt + 1
+            if (following.kind == ROLE and roles[-1].term.role_kind == "person"
+                    and following.term.role_kind == "person" and _SERVING.fullmatch(between)):
+                # "Spokesperson for the Secretary-General": coded by whom the title serves.
+                served, after = self._role_run(text, hits, nxt)
+                actor = self._served(text, roles, served, former)
+                if actor is not None:
+                    phrase = Mention(start, served[-1].end, sentence_index, actor.entity_type, actor.name,
+                                     actor.actor_code, actor.country_code, actor.role, ROLE_PHRASE,
+                                     anchorless=not actor.organization)
+                    return self._with_apposition(text, sentence_end, sentence_index, hits, after, phrase,
+                                                 published)
             if _OF_THE.fullmatch(between):
                 anchor = self._anchor(text, sentence_start, following, published)
                 if anchor is not None:
@@ -296,6 +328,22 @@ class Composer:
                                       actor.actor_code, actor.country_code, actor.role, ROLE_PHRASE)
                     return self._with_apposition(text, sentence_end, sentence_index, hits, nxt + 1, mention,
                                                  published)
+        bare = self._bare_title(text, roles, hits, nxt)
+        if bare is not None:
+            return Mention(start, roles[-1].end, sentence_index, bare.entity_type, bare.name, bare.actor_code,
+                           bare.country_code, bare.role, ROLE_PHRASE), nxt
+        if roles[-1].term.role_kind == "institution" and _capitalized(text[roles[0].start:roles[-1].end]):
+            # "The Senate voted", "Foreign Office spokeswoman": a state body written with capitals and
+            # no country is the article's own (failing that, the country the lexicon gives it).
+            written = text[roles[0].start:roles[-1].end]
+            country = (self._institutions.get(_institution_key(roles)) or self._home
+                       or self._rules.institution_defaults.get(written.lower()))
+            if country is not None:
+                actor = self._phrase_actor(_Actor(country, country, None, "COUNTRY",
+                                                  self._countries.get(country, country), NAME), roles, former)
+                return Mention(start, roles[-1].end, sentence_index, actor.entity_type, actor.name,
+                               actor.actor_code, actor.country_code, actor.role, ROLE_PHRASE,
+                               anchorless=True), nxt
         if roles[-1].term.role_kind == "person" and self._home is not None:
             # "Interior Minister Jane Roe", "the army spokesman, Colonel John Doe": a title with no
             # country names a person of the article's own country.
@@ -310,12 +358,22 @@ class Composer:
                                   actor.country_code, actor.role, PERSON_NAME,
                                   surname=self._surname_of(written, actor.country_code), anchorless=True)
                 return mention, nxt
-            phrase = Mention(start, roles[-1].end, sentence_index, actor.entity_type, actor.name,
-                             actor.actor_code, actor.country_code, actor.role, ROLE_PHRASE, anchorless=True)
-            mention, after = self._with_apposition(text, sentence_end, sentence_index, hits, nxt, phrase,
-                                                   published)
-            if mention is not phrase:
-                return mention, after
+            ends = [roles[-1].end]
+            portfolio = _PORTFOLIO_OF.match(text, roles[-1].end, limit)
+            if portfolio is not None:
+                # "Minister of Trade, Industry and Competition, Mr A B": the portfolio may hold commas;
+                # the first comma followed by a name ends it.
+                ends = [i for i in range(portfolio.start(), portfolio.end() + 1) if text.startswith(",", i)]
+            for end in ends:
+                following = nxt
+                while following < len(hits) and hits[following].end <= end:
+                    following += 1
+                phrase = Mention(start, end, sentence_index, actor.entity_type, actor.name, actor.actor_code,
+                                 actor.country_code, actor.role, ROLE_PHRASE, anchorless=True)
+                mention, after = self._with_apposition(text, sentence_end, sentence_index, hits, following,
+                                                       phrase, published)
+                if mention is not phrase:
+                    return mention, after
         return None, nxt
 
     def _with_apposition(self, text: str, sentence_end: int, sentence_index: int, hits: Sequence[Hit],
@@ -330,6 +388,10 @@ class Composer:
         while (index < len(hits) and hits[index].kind == ROLE and hits[index].term.role_kind == "person"
                and text[hits[index].start].isupper() and _blank(text[position:hits[index].start])):
             position, index = hits[index].end, index + 1  # a title: "Colonel", "General"
+        courtesy = _NEXT_WORD.match(text, position)
+        if courtesy is not None and courtesy.group(1).rstrip(".") in self._rules.titles and not (
+                index < len(hits) and hits[index].start < courtesy.end(1)):
+            position = courtesy.end(1)  # "Mr", "Dr"
         if (index < len(hits) and hits[index].kind == PERSON and not hits[index].term.surname_only
                 and _blank(text[position:hits[index].start])):
             person = hits[index].term.persons[0]
@@ -367,6 +429,40 @@ class Composer:
             mention.mention = PERSON_NAME
             mention.surname = self._surname_of(written, mention.country_code)
 
+    def _bare_title(self, text: str, roles: list[Hit], hits: Sequence[Hit], nxt: int) -> _Actor | None:
+        """ "The Secretary-General condemns": a capitalized title of rules.yaml ``bare_titles`` standing
+        alone (no country or name with it) names that organization's office."""
+        written = text[roles[0].start:roles[-1].end]
+        code = self._rules.bare_titles.get(written)
+        if code is None:
+            return None
+        after = _NEXT_WORD.match(text, roles[-1].end)
+        word = after.group(1).rstrip(_TRAILING) if after is not None else ""
+        if word and _name_like(word) and word not in self._rules.not_name_words:
+            return None  # "Secretary-General A B": the name decides
+        return self._organization_actor(code, written)
+
+    def _served(self, text: str, roles: list[Hit], served: list[Hit], former: bool) -> _Actor | None:
+        """The actor of "<title> for/to the <title>": the served title's organization when it is a bare
+        title ("Spokesperson for the Secretary-General"), else the article's own country."""
+        written = text[served[0].start:served[-1].end]
+        code = self._rules.bare_titles.get(written)
+        if code is not None:
+            organization = self._organization_actor(code, written)
+            return dataclasses.replace(organization, entity_type="PERSON", mention=ROLE_PHRASE)
+        if self._home is None or not written[:1].isupper():
+            return None
+        home = _Actor(self._home, self._home, None, "COUNTRY", self._countries.get(self._home, self._home),
+                      NAME)
+        return self._phrase_actor(home, roles, former)
+
+    def _organization_actor(self, code: str, written: str) -> _Actor:
+        country, role = split_code(code)
+        if country in self._countries:
+            return _Actor(code, country, role, "PERSON", written, ROLE_PHRASE)
+        return _Actor(code, self._tokens.get(code, country), role, "PERSON", written, ROLE_PHRASE,
+                      organization=True)
+
     def _role_run(self, text: str, hits: Sequence[Hit], index: int) -> tuple[list[Hit], int]:
         roles = [hits[index]]
         index += 1
@@ -381,7 +477,7 @@ class Composer:
                 published: dt.date | None) -> tuple[Mention, int]:
         actor = self._phrase_actor(anchor, roles, former)
         last = roles[-1]
-        if last.term.role_kind == "person":
+        if last.term.role_kind in PERSON_ROLE_KINDS:
             if (nxt < len(hits) and hits[nxt].kind == PERSON and not hits[nxt].term.surname_only
                     and _blank(text[last.end:hits[nxt].start])):
                 person = hits[nxt].term.persons[0]
@@ -410,7 +506,7 @@ class Composer:
 
     def _phrase_actor(self, anchor: _Actor, roles: list[Hit], former: bool) -> _Actor:
         words = " ".join(hit.term.name for hit in roles)
-        person_like = roles[-1].term.role_kind == "person"
+        person_like = roles[-1].term.role_kind in PERSON_ROLE_KINDS
         if len(roles) > 1 and roles[0].term.name in self._rules.fillers:
             # "official media": a role noun that is also a filler adjective yields to the noun after it.
             roles = roles[1:]
@@ -420,6 +516,10 @@ class Composer:
                           f"{anchor.name} {words}", ROLE_PHRASE, organization=True)
         role = ELITE if former else roles[0].term.code
         country = anchor.country_code or ""
+        if roles[-1].term.role_kind == "sport":
+            # "Argentina coach A B": a player or coach has the country and no actor code.
+            name = f"{self._countries.get(country, anchor.name)} {words}"
+            return _Actor(None, country, None, "PERSON", name, ROLE_PHRASE)
         if person_like:
             entity_type = "PERSON"
         elif role == "MED":
@@ -558,6 +658,16 @@ def _recode(mention: Mention, actor: _Actor) -> None:
     mention.actor_code = actor.actor_code
     mention.country_code = actor.country_code
     mention.role = actor.role
+
+
+def _institution_key(roles: Sequence[Hit]) -> str:
+    return " ".join(hit.term.name for hit in roles)
+
+
+def _capitalized(written: str) -> bool:
+    """Whether every word of ``written`` but "of", "the", "and" starts with a capital ("Foreign Office")."""
+    words = [w for w in re.split(r"[\s-]+", written) if w and w.lower() not in ("of", "the", "and")]
+    return bool(words) and all(w[:1].isupper() for w in words)
 
 
 def _blank(gap: str) -> bool:

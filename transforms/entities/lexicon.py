@@ -45,7 +45,11 @@ ORGANIZATION_FILES = {
 # Named things that are not political actors (market indices, exchanges, festivals): ORG rows with a
 # country and no actor code, so the events coder never takes them for a government.
 NAMED_THINGS_FILE = "named_things.csv"
-ROLE_KINDS = ("person", "group")
+# person: a title that may precede a name; group: a body of people; institution: one body of a state
+# ("Senate", "Foreign Office"), which written with capitals and without a country belongs to the article's
+# own country; sport: a player or coach, who takes the country and no actor code.
+ROLE_KINDS = ("person", "group", "institution", "sport")
+PERSON_ROLE_KINDS = ("person", "sport")
 PLACE_KINDS = ("capital", "city", "region")
 ELITE = "ELI"  # role of a person named while out of every listed office
 NO_METONYM = "-"
@@ -94,6 +98,9 @@ class Organization:
     name: str
     entity_type: str
     tenures: tuple[Tenure, ...]
+    # An armed group coded in the country where it acts (groups.csv acts_in): in an article whose own
+    # country is one of these, the group is that country + its role ("JNIM" in Burkina Faso: BFAINS).
+    acts_in: tuple[str, ...] = ()
 
     def at(self, day: dt.date | None) -> Tenure:
         """The tenure on ``day``; outside all of them the nearest; without a date the latest."""
@@ -166,6 +173,17 @@ class Rules:
     reference_window: int = 1
     subject_pronoun_after: frozenset[str] = frozenset()
     dummy_it_before: frozenset[str] = frozenset()
+    # Named institutions not in the lists: "<Capitalized words> <head>" ("Unification Ministry") -> role
+    institution_heads: dict[str, str] = dataclasses.field(default_factory=dict)
+    institution_modifiers: dict[str, str] = dataclasses.field(default_factory=dict)
+    # A generic institution's country when the article has no country of its own ("congress": USA)
+    institution_defaults: dict[str, str] = dataclasses.field(default_factory=dict)
+    # Companies introduced by a description ("Taiwanese chipmaker X", "Seoul-based X", "X Electronics")
+    company_nouns: frozenset[str] = frozenset()
+    company_suffixes: frozenset[str] = frozenset()
+    based_suffixes: frozenset[str] = frozenset()
+    # A capitalized title standing alone that always means one organization's office ("Secretary-General")
+    bare_titles: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -264,6 +282,17 @@ def _rules(files: dict[str, str], name: str) -> Rules:
             raise LexiconError(f"{name}: '{key}' must map words to lists of {sorted(REFERENCE_KINDS)}")
         return {k: tuple(v) for k, v in value.items()}
 
+    def codes(key: str) -> dict[str, str]:
+        value = data.get(key, {})
+        if not isinstance(value, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) and v.isalnum() and v.isupper()
+                for k, v in value.items()):
+            raise LexiconError(f"{name}: '{key}' must map words to upper-case codes")
+        return dict(value)
+
+    def optional(key: str, lower: bool = True) -> frozenset[str]:
+        return words(key, lower) if key in data else frozenset()
+
     reference_window = data.get("reference_window", 1)
     if not isinstance(reference_window, int) or reference_window < 0:
         raise LexiconError(f"{name}: 'reference_window' must be a whole number of sentences (0 or more)")
@@ -280,6 +309,10 @@ def _rules(files: dict[str, str], name: str) -> Rules:
         family_name_first=words("family_name_first", lower=False),
         word_like_acronyms=words("word_like_acronyms", lower=False),
         not_actors=tuple(sorted(words("not_actors", lower=False))),
+        institution_heads=codes("institution_heads"), institution_modifiers=codes("institution_modifiers"),
+        institution_defaults={k.lower(): v for k, v in codes("institution_defaults").items()},
+        company_nouns=optional("company_nouns"), company_suffixes=optional("company_suffixes", lower=False),
+        based_suffixes=optional("based_suffixes"), bare_titles=codes("bare_titles"),
     )
 
 
@@ -395,7 +428,11 @@ class _Builder:
         for name, versions in grouped.items():
             tenures = []
             aliases: dict[str, None] = {name: None}
+            acts_in: dict[str, None] = {}
             for where, row in versions:
+                acts_in.update(dict.fromkeys(_code(c, where) for c in _split(row.get("acts_in", ""))))
+                if acts_in and not row["role"]:
+                    raise LexiconError(f"{where}: a group coded where it acts (acts_in) needs a role")
                 if not name:
                     raise LexiconError(f"{where}: the organization has no name")
                 code = _code(row["actor_code"], where, length=None)
@@ -404,7 +441,7 @@ class _Builder:
                 tenures.append(Tenure(code, row["country_code"] or None, row["role"] or None,
                                       _date(row["valid_from"], where), _date(row["valid_to"], where)))
                 aliases.update(dict.fromkeys(_split(row["aliases"])))
-            organization = Organization(name, entity_type, tuple(tenures))
+            organization = Organization(name, entity_type, tuple(tenures), tuple(acts_in))
             for surface in aliases:
                 self.add(surface, Term(ORG, name, organization=organization), source=versions[0][0])
 
@@ -423,11 +460,17 @@ class _Builder:
     def add_roles(self, rows: Iterable[tuple[int, Row]]) -> None:
         for line, row in rows:
             where = f"roles.csv line {line}"
-            role = _code(row["role"], where, length=None)
-            if len(role) not in (3, 6):
-                raise LexiconError(f"{where}: role {role!r} must be one code (GOV) or two (GOVMIL)")
             if row["kind"] not in ROLE_KINDS:
                 raise LexiconError(f"{where}: kind {row['kind']!r} must be one of {ROLE_KINDS}")
+            role: str | None = None
+            if row["kind"] == "sport":
+                if row["role"]:
+                    raise LexiconError(f"{where}: a sport role ({row['phrase']!r}) has no role code; "
+                                       "leave the role column empty")
+            else:
+                role = _code(row["role"], where, length=None)
+                if len(role) not in (3, 6):
+                    raise LexiconError(f"{where}: role {role!r} must be one code (GOV) or two (GOVMIL)")
             self.add(row["phrase"], Term(ROLE, row["phrase"].lower(), code=role, role_kind=row["kind"]),
                      source=where)
 

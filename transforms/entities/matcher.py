@@ -28,7 +28,7 @@ from transforms.common.document import Sentence
 from transforms.entities.compose import Composer, Mention
 from transforms.entities.coref import Coreference
 from transforms.entities.gazetteer import Gazetteer
-from transforms.entities.lexicon import ADJECTIVE, COUNTRY, DEMONYM, PLACE, ActorLexicon
+from transforms.entities.lexicon import ADJECTIVE, COUNTRY, DEMONYM, ORG, PERSON, PLACE, ActorLexicon
 from transforms.entities.scan import Hit, Scanner
 
 Row = dict[str, Any]
@@ -54,6 +54,7 @@ class ActorMatcher:
         hits = self._scanner.scan(text)
         by_sentence = _group_by_sentence(hits, sentences)
         home = self.home_country(text, hits)
+        self._composer.start_article()
         mentions: list[Mention] = []
         for sentence, sentence_hits in zip(sentences, by_sentence, strict=True):
             if sentence_hits:
@@ -63,24 +64,44 @@ class ActorMatcher:
 
     def home_country(self, text: str, hits: Sequence[Hit]) -> str | None:
         """The article's own country: the dateline's ("NAIROBI — ...", "GOMA, Congo — ..."), else the
-        country its names, adjectives and demonyms point at most often (the first of a tie); None when
-        the article names no country."""
+        country its names, adjectives, demonyms, national bodies and officials point at most often (the
+        first of a tie); None when the article names no country. A dateline country the body never names
+        while it names others ("DAKAR — " over a story about Mali) is only where the reporter sat: then
+        the article has no home country (a guess would code its titles and bodies wrongly)."""
         dateline = _DATELINE.match(text)
+        pointers = [(h, code) for h in hits if (code := self._points_at(h)) is not None]
         if dateline is not None:
             inside = [h for h in hits if h.end <= dateline.end(1) and h.term.code
                       and h.kind in (COUNTRY, PLACE) and h.term.code in self.lexicon.countries]
-            if inside:
-                return inside[-1].term.code
-            place = self._gazetteer().lookup(dateline.group(1).split(",")[0].strip())
-            if place is not None and place.country in self.lexicon.countries:
-                return place.country
-        counts = collections.Counter(h.term.code for h in hits
-                                     if h.kind in (COUNTRY, ADJECTIVE, DEMONYM) and h.term.code)
+            country = inside[-1].term.code if inside else None
+            if country is None:
+                place = self._gazetteer().lookup(dateline.group(1).split(",")[0].strip())
+                if place is not None and place.country in self.lexicon.countries:
+                    country = place.country
+            if country is not None:
+                body = [code for h, code in pointers if h.start >= dateline.end()]
+                if body and country not in body:
+                    return None
+                return country
+        counts = collections.Counter(code for _, code in pointers)
         if not counts:
             return None
         best = max(counts.values())
-        return next(h.term.code for h in hits if h.term.code and counts.get(h.term.code) == best
-                    and h.kind in (COUNTRY, ADJECTIVE, DEMONYM))
+        return next(code for _, code in pointers if counts[code] == best)
+
+    def _points_at(self, hit: Hit) -> str | None:
+        """The country a hit names for the home count: a country name, adjective or demonym, a national
+        body ("Downing Street") or a named official's country (not an organization's own token)."""
+        term = hit.term
+        if hit.kind in (COUNTRY, ADJECTIVE, DEMONYM):
+            return term.code or None
+        if hit.kind == ORG and term.organization is not None:
+            code = term.organization.at(None).country_code
+        elif hit.kind == PERSON and term.persons and not term.surname_only:
+            code = term.persons[0].at(None).country_code
+        else:
+            return None
+        return code if code in self.lexicon.countries else None
 
     @staticmethod
     def _gazetteer() -> Gazetteer:

@@ -1,0 +1,148 @@
+"""Round 2 of the actor rules: state bodies named without a country, unlisted named bodies, companies
+introduced by a description, players and coaches, titles that serve an organization, groups coded where
+they act, and the article's home country. Every sentence here was written for these tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.resources
+
+import pytest
+
+from transforms.entities.lexicon import ActorLexicon, LexiconError
+from transforms.entities.matcher import ActorMatcher
+from transforms.sentences.split import split_sentences
+
+DAY = dt.date(2024, 3, 5)
+
+
+@pytest.fixture(scope="module")
+def matcher() -> ActorMatcher:
+    return ActorMatcher.load()
+
+
+def rows_of(matcher: ActorMatcher, text: str, published: dt.date | None = DAY) -> list[dict]:
+    return matcher.match(text, split_sentences(text), published, article_id="t")
+
+
+def coded(matcher: ActorMatcher, text: str, published: dt.date | None = DAY) -> list[tuple]:
+    return [(r["text"], r["actor_code"], r["country_code"]) for r in rows_of(matcher, text, published)]
+
+
+# ------------------------------------------------------------------------------------------ state bodies
+
+
+def test_a_country_before_a_generic_body_wins(matcher):
+    assert coded(matcher, "Pakistan's Foreign Office summoned the envoy.") == [
+        ("Pakistan's Foreign Office", "PAKGOV", "PAK")]
+    assert coded(matcher, "The Chilean Senate rejected the bill.") == [("Chilean Senate", "CHLLEG", "CHL")]
+    assert ("Peru's Congress", "PERLEG", "PER") in coded(matcher, "Peru's Congress met in Lima.")
+
+
+def test_a_bare_generic_body_is_the_articles_own(matcher):
+    assert coded(matcher, "QUITO — Ecuadorian police made arrests. Members of Congress protested.")[-1] == (
+        "Congress", "ECULEG", "ECU")
+    text = "ISLAMABAD — Pakistani troops moved north. Foreign Office spokeswoman Amna Qadir denied it."
+    assert ("Foreign Office spokeswoman Amna Qadir", "PAKGOV", "PAK") in coded(matcher, text)
+    assert coded(matcher, "LUSAKA — Zambian farmers marched. The Presidency said it would listen.")[-2] == (
+        "Presidency", "ZMBGOV", "ZMB")
+
+
+def test_a_body_in_lower_case_or_in_an_article_without_a_country_stays_cautious(matcher):
+    assert coded(matcher, "NAIROBI — Kenyan police said the ministry of health and the senate met.") == [
+        ("NAIROBI", None, "KEN"), ("Kenyan police", "KENCOP", "KEN")]
+    # No country at all: the lexicon's own country for the two famous generic names, nothing otherwise.
+    assert coded(matcher, "Congress passed the bill. The Senate agreed.") == [("Congress", "USALEG", "USA")]
+
+
+def test_a_bare_body_named_earlier_with_its_country_stays_that_countrys(matcher):
+    text = ("BAKU — Azerbaijan rejected a resolution of the Italian Senate. Azerbaijani diplomats said the "
+            "Senate's call was biased.")
+    rows = coded(matcher, text)
+    assert ("Italian Senate", "ITALEG", "ITA") in rows and ("Senate", "ITALEG", "ITA") in rows
+
+
+def test_combatant_and_theater_commands_are_military(matcher):
+    assert coded(matcher, "Central Command said a drone was shot down.") == [
+        ("Central Command", "USAMIL", "USA")]
+    assert coded(matcher, "The Eastern Theater Command began drills.") == [
+        ("Eastern Theater Command", "CHNMIL", "CHN")]
+
+
+# ------------------------------------------------------------------------------------------ home country
+
+
+def test_a_dateline_country_the_body_never_names_is_not_home(matcher):
+    text = "DAKAR — Malian and Russian officers met. Interior Minister Ali Traore Keita said talks went well."
+    assert not [r for r in rows_of(matcher, text) if r["entity_type"] == "PERSON"]
+    text = "DAKAR — Senegalese officers met. Interior Minister Ali Traore Keita said talks went well."
+    assert ("Interior Minister Ali Traore Keita", "SENGOV", "SEN") in coded(matcher, text)
+
+
+def test_named_officials_count_toward_the_home_country(matcher):
+    text = ("President Cyril Ramaphosa received Lesotho's prime minister. Foreign Minister Naledi Dube "
+            "attended.")
+    assert ("Foreign Minister Naledi Dube", "ZAFGOV", "ZAF") in coded(matcher, text)
+
+
+# ------------------------------------------------------------------------------------------ titles
+
+
+def test_the_secretary_general_alone_is_the_un(matcher):
+    text = "The Secretary-General condemns the attack. NATO Secretary-General Mark Rutte spoke."
+    rows = coded(matcher, text, dt.date(2025, 1, 10))
+    assert rows[0] == ("Secretary-General", "IGOUNO", "UNO")
+    assert ("NATO Secretary-General Mark Rutte", "IGOWSTNAT", "NATO") in rows
+
+
+def test_a_spokesperson_for_a_title_takes_whom_it_serves(matcher):
+    assert coded(matcher, "Jane Roe, Spokesperson for the Secretary-General, briefed reporters.") == [
+        ("Jane Roe, Spokesperson for the Secretary-General", "IGOUNO", "UNO")]
+    text = "ACCRA — Ghanaian traders protested. Media enquiries: Kofi Asante, Spokesperson to the President."
+    assert ("Kofi Asante, Spokesperson to the President", "GHAGOV", "GHA") in coded(matcher, text)
+
+
+def test_a_minister_of_a_portfolio_then_a_name(matcher):
+    text = "ACCRA — Ghana's cabinet met. The Minister of Roads, Works and Housing, Mr Kwame Boateng, spoke."
+    assert ("Minister of Roads, Works and Housing, Mr Kwame Boateng", "GHAGOV", "GHA") in coded(matcher, text)
+
+
+def test_an_organizations_chairman_and_a_companys_chief_executive(matcher):
+    assert coded(matcher, "African Union Commission chairman Amadou Sy urged talks.") == [
+        ("African Union Commission chairman Amadou Sy", "IGOAFRAFU", "AFU")]
+    assert coded(matcher, "ExxonMobil's chief executive, John Roe, said output would rise.") == [
+        ("ExxonMobil's chief executive, John Roe", "USABUS", "USA")]
+
+
+def test_players_and_coaches_have_a_country_and_no_actor(matcher):
+    rows = rows_of(matcher, "Chile coach Marta Rojas praised her side, and Peruvian striker Luis Vega won.")
+    assert [(r["text"], r["entity_type"], r["actor_code"], r["country_code"]) for r in rows] == [
+        ("Chile coach Marta Rojas", "PERSON", None, "CHL"),
+        ("Peruvian striker Luis Vega", "PERSON", None, "PER")]
+    # Not a person of an actor, so "she" does not refer back to the coach.
+    assert [r["text"] for r in rows_of(matcher, "Chile coach Marta Rojas spoke. She was pleased.")] == [
+        "Chile coach Marta Rojas"]
+
+
+# ------------------------------------------------------------------------------------------ groups
+
+
+def test_a_group_coded_where_it_acts(matcher):
+    assert coded(matcher, "BAMAKO — Malian troops clashed with JNIM.")[-1] == ("JNIM", "MLIINS", "MLI")
+    assert coded(matcher, "OUAGADOUGOU — Burkinabe soldiers said JNIM attacked.")[-1] == (
+        "JNIM", "BFAINS", "BFA")
+    # Outside the countries where it acts, or without a home country, the group's own code.
+    assert coded(matcher, "JNIM claimed the attack.") == [("JNIM", "IMGALQ", "IMG")]
+    assert coded(matcher, "LONDON — British officials said JNIM grew.")[-1] == ("JNIM", "IMGALQ", "IMG")
+
+
+def test_the_lexicon_checks_the_new_columns():
+    root = importlib.resources.files("transforms") / "lexicons" / "actors"
+    files = {path.name: path.read_text(encoding="utf-8") for path in root.iterdir()
+             if path.name.endswith((".csv", ".yaml"))}
+    broken = dict(files, **{"roles.csv": files["roles.csv"] + "coach,GOV,sport\n"})
+    with pytest.raises(LexiconError, match="sport role"):
+        ActorLexicon.from_texts(broken)
+    broken = dict(files, **{"groups.csv": files["groups.csv"] + "Test Front,,IMGALQ,IMG,,,,MLI\n"})
+    with pytest.raises(LexiconError, match="acts_in"):
+        ActorLexicon.from_texts(broken)
