@@ -146,3 +146,54 @@ def test_the_lexicon_checks_the_new_columns():
     broken = dict(files, **{"groups.csv": files["groups.csv"] + "Test Front,,IMGALQ,IMG,,,,MLI\n"})
     with pytest.raises(LexiconError, match="acts_in"):
         ActorLexicon.from_texts(broken)
+
+
+# ------------------------------------------------------------------------------------------ unlisted names
+
+
+def test_an_unlisted_body_takes_the_country_before_after_or_of_the_article(matcher):
+    assert coded(matcher, "Japan's Reconstruction Agency said rebuilding would take years.") == [
+        ("Japan's Reconstruction Agency", "JPNGOV", "JPN")]
+    assert coded(matcher, "The Northern Fleet Command said the drill ended.") == []
+    text = "TUNIS — Tunisian judges met. The National Anti-Corruption Authority opened a case."
+    assert ("National Anti-Corruption Authority", "TUNGOV", "TUN") in coded(matcher, text)
+    text = "The Regional Appeals Court of the Republic of Kazakhstan upheld the verdict."
+    assert coded(matcher, text) == [
+        ("Regional Appeals Court of the Republic of Kazakhstan", "KAZJUD", "KAZ")]
+    # A possessive owner before the name: a country word inside it is part of the name.
+    assert coded(matcher, "India's Nepal Affairs Office protested.") == [
+        ("India's Nepal Affairs Office", "INDGOV", "IND")]
+
+
+def test_an_unlisted_defence_body_and_a_listed_title_stay_as_they_were(matcher):
+    assert coded(matcher, "Estonia's Defence Procurement Agency signed the deal.") == [
+        ("Estonia's Defence Procurement Agency", "ESTGOVMIL", "EST")]
+    text = "Russian Foreign Ministry spokeswoman Maria Zakharova replied."
+    assert coded(matcher, text, dt.date(2023, 5, 1)) == [(text[:-9], "RUSGOV", "RUS")]
+
+
+def test_companies_introduced_by_a_description(matcher):
+    text = ("OSLO — Norwegian shipbuilder Fjord Marine Works won an order. Finnish state-owned lender "
+            "Aalto Credit financed it, and Fjord shares rose.")
+    rows = coded(matcher, text)
+    assert ("Norwegian shipbuilder Fjord Marine Works", "NORBUS", "NOR") in rows
+    assert ("Finnish state-owned lender Aalto Credit", "FINBUS", "FIN") in rows
+    assert ("Fjord", "NORBUS", "NOR") in rows
+    assert coded(matcher, "Nairobi-based Savanna Logistics bid too.") == [
+        ("Nairobi-based Savanna Logistics", "KENBUS", "KEN")]
+
+
+def test_companies_named_by_a_suffix(matcher):
+    assert coded(matcher, "Vietnam's Mekong Electronics cut jobs.") == [
+        ("Vietnam's Mekong Electronics", "VNMBUS", "VNM")]
+    text = "HANOI — Vietnamese workers marched. Red River Motors said Red River's plant would close."
+    rows = coded(matcher, text)
+    assert ("Red River Motors", "VNMBUS", "VNM") in rows and ("Red River", "VNMBUS", "VNM") in rows
+    assert ("Red", "VNMBUS", "VNM") not in rows
+    # No country anywhere: not coded.
+    assert coded(matcher, "Orbit Technologies hired staff.") == []
+
+
+def test_a_companys_short_name_anchors_its_officers(matcher):
+    text = "SEOUL — South Korean carmaker Hallyu Motors grew. Hallyu's chief executive, Min Ji Park, spoke."
+    assert ("Hallyu's chief executive, Min Ji Park", "KORBUS", "KOR") in coded(matcher, text)

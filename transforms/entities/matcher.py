@@ -5,7 +5,8 @@ Pure module (no Beam). ``ActorMatcher.load()`` reads the lexicon (``transforms/l
 compiles it once; ``match(text, sentences, published_date)`` is then one automaton pass over the text
 plus a little work per hit:
 
-1. ``actors_scan``: every lexicon form at word boundaries with fitting case; longest match wins.
+1. ``actors_scan``: every lexicon form at word boundaries with fitting case; longest match wins;
+   ``unlisted`` adds state bodies and companies the lists lack, recognised by their shape.
 2. ``actors_compose``: per sentence, role phrases ("Chinese Foreign Minister Wang Yi" -> CHNGOV,
    "Pakistani troops" -> PAKMIL), titled names, capitals as places ("in Tehran") or as metonyms
    ("Beijing and Moscow have pushed"), everything else one mention per hit.
@@ -30,6 +31,7 @@ from transforms.entities.coref import Coreference
 from transforms.entities.gazetteer import Gazetteer
 from transforms.entities.lexicon import ADJECTIVE, COUNTRY, DEMONYM, ORG, PERSON, PLACE, ActorLexicon
 from transforms.entities.scan import Hit, Scanner
+from transforms.entities.unlisted import UnlistedNames
 
 Row = dict[str, Any]
 # A wire dateline: upper-case place words (", Country" may follow) and a dash before the first sentence.
@@ -44,6 +46,7 @@ class ActorMatcher:
         self._scanner = Scanner(lexicon.forms)
         self._composer = Composer(lexicon.rules, lexicon.countries, lexicon.organization_tokens)
         self._coreference = Coreference(lexicon.rules)
+        self._unlisted = UnlistedNames(lexicon.rules, lexicon.countries)
 
     @classmethod
     def load(cls) -> ActorMatcher:
@@ -52,8 +55,9 @@ class ActorMatcher:
     def mentions(self, text: str, sentences: Sequence[Sentence], published: dt.date | None) -> list[Mention]:
         """The mentions of an article, in text order (what ``match`` turns into rows)."""
         hits = self._scanner.scan(text)
-        by_sentence = _group_by_sentence(hits, sentences)
         home = self.home_country(text, hits)
+        hits = self._unlisted.add(text, hits, home)
+        by_sentence = _group_by_sentence(hits, sentences)
         self._composer.start_article()
         mentions: list[Mention] = []
         for sentence, sentence_hits in zip(sentences, by_sentence, strict=True):
