@@ -197,3 +197,17 @@ def test_companies_named_by_a_suffix(matcher):
 def test_a_companys_short_name_anchors_its_officers(matcher):
     text = "SEOUL — South Korean carmaker Hallyu Motors grew. Hallyu's chief executive, Min Ji Park, spoke."
     assert ("Hallyu's chief executive, Min Ji Park", "KORBUS", "KOR") in coded(matcher, text)
+
+
+def test_small_state_capitals_stand_for_their_governments(matcher):
+    assert coded(matcher, "Georgetown rejected the claim, and Kingston agreed.") == [
+        ("Georgetown", "GUY", "GUY"), ("Kingston", "JAM", "JAM")]
+    assert coded(matcher, "Talks were held in Georgetown.") == [("Georgetown", None, "GUY")]
+
+
+def test_officials_added_in_round_two(matcher):
+    day = dt.date(2023, 6, 1)
+    assert coded(matcher, "Moussa Faki Mahamat and Stéphane Dujarric spoke.", day) == [
+        ("Moussa Faki Mahamat", "IGOAFRAFU", "AFU"), ("Stéphane Dujarric", "IGOUNO", "UNO")]
+    assert coded(matcher, "Bidzina Ivanishvili spoke.", day) == [("Bidzina Ivanishvili", "GEOELI", "GEO")]
+    assert coded(matcher, "Kim Yo Jong warned Seoul.", day)[0] == ("Kim Yo Jong", "PRKGOV", "PRK")
