@@ -9,7 +9,8 @@ actors, and about a third carry a date expression ("on Tuesday", "last week", "o
 
 Names come from the actor lexicons (``transforms/lexicons/actors/*.csv``: countries, officials in office
 on the publication date, international organizations, armed groups, capitals) and verb phrases from the
-verb patterns (``transforms/lexicons/verbs/patterns.txt``) when those files exist; a small built-in
+verb patterns (``bench/corpus_verbs.txt``, the events coder's first verb lexicon, kept as the corpus's
+vocabulary so that corpora stay comparable across coder versions) when those files exist; a small built-in
 vocabulary stands in for any that is missing. Every sentence template here was written for this
 benchmark.
 
@@ -41,6 +42,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 LEXICONS = Path(__file__).resolve().parent.parent / "transforms" / "lexicons"
+CORPUS_VERBS = Path(__file__).resolve().parent / "corpus_verbs.txt"
 FIRST_DAY = dt.date(2021, 7, 1)
 LAST_DAY = dt.date(2021, 10, 31)
 MIN_WORDS, MAX_WORDS = 150, 800
@@ -290,7 +292,7 @@ def _lexicon_verb_phrases(verbs: Path) -> list[VerbPhrase]:
     irregular = _read_irregular(verbs / "irregular.txt")
     rng = random.Random("verb-phrases")
     phrases = []
-    for pattern in _read_patterns(verbs / "patterns.txt"):
+    for pattern in _read_patterns(CORPUS_VERBS):
         for _ in range(2):
             phrase = _realize(pattern, rng, irregular)
             if re.fullmatch(r"[A-Za-z' {}-]+", phrase.text):

@@ -6,15 +6,16 @@ from schemas._spec import DATE, TableSpec, column
 
 ENTITIES = TableSpec(
     name="entities",
-    version=2,
+    version=3,
     doc="One row per mention of a country, person, organization, group, medium or location in an "
     "article's text.",
     partition_by="published_date",
-    key=("article_id", "char_start", "char_end"),
+    key=("article_id", "sentence_index", "char_start", "char_end"),
     schema=pa.schema(
         [
             column("article_id", pa.string(), "The article (articles.article_id).", nullable=False),
-            column("sentence_index", pa.int32(), "0-based index of the sentence holding the mention.",
+            column("sentence_index", pa.int32(), "0-based index of the sentence holding the mention; -1 for "
+                   "a mention in the title (char_start and char_end then index articles.title).",
                    nullable=False),
             column("char_start", pa.int32(), "Start offset of the mention in articles.text.",
                    nullable=False),

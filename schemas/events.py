@@ -1,4 +1,4 @@
-"""The ``events`` table: CAMEO-coded events, one per (source, target, code) in a sentence."""
+"""The ``events`` table: CAMEO-coded events, one per (source, target, code, event date) in an article."""
 
 import pyarrow as pa
 
@@ -6,21 +6,25 @@ from schemas._spec import DATE, TableSpec, column
 
 EVENTS = TableSpec(
     name="events",
-    version=1,
-    doc="One row per coded event: who did what to whom, when and where, with the sentence that says so.",
+    version=2,
+    doc="One row per coded event of an article: who did what to whom, when and where, with the sentence "
+    "that first says so. An event restated in several sentences is one row (num_mentions counts them).",
     partition_by="event_date",
     key=("event_id",),
     schema=pa.schema(
         [
-            column("event_id", pa.string(), "Stable id: hash of article, sentence, source, target, "
-                   "code and trigger span.", nullable=False),
+            column("event_id", pa.string(), "Stable id: hash of article, source, target, code and "
+                   "event date.", nullable=False),
             column("article_id", pa.string(), "The article (articles.article_id).", nullable=False),
-            column("sentence_index", pa.int32(), "0-based index of the sentence in the article.",
-                   nullable=False),
+            column("sentence_index", pa.int32(), "0-based index of the first sentence that reports the "
+                   "event; -1 when it was coded from the headline.", nullable=False),
             column("event_date", DATE, "When the event happened: the date expression in its sentence "
                    "nearest the trigger, else the publication date (the partition column)."),
             column("event_date_source", pa.string(), "'text' when event_date came from an expression "
                    "in the sentence, 'published' when it is the publication date, 'missing' otherwise."),
+            column("event_date_precision", pa.string(), "How precisely event_date is known: 'day' (a day "
+                   "expression or the publication date), 'week', 'month' or 'year' (the text gives only "
+                   "that much; event_date is then the publication date)."),
             column("source_actor", pa.string(), "Actor code of who acted (e.g. CHNGOV)."),
             column("source_country", pa.string(), "ISO alpha-3 (or organization) code of the source."),
             column("target_actor", pa.string(), "Actor code of who was acted upon; null if none."),
@@ -39,10 +43,15 @@ EVENTS = TableSpec(
             column("location_country", pa.string(), "ISO alpha-3 code of the location's country."),
             column("latitude", pa.float64(), "Latitude of the location (WGS84)."),
             column("longitude", pa.float64(), "Longitude of the location (WGS84)."),
-            column("trigger", pa.string(), "The words that matched the verb pattern."),
-            column("evidence", pa.string(), "The sentence the event was coded from."),
-            column("rule_id", pa.string(), "Which pattern of the verb lexicon fired."),
+            column("trigger", pa.string(), "The word that triggered the event (a verb, or an event noun)."),
+            column("evidence", pa.string(), "The sentence the event was first coded from."),
+            column("rule_id", pa.string(), "Which frame of the lexicon fired (transforms/lexicons/frames/), "
+                   "with +intent, +refused or +noun when the mode or the form changed the code."),
             column("confidence", pa.float32(), "0 to 1: how sure the coder is."),
+            column("num_mentions", pa.int32(), "How many times the article reports this event (GDELT's "
+                   "NumMentions within one article)."),
+            column("mention_sentences", pa.list_(pa.int32()), "The sentence indexes of every mention, "
+                   "ascending (-1: the headline)."),
             column("published_date", DATE, "The article's publication date."),
         ]
     ),

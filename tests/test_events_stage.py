@@ -25,7 +25,7 @@ def test_stage_fills_events_counts_and_keeps_failing_articles():
     article = {**article, "source_uri": "000_seed.txt"}
     seed = Document(article=article, sentences=sentences, dates=dates, entities=entities)
     quiet = Document(article={**article, "article_id": "quiet", "source_uri": "quiet.txt"},
-                     sentences=sentences)  # no entities: nothing to code
+                     sentences=sentences)  # no entities (not even in the title): nothing to code
     broken_entities = [{key: value for key, value in row.items() if key != "sentence_index"}
                         for row in entities[:2]]
     broken = Document(article={**article, "article_id": "broken", "source_uri": "broken.txt"},

@@ -142,9 +142,12 @@ def score(coder: EventCoder, items: list[Item], matcher=None) -> tuple[Score, di
     return overall, dict(sorted(by_root.items())), errors
 
 
+HELDOUT = pathlib.Path(__file__).with_name("events_heldout.tsv")
+
+
 def main(argv: list[str]) -> int:
     coder = EventCoder.load()
-    items = load_devset()
+    items = load_devset(HELDOUT if "--heldout" in argv else DEVSET)
     matcher = None
     if "--matcher" in argv:
         from transforms.entities.matcher import ActorMatcher

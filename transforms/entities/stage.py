@@ -8,8 +8,11 @@ import apache_beam as beam
 
 from transforms.common.annotate import annotate_documents
 from transforms.common.beam import counter
-from transforms.common.document import Document
+from transforms.common.document import Document, Sentence
 from transforms.entities.matcher import ActorMatcher
+
+# The sentence index of mentions found in the article's title (their offsets index articles.title).
+TITLE_SENTENCE = -1
 
 
 class EntityAnnotator:
@@ -27,8 +30,14 @@ class EntityAnnotator:
         self._matcher = ActorMatcher.load()
 
     def annotate(self, document: Document) -> dict[str, Any]:
-        rows = self._matcher.match(document.text or "", document.sentences,
-                                   document.article.get("published_date"), article_id=document.article_id)
+        published = document.article.get("published_date")
+        rows = self._matcher.match(document.text or "", document.sentences, published,
+                                   article_id=document.article_id)
+        title = document.article.get("title") or ""
+        if title.strip():
+            # Feed items are often a headline and one sentence: the headline names actors too.
+            headline = Sentence(index=TITLE_SENTENCE, start=0, end=len(title), text=title)
+            rows += self._matcher.match(title, [headline], published, article_id=document.article_id)
         if rows:
             self._found.inc(len(rows))
         else:
@@ -42,7 +51,8 @@ class TagEntities(beam.PTransform):
     """Finds the actors and places in every article — countries (names, adjectives, capitals standing for
     their governments), officials (coded by the office they held on the publication date), international
     organizations, armed groups, media, role phrases ("Pakistani troops"), and bare surnames or "he"/"she"
-    referring back to a person — into ``Document.entities`` with CAMEO-style actor codes.
+    referring back to a person — into ``Document.entities`` with CAMEO-style actor codes. Mentions in the
+    title have ``sentence_index`` -1 and offsets into the title.
 
     Needs ``Document.sentences`` (the sentences stage runs first). Outputs: 'documents' and REJECTS (an
     article the matcher failed on passes through without entities, with a ``stage_failed`` reject).

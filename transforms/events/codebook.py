@@ -37,8 +37,9 @@ class Codebook:
         """Reads the packaged codebook (or ``text``, CSV in the same format). Raises ValueError naming
         the bad row when the file is malformed."""
         if text is None:
-            text = (importlib.resources.files("transforms") / "lexicons" / "cameo" / "codebook.csv"
-                    ).read_text(encoding="utf-8")
+            text = (
+                importlib.resources.files("transforms") / "lexicons" / "cameo" / "codebook.csv"
+            ).read_text(encoding="utf-8")
         reader = csv.DictReader(io.StringIO(text))
         if tuple(reader.fieldnames or ()) != _COLUMNS:
             raise ValueError(f"codebook header is {reader.fieldnames}, expected {list(_COLUMNS)}")
@@ -51,9 +52,14 @@ class Codebook:
                 raise ValueError(f"codebook line {line}: code {code} listed twice")
             try:
                 entry = CameoCode(
-                    code=code, name=row["name"], root=row["root"], level=int(row["level"]),
-                    quad_class=int(row["quad_class"]), goldstein=float(row["goldstein"]),
-                    plover_type=row["plover_type"] or None)
+                    code=code,
+                    name=row["name"],
+                    root=row["root"],
+                    level=int(row["level"]),
+                    quad_class=int(row["quad_class"]),
+                    goldstein=float(row["goldstein"]),
+                    plover_type=row["plover_type"] or None,
+                )
             except ValueError as error:
                 raise ValueError(f"codebook line {line} (code {code}): {error}") from None
             if not -10.0 <= entry.goldstein <= 10.0 or entry.quad_class not in (1, 2, 3, 4):

@@ -22,16 +22,68 @@ DEFAULT_NOUN_TARGETS = ("on", "against", "with", "to", "toward", "between", "of"
 ARGUMENT_SLOTS = frozenset({"obj", "dative", "subj"})
 # Prepositions (and particles) a frame may name: as a target or source slot, or as the particle of a
 # phrasal verb. A closed list, so a typo ("agianst") is an error and not a slot that never fills.
-PREPOSITIONS = frozenset({
-    "about", "above", "across", "after", "against", "ahead", "along", "alongside", "among", "amid",
-    "apart", "around", "as", "aside", "at", "away", "back", "before", "behind", "below", "beside",
-    "between", "beyond", "by", "down", "during", "for", "forward", "from", "in", "inside", "into",
-    "near", "of", "off", "on", "onto", "out", "outside", "over", "past", "through", "throughout", "to",
-    "together", "toward", "towards", "under", "until", "up", "upon", "with", "within", "without",
-})
+PREPOSITIONS = frozenset(
+    {
+        "about",
+        "above",
+        "across",
+        "after",
+        "against",
+        "ahead",
+        "along",
+        "alongside",
+        "among",
+        "amid",
+        "apart",
+        "around",
+        "as",
+        "aside",
+        "at",
+        "away",
+        "back",
+        "before",
+        "behind",
+        "below",
+        "beside",
+        "between",
+        "beyond",
+        "by",
+        "down",
+        "during",
+        "for",
+        "forward",
+        "from",
+        "in",
+        "inside",
+        "into",
+        "near",
+        "of",
+        "off",
+        "on",
+        "onto",
+        "out",
+        "outside",
+        "over",
+        "past",
+        "through",
+        "throughout",
+        "to",
+        "together",
+        "toward",
+        "towards",
+        "under",
+        "until",
+        "up",
+        "upon",
+        "with",
+        "within",
+        "without",
+    }
+)
 # Adverbs that make a phrasal verb with no preposition: "bring home", "cut short", "set free".
-PARTICLES = PREPOSITIONS | frozenset({"home", "short", "firm", "fast", "free", "loose", "amok", "abroad",
-                                      "open"})
+PARTICLES = PREPOSITIONS | frozenset(
+    {"home", "short", "firm", "fast", "free", "loose", "amok", "abroad", "open"}
+)
 _KEYS = ("T", "S", "obj", "comp", "conf", "xcomp")
 _FLAGS = ("need=T", "need=S", "mutual")
 _WORD = re.compile(r"[a-z][a-z0-9']*")  # no hyphen: spaCy splits "de-escalation" in three
@@ -78,24 +130,27 @@ class Frame:
 
     def key(self) -> tuple:
         """Everything but the place it was written: two frames with the same key are duplicates."""
-        return tuple(getattr(self, field.name) for field in dataclasses.fields(self)
-                     if field.name not in ("where", "trigger"))
+        return tuple(
+            getattr(self, field.name)
+            for field in dataclasses.fields(self)
+            if field.name not in ("where", "trigger")
+        )
 
 
 def _frames_texts() -> dict[str, str]:
     folder = importlib.resources.files("transforms") / "lexicons" / "frames"
-    return {entry.name: entry.read_text(encoding="utf-8") for entry in folder.iterdir()
-            if entry.name.endswith(".txt")}
+    return {
+        entry.name: entry.read_text(encoding="utf-8")
+        for entry in folder.iterdir()
+        if entry.name.endswith(".txt")
+    }
 
 
 @functools.lru_cache(maxsize=1)
 def _inflector():
-    # lexicon.py holds the one Inflector (and its irregular.txt); imported late so loading frames needs
-    # no more than the standard library until trigger words are asked for.
-    from transforms.events.lexicon import Inflector
+    from transforms.events.inflect import load_inflector
 
-    return Inflector((importlib.resources.files("transforms") / "lexicons" / "verbs" / "irregular.txt"
-                      ).read_text(encoding="utf-8"))
+    return load_inflector()
 
 
 def _words(value: str, where: str, what: str, separator: str) -> tuple[str, ...]:
@@ -103,12 +158,15 @@ def _words(value: str, where: str, what: str, separator: str) -> tuple[str, ...]
     for word in words:
         parts = word.split("_")
         if not word or not all(_WORD.fullmatch(part) for part in parts):
-            raise FrameError(f"{where}: bad {what} {word!r} (lower-case lemmas; '_' joins the words of a "
-                             "compound noun)")
+            raise FrameError(
+                f"{where}: bad {what} {word!r} (lower-case lemmas; '_' joins the words of a compound noun)"
+            )
     for word in words:
         if "_" in word and any(part in PREPOSITIONS for part in word.split("_")):
-            raise FrameError(f"{where}: {what} {word!r}: a compound joins modifiers and a head noun, no "
-                             "preposition ('war_crime', not 'crime_against_humanity')")
+            raise FrameError(
+                f"{where}: {what} {word!r}: a compound joins modifiers and a head noun, no "
+                "preposition ('war_crime', not 'crime_against_humanity')"
+            )
     if len(set(words)) != len(words):
         raise FrameError(f"{where}: {what} {value!r} lists a word twice")
     return words
@@ -117,8 +175,10 @@ def _words(value: str, where: str, what: str, separator: str) -> tuple[str, ...]
 def _slot(value: str, where: str, key: str) -> str:
     if value in ARGUMENT_SLOTS or value in PREPOSITIONS:
         return value
-    raise FrameError(f"{where}: {key}={value!r}: a slot is obj, dative, subj or a preposition "
-                     f"({', '.join(sorted(PREPOSITIONS))})")
+    raise FrameError(
+        f"{where}: {key}={value!r}: a slot is obj, dative, subj or a preposition "
+        f"({', '.join(sorted(PREPOSITIONS))})"
+    )
 
 
 def parse_line(line: str, where: str, codebook: Codebook, root: str | None = None) -> Frame:
@@ -150,14 +210,18 @@ def parse_line(line: str, where: str, codebook: Codebook, root: str | None = Non
             objects = _words(object_text, where, "object lemma", "/")
         parts = head.split("_")
         if len(parts) > 2 or not all(_WORD.fullmatch(part) for part in parts):
-            raise FrameError(f"{where}: bad verb trigger {trigger!r} (lemma, lemma_particle, lemma+obj/obj, "
-                             "lemma_particle+obj or n:noun)")
+            raise FrameError(
+                f"{where}: bad verb trigger {trigger!r} (lemma, lemma_particle, lemma+obj/obj, "
+                "lemma_particle+obj or n:noun)"
+            )
         lemma = parts[0]
         if len(parts) == 2:
             particle = parts[1]
             if particle not in PARTICLES:
-                raise FrameError(f"{where}: {particle!r} in {trigger!r} is not a particle or preposition "
-                                 f"({', '.join(sorted(PARTICLES - PREPOSITIONS))} or a preposition)")
+                raise FrameError(
+                    f"{where}: {particle!r} in {trigger!r} is not a particle or preposition "
+                    f"({', '.join(sorted(PARTICLES - PREPOSITIONS))} or a preposition)"
+                )
 
     options: dict[str, str] = {}
     flags: set[str] = set()
@@ -208,10 +272,24 @@ def parse_line(line: str, where: str, codebook: Codebook, root: str | None = Non
     if not 0.0 < confidence <= 1.0:
         raise FrameError(f"{where}: conf must be in (0, 1], got {confidence}")
 
-    return Frame(code=code, lemma=lemma, pos=pos, particle=particle, objects=frozenset(objects),
-                 target_slots=target_slots, source_slot=source_slot, need_target="need=T" in flags,
-                 need_source="need=S" in flags, mutual="mutual" in flags, object_kind=object_kind,
-                 complement=complement, confidence=confidence, where=where, xcomp=xcomp, trigger=written)
+    return Frame(
+        code=code,
+        lemma=lemma,
+        pos=pos,
+        particle=particle,
+        objects=frozenset(objects),
+        target_slots=target_slots,
+        source_slot=source_slot,
+        need_target="need=T" in flags,
+        need_source="need=S" in flags,
+        mutual="mutual" in flags,
+        object_kind=object_kind,
+        complement=complement,
+        confidence=confidence,
+        where=where,
+        xcomp=xcomp,
+        trigger=written,
+    )
 
 
 class FrameLexicon:

@@ -26,6 +26,16 @@ _KEYS = (
     "relative_pronouns",
     "locative_preps",
     "non_target_preps",
+    "time_words",
+    "event_nouns",
+    "state_roles",
+    "attack_preps",
+    "killing_verbs",
+    "neighbour_nouns",
+    "neighbour_words",
+    "self_nouns",
+    "possessive_pronouns",
+    "joint_words",
 )
 
 
@@ -51,6 +61,17 @@ class Modes:
     relative_pronouns: frozenset[str]
     locative_preps: frozenset[str]
     non_target_preps: frozenset[str]
+    time_words: frozenset[str]
+    event_nouns: frozenset[str]
+    state_roles: frozenset[str]
+    attack_preps: frozenset[str]
+    killing_verbs: frozenset[str]
+    neighbour_nouns: frozenset[str]
+    neighbour_words: frozenset[str]
+    self_nouns: frozenset[str]
+    possessive_pronouns: frozenset[str]
+    joint_words: frozenset[str]
+    mass_killing_threshold: int = 20
 
     @classmethod
     def load(cls) -> Modes:
@@ -61,7 +82,7 @@ class Modes:
 
     @classmethod
     def from_mapping(cls, data: Mapping) -> Modes:
-        unknown = sorted(set(data) - set(_KEYS))
+        unknown = sorted(set(data) - set(_KEYS) - {"mass_killing_threshold"})
         missing = [key for key in _KEYS if key not in data]
         if unknown or missing:
             raise ModesError(f"modes.yaml: unknown keys {unknown}, missing keys {missing}")
@@ -71,7 +92,7 @@ class Modes:
             if not isinstance(words, list) or not all(isinstance(word, str) for word in words):
                 raise ModesError(f"modes.yaml: {key} must be a list of words (quote yes/no/on/off)")
             lists[key] = frozenset(word.lower() for word in words)
-        return cls(**lists)
+        return cls(**lists, mass_killing_threshold=int(data.get("mass_killing_threshold", 20)))
 
 
 def load_code_maps() -> dict[str, dict]:
@@ -82,7 +103,7 @@ def load_code_maps() -> dict[str, dict]:
     )
     data = yaml.safe_load(text)
     maps = {}
-    for key in ("intent_codes", "refusal_codes", "complement_codes"):
+    for key in ("intent_codes", "refusal_codes", "complement_codes", "armed_protest_codes"):
         table = data.get(key)
         if not isinstance(table, dict):
             raise ModesError(f"code_maps.yaml: {key} must be a mapping of code prefixes")
@@ -90,3 +111,20 @@ def load_code_maps() -> dict[str, dict]:
             str(prefix): (value if isinstance(value, dict) else str(value)) for prefix, value in table.items()
         }
     return maps
+
+
+def load_unnamed() -> dict[str, str]:
+    """``unnamed.yaml``: noun lemma -> role code for people and places no one names ("nine patients")."""
+    text = (importlib.resources.files("transforms") / "lexicons" / "events" / "unnamed.yaml").read_text(
+        encoding="utf-8"
+    )
+    data = yaml.safe_load(text)
+    nouns: dict[str, str] = {}
+    for role, words in data.items():
+        if not isinstance(words, list) or not all(isinstance(word, str) for word in words):
+            raise ModesError(f"unnamed.yaml: {role} must be a list of nouns")
+        for word in words:
+            if word in nouns:
+                raise ModesError(f"unnamed.yaml: {word!r} is listed under {nouns[word]} and {role}")
+            nouns[word.lower()] = role
+    return nouns

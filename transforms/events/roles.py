@@ -17,7 +17,7 @@ no Beam. The parse gives the structure, the mentions give who each noun phrase s
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from spacy.tokens import Doc, Token
@@ -93,6 +93,7 @@ class MentionIndex:
     def __init__(self, doc: Doc, rows: Sequence[Mapping[str, Any]], offset: int):
         self._actors: dict[int, ActorRef] = {}
         self._places: dict[int, PlaceRef] = {}
+        self.offset = offset
         starts = [token.idx for token in doc]
         for row in sorted(rows, key=lambda r: r["char_end"] - r["char_start"]):
             tokens = _tokens_in(doc, starts, row["char_start"] - offset, row["char_end"] - offset)
@@ -150,6 +151,10 @@ class RoleReader:
         self.doc = doc
         self.mentions = mentions
         self.modes = modes
+        self.home_country: str | None = None  # the article's own country, for unnamed people and places
+        self.neighbours: Callable[[str], tuple[str, ...]] | None = None  # country -> bordering countries
+        # (head word, article offset) -> the latest earlier actor named with that head word
+        self.earlier_named: Callable[[str, int], ActorRef | None] | None = None
 
     # ------------------------------------------------------------------ noun phrases
 
@@ -157,14 +162,86 @@ class RoleReader:
         """Every actor the phrase headed by ``token`` stands for (coordination expands)."""
         if depth > 6:
             return []
-        found: list[ActorRef] = []
-        own = self._head_actor(token, depth)
-        if own is not None:
-            found.append(own)
+        found: list[ActorRef] = self._neighbours_of(token) or self._coordinated_modifiers(token)
+        if (
+            not found
+            and self.mentions.actor_at(token.i) is None
+            and self._appositive_affiliation(token, depth) is None
+        ):
+            # "officials from Afghanistan's neighbours and Russia": every actor the "of"/"from" names;
+            # "groups such as the Islamic State": the examples stand for the group.
+            for child in token.children:
+                if child.dep_ == "prep" and (
+                    child.lemma_ in ("of", "from")
+                    or (child.lemma_ == "as" and child.i > 0 and self.doc[child.i - 1].lower_ == "such")
+                ):
+                    for object_ in child.children:
+                        if object_.dep_ == "pobj":
+                            found.extend(self.phrase_actors(object_, depth + 1))
+        if not found:
+            own = self._head_actor(token, depth) or self._named_earlier(token)
+            if own is not None:
+                found.append(own)
         for child in token.children:
             if child.dep_ == "conj":
                 found.extend(self.phrase_actors(child, depth + 1))
         return _unique(found)
+
+    def _named_earlier(self, token: Token) -> ActorRef | None:
+        """ "the guards", "the delegation", "the insurgents": the latest actor the article named earlier with
+        the same head word ("Polish border guards", "a Czech Senate delegation")."""
+        if self.earlier_named is None or token.pos_ != "NOUN":
+            return None
+        if not any(
+            child.dep_ == "det" and child.lower_ in ("the", "these", "those") for child in token.children
+        ):
+            return None
+        found = self.earlier_named(token.lower_, self.mentions.offset + token.idx)
+        return found.but_via("same_head") if found else None
+
+    def _neighbours_of(self, token: Token) -> list[ActorRef]:
+        """ "Afghanistan's neighbours", "Afghanistan's six surrounding nations": every bordering country."""
+        if self.neighbours is None or token.lemma_.lower() not in self.modes.neighbour_nouns:
+            return []
+        is_neighbour_noun = token.lower_ in ("neighbours", "neighbors", "neighbour", "neighbor")
+        if not is_neighbour_noun and not any(
+            child.dep_ in ("amod", "compound") and child.lower_ in self.modes.neighbour_words
+            for child in token.children
+        ):
+            return []
+        for child in token.children:
+            if child.dep_ != "poss":
+                continue
+            actor = self.mentions.actor_at(child.i)
+            if actor is None or not actor.country or len(actor.country) != 3:
+                continue
+            return [
+                ActorRef(
+                    code=code,
+                    country=code,
+                    name=None,
+                    entity_type="COUNTRY",
+                    text=token.text,
+                    char_start=actor.char_start,
+                    char_end=actor.char_end,
+                    via="neighbours",
+                )
+                for code in self.neighbours(actor.country)
+            ]
+        return []
+
+    def _coordinated_modifiers(self, token: Token) -> list[ActorRef]:
+        """ "Kyrgyz and Tajik border guards", "South Korean and U.S. forces": one phrase, two actors."""
+        for child in token.children:
+            if child.dep_ not in ("amod", "compound", "nmod"):
+                continue
+            conjuncts = [grand for grand in child.children if grand.dep_ == "conj"]
+            if not conjuncts:
+                continue
+            actors = [self.mentions.actor_at(node.i) for node in (child, *conjuncts)]
+            if all(actors) and len({actor.code for actor in actors}) > 1:
+                return _unique(actors)
+        return []
 
     def _head_actor(self, token: Token, depth: int) -> ActorRef | None:
         own = self.mentions.actor_at(token.i)
@@ -175,12 +252,23 @@ class RoleReader:
             return own
         lower = token.lower_
         if lower in self.modes.relative_pronouns and token.head.dep_ == "relcl":
-            modified = token.head.head
-            found = self._head_actor(modified, depth + 1)
-            return found.but_via("relative") if found else None
-        if lower in self.modes.speaker_pronouns:
+            found = self.phrase_actors(token.head.head, depth + 1)
+            return found[0].but_via("relative") if found else None
+        if lower in self.modes.speaker_pronouns or (
+            lower in ("it", "they")
+            and token.dep_ in ("nsubj", "nsubjpass")
+            and token.head.dep_ == "ccomp"
+            and token.head.head.lemma_ in self.modes.reporting_verbs
+        ):
+            # "we will respond", the ministry said; the ministry said it was imposing bans.
             speaker = self.speaker_of(token)
             return speaker[0].but_via("speaker") if speaker else None
+        if lower in self.modes.self_nouns or token.lemma_.lower() in self.modes.self_nouns:
+            owner = next((child for child in token.children if child.dep_ == "poss"), None)
+            if owner is not None and owner.lower_ in self.modes.possessive_pronouns:
+                person = self.mentions.actor_at(owner.i) or next(iter(self.speaker_of(token)), None)
+                if person is not None:
+                    return person.but_via("speaker")
         for dep in _MODIFIER_DEPS:
             for child in token.children:
                 if child.dep_ == dep:
@@ -214,14 +302,23 @@ class RoleReader:
         return self._head_actor(token, depth + 1) if token.dep_ == "poss" else None
 
     def _appositive_affiliation(self, token: Token, depth: int) -> ActorRef | None:
-        """'Obasanjo, the African Union's envoy': the organization the apposition names."""
+        """'Obasanjo, the African Union's envoy', 'X, the AU envoy', 'X, envoy of the AU': the organization
+        the apposition's head belongs to (its possessive, compound or "of" phrase)."""
         if depth > 4:
             return None
         for child in token.children:
             if child.dep_ != "appos":
                 continue
-            for node in child.subtree:
-                actor = self.mentions.actor_at(node.i)
+            owners = [grand for grand in child.children if grand.dep_ in ("poss", "compound", "nmod")]
+            owners += [
+                object_
+                for grand in child.children
+                if grand.dep_ == "prep" and grand.lemma_ in ("of", "for")
+                for object_ in grand.children
+                if object_.dep_ == "pobj"
+            ]
+            for owner in owners:
+                actor = self.mentions.actor_at(owner.i)
                 if actor is not None and actor.entity_type == "IGO":
                     return actor.but_via("affiliation")
         return None
@@ -339,6 +436,8 @@ class RoleReader:
                 return (NEGATED if child.lower_ == "never" else HABITUAL), None
             if child.dep_ == "mark" and child.lower_ in ("if", "whether", "unless"):
                 return HEDGED, None
+            if child.dep_ == "prep" and self._is_duration(child):
+                return HABITUAL, None  # "has rejected the award since the 1960s", "has fought for 15 years"
         aux = [child.lower_ for child in verb.children if child.dep_ in ("aux", "auxpass")]
         if any(word in modes.hedge_aux for word in aux):
             return HEDGED, None
@@ -366,9 +465,22 @@ class RoleReader:
                     return None, head
             if verb.dep_ == "ccomp" and lemma in modes.denial_heads:
                 return NEGATED, None
+            if verb.dep_ == "ccomp" and lemma in modes.hedge_heads and lemma not in modes.reporting_verbs:
+                return HEDGED, None  # "few expect Venezuela to invade", "officials believe it will"
         if any(word in modes.intent_aux for word in aux):
             return INTENDED, None
         return None, None
+
+    def _is_duration(self, prep: Token) -> bool:
+        """ "since the 1960s", "for more than 15 years": a long-running state, not an event."""
+        objects = [child for child in prep.children if child.dep_ == "pobj"]
+        if prep.lemma_ == "since":
+            return any(
+                (any(ch.isdigit() for ch in obj.text) and not obj.like_num) or obj.like_num for obj in objects
+            )
+        if prep.lemma_ == "for":
+            return any(obj.lemma_ in ("year", "decade", "century") for obj in objects)
+        return False
 
     # ------------------------------------------------------------------ places
 
@@ -388,6 +500,10 @@ class RoleReader:
                         if place is not None:
                             found.append(place)
         return found
+
+    def place_in(self, token: Token) -> PlaceRef | None:
+        """The place a noun phrase names, if it names one."""
+        return self._phrase_place(token)
 
     def _phrase_place(self, token: Token) -> PlaceRef | None:
         place = self.mentions.place_at(token.i)

@@ -27,8 +27,9 @@ class EventAnnotator:
         self._coder = EventCoder.load()
 
     def annotate(self, document: Document) -> dict[str, Any]:
-        rows = self._coder.code_document(document.article, document.sentences, document.entities,
-                                         document.dates)
+        rows = self._coder.code_document(
+            document.article, document.sentences, document.entities, document.dates
+        )
         if rows:
             self._coded.inc(len(rows))
             self._articles_with_events.inc()

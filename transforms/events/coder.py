@@ -1,0 +1,1061 @@
+"""The events coder: who did what to whom, when and where, as CAMEO-coded rows of the ``events`` table.
+
+Pure module, no Beam. ``EventCoder.load()`` builds the parser, the frame lexicon, the mode lists, the
+codebook and the gazetteer once; ``code_document`` then codes one article.
+
+How an article is read:
+
+1. Only sentences that hold a word some frame can be triggered by and an actor mention are parsed
+   (spaCy, in one batch per article).
+2. Each token whose lemma heads a frame (``transforms/lexicons/frames/``) is a trigger candidate; the
+   most specific frame whose conditions the parse meets wins (a required object noun or particle beats
+   a bare verb). A support verb whose object is an event noun ("imposed sanctions on", "launched an
+   attack on") takes the noun's frame.
+3. The mode of the trigger's clause: negated, hedged, habitual or denied acts are no events; intended
+   ones become intents (03x, or threats 13x for force), refused ones rejections (12x); the infinitive
+   under an appeal, demand or threat ("urged Iran to release ...") only refines the appeal's code.
+4. Roles from the parse (``roles.RoleReader``): source = subject or passive agent, target = the slots the
+   frame names (direct object, a preposition's object); coordination gives one event per pair.
+5. Date: the date expression attached to the trigger's clause; a reporting verb's date ("said on
+   Monday that ...") dates only verbal acts; else the publication date. Acts dated more than a month
+   before publication are background and are not coded; acts dated after it have not happened.
+6. One row per (source, target, code, event date) in the article, with the number of mentions and the
+   sentences that mention it. The headline is coded only when no body sentence reports the same event.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import itertools
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from transforms.common.document import Row, Sentence
+from transforms.common.ids import stable_id
+from transforms.entities.gazetteer import Gazetteer
+from transforms.events.codebook import Codebook
+from transforms.events.frames import Frame, FrameLexicon, _inflector
+from transforms.events.modes import Modes, load_code_maps, load_unnamed
+from transforms.events.parser import load_parser
+from transforms.events.roles import (
+    CONTENT,
+    INTENDED,
+    REFUSED,
+    ActorRef,
+    MentionIndex,
+    PlaceRef,
+    RoleReader,
+)
+from transforms.events.topics import TopicFilter
+
+BACKGROUND_DAYS = 31  # older acts are background, not news (the corpus conventions' "about a month")
+HEADLINE_SENTENCE = -1  # sentence_index of events coded from the article's title
+_VERBAL_QUAD_CLASSES = (1, 3)  # verbal cooperation and verbal conflict: the saying is the act
+_GRANULARITY_PRECISION = {"day": "day", "week": "week", "month": "month", "year": "year"}
+
+
+@dataclasses.dataclass
+class _Coded:
+    """One event before the article-level merge."""
+
+    code: str
+    frame: Frame
+    source: ActorRef | None
+    target: ActorRef | None
+    trigger: Token
+    sentence_index: int
+    sentence: Sentence
+    event_date: dt.date | None
+    date_source: str
+    precision: str | None
+    place: PlaceRef | None
+    confidence: float
+    rule_suffix: str = ""
+    refers_to: frozenset[str] = frozenset()  # roots of the earlier event an object noun refers back to
+
+
+class EventCoder:
+    """Codes events; build once (``load``), call per document."""
+
+    def __init__(
+        self,
+        nlp: Language,
+        frames: FrameLexicon,
+        modes: Modes,
+        codebook: Codebook,
+        gazetteer: Gazetteer,
+        code_maps: Mapping[str, Mapping],
+        unnamed: Mapping[str, str] | None = None,
+        topics: TopicFilter | None = None,
+    ):
+        self.nlp = nlp
+        self.unnamed = dict(unnamed or {})
+        self.topics = topics
+        self.frames = frames
+        self.modes = modes
+        self.codebook = codebook
+        self.gazetteer = gazetteer
+        self._intent_codes = code_maps.get("intent_codes", {})
+        self._refusal_codes = code_maps.get("refusal_codes", {})
+        self._complement_codes = code_maps.get("complement_codes", {})
+        self._armed_protest_codes = code_maps.get("armed_protest_codes", {})
+        inflector = _inflector()
+        self._trigger_words = frames.trigger_words() | frozenset(
+            form for verb in modes.support_verbs for form in inflector.verb_forms(verb)
+        )
+
+    @classmethod
+    def load(cls) -> EventCoder:
+        codebook = Codebook.load()
+        return cls(
+            load_parser(),
+            FrameLexicon.load(codebook),
+            Modes.load(),
+            codebook,
+            Gazetteer.load(),
+            load_code_maps(),
+            load_unnamed(),
+            TopicFilter.load(),
+        )
+
+    # ------------------------------------------------------------------ public API
+
+    def code_document(
+        self,
+        article: Mapping[str, Any],
+        sentences: Sequence[Sentence],
+        entity_rows: Sequence[Row],
+        date_rows: Sequence[Row],
+    ) -> list[Row]:
+        """The event rows of one article (document.article, .sentences, .entities, .dates)."""
+        if self.topics is not None and self.topics.off_topic(
+            f"{article.get('title') or ''}\n{article.get('text') or ''}"
+        ):
+            return []
+        self._home = _home_country(entity_rows)
+        self._named = _HeadWordIndex(entity_rows)
+        by_sentence: dict[int, list[Row]] = {}
+        for row in entity_rows:
+            by_sentence.setdefault(row["sentence_index"], []).append(row)
+        dates_by_sentence: dict[int, list[Row]] = {}
+        for row in date_rows:
+            dates_by_sentence.setdefault(row["sentence_index"], []).append(row)
+        chosen = [
+            sentence
+            for sentence in sentences
+            if by_sentence.get(sentence.index) and self._may_hold_event(sentence.text)
+        ]
+        headline = self._headline(article, entity_rows)
+        texts = [sentence.text for sentence in chosen] + ([headline[0].text] if headline else [])
+        docs = list(self.nlp.pipe(texts, batch_size=64))
+        coded: list[_Coded] = []
+        for sentence, doc in zip(chosen, docs, strict=False):
+            coded.extend(
+                self._code_parsed(
+                    doc,
+                    sentence,
+                    by_sentence[sentence.index],
+                    dates_by_sentence.get(sentence.index, []),
+                    article,
+                )
+            )
+        if headline:
+            title, title_entities = headline
+            reported = {_restatement_key(event) for event in coded}
+            coded.extend(
+                event
+                for event in self._code_parsed(docs[-1], title, title_entities, [], article)
+                if _restatement_key(event) not in reported
+            )
+        return self._merge(coded, article)
+
+    def _headline(
+        self, article: Mapping[str, Any], entity_rows: Sequence[Row]
+    ) -> tuple[Sentence, list[Row]] | None:
+        """The title as a sentence (index -1, offsets into the title) with the entities stage's mentions of
+        it, when it may hold an event. Headlines are coded only for events no body sentence reports."""
+        title = article.get("title") or ""
+        rows = [row for row in entity_rows if row["sentence_index"] == HEADLINE_SENTENCE]
+        if not title.strip() or not rows or not self._may_hold_event(title):
+            return None
+        return Sentence(index=HEADLINE_SENTENCE, start=0, end=len(title), text=title), rows
+
+    def code_sentence(
+        self,
+        sentence: Sentence,
+        entity_rows: Sequence[Row],
+        date_rows: Sequence[Row],
+        article: Mapping[str, Any],
+    ) -> list[Row]:
+        """The event rows of one sentence, coded as if it were the whole article."""
+        return self.code_document(article, [sentence], entity_rows, date_rows)
+
+    def _may_hold_event(self, text: str) -> bool:
+        words = text.lower().replace("’", "'").split()
+        return any(word.strip(".,;:!?\"'()“”«»—–") in self._trigger_words for word in words)
+
+    # ------------------------------------------------------------------ one sentence
+
+    def _code_parsed(
+        self,
+        doc: Doc,
+        sentence: Sentence,
+        entity_rows: Sequence[Row],
+        date_rows: Sequence[Row],
+        article: Mapping[str, Any],
+    ) -> list[_Coded]:
+        mentions = MentionIndex(doc, entity_rows, sentence.start)
+        if not mentions.has_actors():
+            return []
+        reader = RoleReader(doc, mentions, self.modes)
+        reader.home_country = getattr(self, "_home", None)
+        reader.neighbours = self.gazetteer.neighbours
+        reader.earlier_named = self._named.latest_before if sentence.index >= 0 else None
+        coded: list[_Coded] = []
+        consumed: set[int] = set()  # event nouns already coded through their support verb
+        for token in doc:
+            if token.i in consumed:
+                continue
+            found = self._frame_for(token, reader)
+            if found is None:
+                continue
+            frame, noun = found
+            if noun is not None:
+                consumed.add(noun.i)
+            if frame.xcomp:
+                # "declined to comment": the infinitive belongs to the frame, it is no event of its own.
+                consumed.update(child.i for child in token.children if child.dep_ == "xcomp")
+            coded.extend(self._code_trigger(token, frame, reader, sentence, date_rows, article))
+        return coded
+
+    def _frame_for(self, token: Token, reader: RoleReader) -> tuple[Frame, Token | None] | None:
+        """The frame a token triggers and, for a support verb, the event noun that gave it."""
+        if token.pos_ in ("VERB", "AUX") and token.dep_ in _CLAUSE_OR_ROOT:
+            if self._hands_over_to_infinitive(token):
+                return None
+            frame = self._best_frame(token, self._verb_frames(token), reader)
+            if frame is not None:
+                return frame, None
+            if token.lemma_.lower() in self.modes.support_verbs:
+                for child in token.children:
+                    if child.dep_ in ("dobj", "nsubjpass") and child.pos_ in ("NOUN", "PROPN"):
+                        frame = self._best_frame(child, self._noun_frames(child), reader)
+                        if frame is not None:
+                            return frame, child
+            return None
+        if token.pos_ in ("NOUN", "PROPN") and token.dep_ in ("ROOT", "nsubj", "dobj", "pobj", "appos"):
+            frames = self._noun_frames(token)
+            if frames and self._is_standalone_noun(token, reader):
+                frame = self._best_frame(token, frames, reader)
+                if frame is not None:
+                    return frame, None
+        return None
+
+    def _verb_frames(self, token: Token) -> tuple[Frame, ...]:
+        """Frames of the verb's lemma, and of the lemmas its form belongs to: the lemmatizer turns
+        some e-final verbs into other words ("staged" -> "stag")."""
+        frames = self.frames.verb_frames(token.lemma_.lower())
+        for lemma in self.frames.verb_lemmas(token.lower_):
+            if lemma != token.lemma_.lower():
+                frames = frames + self.frames.verb_frames(lemma)
+        return frames
+
+    def _noun_frames(self, token: Token) -> tuple[Frame, ...]:
+        """Frames of a compound first ("air strike" -> air_strike), then of the head noun ("talks" is
+        lemmatized to "talk", but a plural-only noun may be listed as written)."""
+        for child in token.children:
+            if child.dep_ in ("compound", "amod") and child.i == token.i - 1:
+                frames = self.frames.noun_frames(f"{child.lemma_.lower()}_{token.lemma_.lower()}")
+                if frames:
+                    return frames
+        return self.frames.noun_frames(token.lemma_.lower()) or self.frames.noun_frames(token.lower_)
+
+    def _hands_over_to_infinitive(self, token: Token) -> bool:
+        """ "pledged to work together", "agreed to launch patrols": the intent verb only sets the mode of
+        the act in its infinitive, which is coded (as an intent) in its place."""
+        if token.lemma_.lower() not in self.modes.intent_heads | self.modes.refusal_heads:
+            return False
+        return any(
+            child.dep_ == "xcomp"
+            and (self._verb_frames(child) or child.lemma_.lower() in self.modes.support_verbs)
+            for child in token.children
+        )
+
+    def _is_standalone_noun(self, token: Token, reader: RoleReader) -> bool:
+        """An event noun codes on its own only when it names both sides ("US sanctions on Iran", "the
+        attack by X on Y"), never as the object of a verb that triggers an event itself."""
+        return not (
+            token.dep_ in ("dobj", "nsubjpass") and token.head.lemma_.lower() in self.modes.support_verbs
+        )
+
+    def _best_frame(self, token: Token, frames: Sequence[Frame], reader: RoleReader) -> Frame | None:
+        best: tuple[int, int] | None = None
+        chosen = None
+        for order, frame in enumerate(frames):
+            score = self._fits(token, frame, reader)
+            if score is None:
+                continue
+            key = (-score, order)
+            if best is None or key < best:
+                best, chosen = key, frame
+        return chosen
+
+    def _fits(self, token: Token, frame: Frame, reader: RoleReader) -> int | None:
+        """How specific a frame's match is (None: it does not match)."""
+        score = 0
+        children = list(token.children)
+        if frame.particle:
+            if not any(self._is_particle(child, frame.particle) for child in children):
+                return None
+            score += 2
+        if frame.objects:
+            # The required noun is the direct object (or the passive subject, or the noun a participle
+            # modifies), or the object of the frame's own particle ("called for a ceasefire").
+            objects = [child for child in children if child.dep_ in ("dobj", "nsubjpass", "attr", "oprd")]
+            if token.dep_ == "acl":
+                objects.append(token.head)
+            if frame.particle:
+                objects += [
+                    grand
+                    for child in children
+                    if child.dep_ == "prep" and child.lower_ == frame.particle
+                    for grand in child.children
+                    if grand.dep_ == "pobj"
+                ]
+            compounds = {
+                f"{child.lemma_.lower()}_{obj.lemma_.lower()}"
+                for obj in objects
+                for child in obj.children
+                if child.dep_ in ("compound", "amod") and child.i == obj.i - 1
+            }
+            if compounds & frame.objects:
+                score += 4  # "tear gas" is more than "gas"
+            elif any(obj.lemma_.lower() in frame.objects or obj.lower_ in frame.objects for obj in objects):
+                score += 3
+            else:
+                return None
+        xcomp = getattr(frame, "xcomp", frozenset())
+        if xcomp:
+            if not any(child.dep_ == "xcomp" and child.lemma_.lower() in xcomp for child in children):
+                return None
+            score += 3
+        if frame.complement == "that":
+            if not any(child.dep_ == "ccomp" for child in children):
+                return None
+            score += 1
+        if frame.object_kind == "actor":
+            objects = reader.object_tokens(token, "obj")
+            if not any(reader.phrase_actors(obj) for obj in objects):
+                return None
+            score += 1
+        return score
+
+    def _is_particle(self, child: Token, particle: str) -> bool:
+        """A verb's particle, or a preposition that belongs to the verb ("called on X") rather than a
+        time phrase ("moved troops on Tuesday")."""
+        if child.lower_ != particle:
+            return False
+        if child.dep_ in ("prt", "agent", "dative", "advmod", "npadvmod", "acomp"):
+            return True  # "work together", "cut short", "set free"
+        if child.dep_ != "prep":
+            return False
+        objects = [grand for grand in child.children if grand.dep_ == "pobj"]
+        return not any(obj.lower_ in self.modes.time_words or obj.like_num for obj in objects)
+
+    # ------------------------------------------------------------------ one trigger
+
+    def _code_trigger(
+        self,
+        token: Token,
+        frame: Frame,
+        reader: RoleReader,
+        sentence: Sentence,
+        date_rows: Sequence[Row],
+        article: Mapping[str, Any],
+    ) -> list[_Coded]:
+        if token.pos_ in ("NOUN", "PROPN"):
+            return self._code_noun(token, frame, reader, sentence, date_rows, article)
+        mode, governing = reader.mode(token)
+        code = frame.code
+        suffix = ""
+        if mode in ("negated", "hedged", "habitual", CONTENT):
+            return []
+        if mode == INTENDED:
+            code = self._mapped(self._intent_codes, code, keep_default=True)
+            suffix = "+intent"
+        elif mode == REFUSED:
+            code = self._mapped(self._refusal_codes, code, default="120")
+            suffix = "+refused"
+        code = self._refined_by_content(token, code, reader)
+        if code is None or code not in self.codebook:
+            return []
+        if reader.is_passive(token) and not reader.agents(token) and frame.source_slot == "subj":
+            return []  # "protesters were killed": no one is said to have done it
+        clause = reader.clause_verbs(token)
+        if governing is not None:
+            clause.append(governing)
+        places = reader.places_of(clause)
+        place = places[0] if places else None
+        sources, targets = self._roles(token, frame, reader, governing)
+        if not sources and frame.source_slot == "subj":
+            sources = self._unnamed_sources(token, reader, place)
+        refers_to: frozenset[str] = frozenset()
+        if not targets:
+            targets = self._unnamed_targets(token, frame, reader, sources, place)
+        if not targets and code[:2] == "04" and place is not None:
+            targets = self._visited_country(token, frame, reader, place, sources)
+        code = self._specialised(token, code, targets, reader, sources)
+        if code == "062" and frame.code[:2] == "15" and mode == INTENDED:
+            code = self._mapped(self._intent_codes, code, keep_default=True)
+        if code[:2] == "14" and any(_is_state_or_armed(source) for source in sources):
+            # Protest is what civilians do; a state or an armed group that "blocks" or "clashes" coerces
+            # or fights (code_maps.yaml: armed_protest_codes).
+            code = self._mapped(self._armed_protest_codes, code, default=None)
+            if code is None:
+                return []
+        if not targets:
+            refers_to = self._referred_roots(token, frame, reader)
+        if not sources and not targets:
+            return []
+        if not sources and (
+            code[:2] not in _UNKNOWN_PERPETRATOR_ROOTS or token.dep_ in ("acl", "relcl", "amod")
+        ):
+            return []  # only violence has unknown perpetrators ("a roadside bomb killed ...")
+        if frame.need_target and not targets and (len(sources) < 2 or reader.is_passive(token)):
+            return []
+        if frame.need_source and not sources:
+            return []
+        date, date_source, precision = self._event_date(token, clause, code, date_rows, sentence, article)
+        if date is _NOT_NEWS:
+            return []
+        pairs = self._pairs(sources, targets, frame, reader.is_passive(token))
+        if code[:3] in ("062", "031") and not targets and len(sources) > 1:
+            pairs = [(a, b) for a, b in itertools.permutations(sources, 2) if a.code != b.code]
+        return [
+            _Coded(
+                code=code,
+                frame=frame,
+                source=source,
+                target=target,
+                trigger=token,
+                sentence_index=sentence.index,
+                sentence=sentence,
+                event_date=date,
+                date_source=date_source,
+                precision=precision,
+                place=place,
+                confidence=frame.confidence,
+                rule_suffix=suffix,
+                refers_to=refers_to,
+            )
+            for source, target in pairs
+        ]
+
+    def _unnamed_targets(
+        self, token: Token, frame: Frame, reader: RoleReader, sources: list[ActorRef], place: PlaceRef | None
+    ) -> list[ActorRef]:
+        """People and places no one names ("killing nine patients"): the role from ``unnamed.yaml``, the
+        country of the place, else of a domestic actor that acted, else of the article."""
+        for slot in frame.target_slots:
+            if slot not in ("obj", "dative") and slot in self.modes.non_target_preps:
+                continue
+            for head in reader.object_tokens(token, slot):
+                role = self.unnamed.get(head.lemma_.lower()) or self.unnamed.get(head.lower_)
+                if role is None:
+                    continue
+                country = (
+                    (place.country if place else None)
+                    or next(
+                        (
+                            s.country
+                            for s in sources
+                            if s.country and len(s.country) == 3 and s.code != s.country
+                        ),
+                        None,
+                    )
+                    or reader.home_country
+                )
+                if country is None or len(country) != 3:
+                    continue
+                text = " ".join(t.text for t in head.subtree)
+                start = reader.doc[head.left_edge.i].idx
+                return [
+                    ActorRef(
+                        code=f"{country}{role}",
+                        country=country,
+                        name=None,
+                        entity_type="UNNAMED",
+                        text=text,
+                        char_start=start,
+                        char_end=start + len(text),
+                        via="unnamed",
+                    )
+                ]
+        return []
+
+    def _unnamed_sources(self, token: Token, reader: RoleReader, place: PlaceRef | None) -> list[ActorRef]:
+        """State forces named only by their kind ("the army", "troops", "police", "the government")
+        act for the country of the place, else of the article."""
+        for head in reader.subject_tokens(token):
+            role = self.unnamed.get(head.lemma_.lower()) or self.unnamed.get(head.lower_)
+            if role not in self.modes.state_roles:
+                continue
+            country = (place.country if place else None) or reader.home_country
+            if country and len(country) == 3:
+                start = reader.doc[head.left_edge.i].idx
+                text = reader.doc[head.left_edge.i : head.i + 1].text
+                return [
+                    ActorRef(
+                        code=f"{country}{role}",
+                        country=country,
+                        name=None,
+                        entity_type="UNNAMED",
+                        text=text,
+                        char_start=start,
+                        char_end=start + len(text),
+                        via="unnamed",
+                    )
+                ]
+        return []
+
+    def _visited_country(
+        self, token: Token, frame: Frame, reader: RoleReader, place: PlaceRef, sources: list[ActorRef]
+    ) -> list[ActorRef]:
+        """ "Paid a visit to Maputo", "travelled to Beijing": a visit to a place is a visit to its country's
+        government, when the visitor is from elsewhere."""
+        if not place.country or len(place.country) != 3 or any(s.country == place.country for s in sources):
+            return []
+        if not any(
+            place is reader.place_in(head)
+            for slot in ("to", "obj")
+            for head in reader.object_tokens(token, slot)
+        ):
+            return []
+        return [
+            ActorRef(
+                code=f"{place.country}GOV",
+                country=place.country,
+                name=None,
+                entity_type="UNNAMED",
+                text=place.text,
+                char_start=-1,
+                char_end=-1,
+                via="place",
+            )
+        ]
+
+    def _specialised(
+        self,
+        token: Token,
+        code: str,
+        targets: list[ActorRef],
+        reader: RoleReader,
+        sources: list[ActorRef] = (),
+    ) -> str:
+        """Rules a lemma alone cannot decide: what an attack did ("shelled the hospital, killing nine
+        patients") is part of that attack; a show of force aimed at someone ("fired missiles at a ship") is
+        an attack; forces acting jointly ("joint patrols", "Kenyan and Ugandan troops held exercises")
+        cooperate; killing many people ("killed at least 60 civilians") is a mass killing."""
+        if code[:2] in _VIOLENT_ROOTS and token.dep_ == "advcl" and token.tag_ == "VBG":
+            head_frame = self._frame_for(token.head, reader)
+            if head_frame is not None and head_frame[0].code[:2] in _VIOLENT_ROOTS:
+                code = head_frame[0].code
+        if (
+            code[:2] == "15"
+            and not targets
+            and (
+                len(sources) > 1
+                or any(
+                    grand.lower_ in self.modes.joint_words
+                    for child in token.children
+                    if child.dep_ in ("dobj", "nsubjpass")
+                    for grand in child.children
+                    if grand.dep_ in ("amod", "compound", "advmod")
+                )
+            )
+        ):
+            return "062"
+        if (
+            code[:2] == "15"
+            and targets
+            and any(
+                child.dep_ == "prep" and child.lemma_ in self.modes.attack_preps
+                for node in (token, *(c for c in token.children if c.dep_ == "dobj"))
+                for child in node.children
+            )
+        ):
+            return "190"
+        if code[:2] in ("18", "19", "17") and token.lemma_.lower() in self.modes.killing_verbs:
+            for head in reader.object_tokens(token, "obj"):
+                if _quantity(head) >= self.modes.mass_killing_threshold:
+                    return "202"
+        return code
+
+    def _referred_roots(self, token: Token, frame: Frame, reader: RoleReader) -> frozenset[str]:
+        """The roots of the earlier event an object noun refers back to ("condemned the attack": 18, 19)."""
+        heads = reader.object_tokens(token, "obj") + reader.object_tokens(token, "for")
+        for head in heads:
+            if head.pos_ not in ("NOUN", "PROPN") or not any(
+                child.dep_ in ("det", "poss") and child.lower_ not in ("a", "an", "any", "no")
+                for child in head.children
+            ):
+                continue  # "made an appeal" refers to nothing earlier; "the attack", "this request" do
+            frames = self._noun_frames(head)
+            if frames:
+                return frozenset(f.code[:2] for f in frames)
+            if head.lemma_.lower() in self.modes.event_nouns:
+                return _ANY_ROOT
+        return frozenset()
+
+    def _code_noun(
+        self,
+        token: Token,
+        frame: Frame,
+        reader: RoleReader,
+        sentence: Sentence,
+        date_rows: Sequence[Row],
+        article: Mapping[str, Any],
+    ) -> list[_Coded]:
+        """An event noun that names its sides: "US sanctions on Iran", "the attack by X on Y", "talks
+        between X and Y". A "by" phrase that names no actor is an unidentified perpetrator."""
+        sources: list[ActorRef] = []
+        explicit_agent = False
+        for child in token.children:
+            if child.dep_ in ("poss", "compound", "amod", "nmod"):
+                sources.extend(reader.phrase_actors(child))
+        for node in [token, *(child for child in token.children if child.dep_ == "acl")]:
+            for child in node.children:
+                if child.dep_ in ("prep", "agent") and child.lemma_ == "by":
+                    for object_ in child.children:
+                        if object_.dep_ == "pobj":
+                            explicit_agent = True
+                            sources.extend(reader.phrase_actors(object_))
+        targets = self._slot_actors(token, frame.target_slots, reader)
+        for acl in (child for child in token.children if child.dep_ == "acl"):
+            targets = targets or self._slot_actors(acl, frame.target_slots, reader)
+        source_codes = {actor.code for actor in sources}
+        targets = [target for target in targets if target.code not in source_codes]
+        if frame.mutual and len(sources) + len(targets) >= 2 and not targets:
+            pass
+        elif not targets or (not sources and not explicit_agent):
+            return []
+        head = token.head if token.head is not token else token
+        mode, _ = reader.mode(head) if head.pos_ in ("VERB", "AUX") else (None, None)
+        if mode is not None:
+            return []
+        date, date_source, precision = self._event_date(
+            token, [token, head], frame.code, date_rows, sentence, article
+        )
+        if date is _NOT_NEWS:
+            return []
+        places = reader.places_of([token, head])
+        return [
+            _Coded(
+                code=frame.code,
+                frame=frame,
+                source=source,
+                target=target,
+                trigger=token,
+                sentence_index=sentence.index,
+                sentence=sentence,
+                event_date=date,
+                date_source=date_source,
+                precision=precision,
+                place=places[0] if places else None,
+                confidence=frame.confidence * 0.9,
+                rule_suffix="+noun",
+            )
+            for source, target in self._pairs(_distinct(sources), _distinct(targets), frame)
+        ]
+
+    def _roles(
+        self, token: Token, frame: Frame, reader: RoleReader, governing: Token | None
+    ) -> tuple[list[ActorRef], list[ActorRef]]:
+        if frame.source_slot != "subj":
+            sources = self._slot_actors(token, (frame.source_slot,), reader)
+            slots = frame.target_slots if "subj" in frame.target_slots else ("subj", *frame.target_slots)
+            targets = self._slot_actors(token, slots, reader)
+        else:
+            subject_tokens = reader.subject_tokens(token)
+            sources = [actor for subject in subject_tokens for actor in reader.phrase_actors(subject)]
+            if not sources and not subject_tokens:
+                sources = reader.speaker_of(token) if token.dep_ in ("ccomp", "ROOT") else []
+            targets = self._slot_actors(token, frame.target_slots, reader)
+        source_codes = {actor.code for actor in sources}
+        targets = [target for target in targets if target.code not in source_codes]
+        return _distinct(sources), _distinct(targets)
+
+    def _slot_actors(self, token: Token, slots: Sequence[str], reader: RoleReader) -> list[ActorRef]:
+        for slot in slots:
+            if slot not in ("obj", "dative", "subj") and slot in self.modes.non_target_preps:
+                continue
+            found = [
+                actor for head in reader.object_tokens(token, slot) for actor in reader.phrase_actors(head)
+            ]
+            if found:
+                return found
+        return []
+
+    @staticmethod
+    def _pairs(
+        sources: list[ActorRef], targets: list[ActorRef], frame: Frame, passive: bool = False
+    ) -> list[tuple[ActorRef | None, ActorRef | None]]:
+        if targets:
+            return [
+                (source, target)
+                for source in (sources or [None])
+                for target in targets
+                if source is None or source.code != target.code
+            ]
+        if len(sources) > 1 and (frame.mutual or (frame.need_target and not passive)):
+            # "X and Y met", "signed", "exchanged fire": a joint subject acts on each other.
+            return [(a, b) for a, b in itertools.permutations(sources, 2) if a.code != b.code]
+        return [(source, None) for source in sources]
+
+    # ------------------------------------------------------------------ codes
+
+    def _mapped(
+        self, table: Mapping[str, str], code: str, *, keep_default: bool = False, default: str | None = None
+    ) -> str | None:
+        for length in range(len(code), 1, -1):
+            value = table.get(code[:length])
+            if value is not None:
+                return code if value == "keep" else value
+        return code if keep_default else default
+
+    def _refined_by_content(self, token: Token, code: str, reader: RoleReader) -> str:
+        """An appeal, demand or threat whose infinitive names another act takes that act's subcode."""
+        table = self._complement_codes.get(code[:2])
+        if not table or len(code) > 3:
+            return code
+        for child in token.children:
+            if child.dep_ not in ("xcomp", "ccomp"):
+                continue
+            inner = self._best_frame(child, self._verb_frames(child), reader)
+            if inner is None:
+                continue
+            refined = self._mapped(table, inner.code)
+            if refined and refined in self.codebook:
+                return refined
+        return code
+
+    # ------------------------------------------------------------------ dates
+
+    def _event_date(
+        self,
+        token: Token,
+        clause: list[Token],
+        code: str,
+        date_rows: Sequence[Row],
+        sentence: Sentence,
+        article: Mapping[str, Any],
+    ):
+        """``(event_date, event_date_source, precision)``, or ``_NOT_NEWS`` for background and future acts."""
+        published = article.get("published_date")
+        chosen = None
+        clause_ids = {verb.i for verb in clause}
+        for row in date_rows:
+            if row.get("resolved_date") is None:
+                continue
+            governing = _governing_verb(
+                token.doc, row["char_start"] - sentence.start, row["char_end"] - sentence.start
+            )
+            if governing is None:
+                continue
+            if governing.i in clause_ids:
+                chosen = row
+                break
+            # "said on Monday that ...": the saying's date is the date of a verbal act only.
+            if (
+                chosen is None
+                and governing.lemma_ in self.modes.reporting_verbs
+                and self.codebook[code].quad_class in _VERBAL_QUAD_CLASSES
+                and governing.is_ancestor(token)
+            ):
+                chosen = row
+        if chosen is None:
+            return published, ("published" if published else "missing"), ("day" if published else None)
+        resolved = chosen["resolved_date"]
+        granularity = chosen.get("granularity") or "day"
+        if granularity != "day":
+            # A week, month or year dates the act only roughly: the publication date stands in for it,
+            # unless the whole period ended more than a month before publication (background).
+            if (
+                published is not None
+                and (published - _period_end(resolved, granularity)).days > BACKGROUND_DAYS
+            ):
+                return _NOT_NEWS, "", None
+            return published, "published", _GRANULARITY_PRECISION.get(granularity, granularity)
+        if published is not None and (resolved > published or (published - resolved).days > BACKGROUND_DAYS):
+            return _NOT_NEWS, "", None
+        return resolved, "text", "day"
+
+    # ------------------------------------------------------------------ rows
+
+    def _merge(self, coded: list[_Coded], article: Mapping[str, Any]) -> list[Row]:
+        coded = _without_subsumed(_resolve_references(_answer_targets(coded)))
+        article_id = article["article_id"]
+        published = article.get("published_date")
+        merged: dict[tuple, list[_Coded]] = {}
+        for event in coded:
+            key = (
+                event.source.code if event.source else None,
+                event.target.code if event.target else None,
+                event.code,
+                event.event_date,
+            )
+            merged.setdefault(key, []).append(event)
+        rows: list[Row] = []
+        for (source_code, target_code, code, event_date), events in merged.items():
+            first = events[0]
+            entry = self.codebook[code]
+            place = first.place
+            coordinates = self.gazetteer.lookup(place.name) if place else None
+            sentence = first.sentence
+            trigger = first.trigger
+            start = sentence.start + trigger.idx if first.sentence_index >= 0 else -1
+            rows.append(
+                {
+                    "event_id": stable_id(article_id, source_code, target_code, code, event_date),
+                    "article_id": article_id,
+                    "sentence_index": first.sentence_index,
+                    "event_date": event_date,
+                    "event_date_source": first.date_source,
+                    "event_date_precision": first.precision,
+                    "source_actor": source_code,
+                    "source_country": first.source.country if first.source else None,
+                    "target_actor": target_code,
+                    "target_country": first.target.country if first.target else None,
+                    "cameo_code": code,
+                    "cameo_root": code[:2],
+                    "quad_class": entry.quad_class,
+                    "goldstein": entry.goldstein,
+                    "plover_type": entry.plover_type,
+                    "location_name": place.name if place else None,
+                    "location_country": (place.country or (coordinates.country if coordinates else None))
+                    if place
+                    else None,
+                    "latitude": coordinates.latitude if coordinates else None,
+                    "longitude": coordinates.longitude if coordinates else None,
+                    "trigger": trigger.text,
+                    "evidence": sentence.text,
+                    "rule_id": first.frame.rule_id + first.rule_suffix,
+                    "confidence": round(min(1.0, max(event.confidence for event in events)), 3),
+                    "num_mentions": len(events),
+                    "mention_sentences": sorted({event.sentence_index for event in events}),
+                    "trigger_start": start,
+                    "published_date": published,
+                }
+            )
+        rows.sort(key=lambda row: (row["sentence_index"], row["trigger_start"], row["event_id"]))
+        for row in rows:
+            del row["trigger_start"]
+        return rows
+
+
+_NOT_NEWS = object()
+_CLAUSE_OR_ROOT = frozenset(
+    {
+        "ROOT",
+        "conj",
+        "ccomp",
+        "xcomp",
+        "advcl",
+        "relcl",
+        "pcomp",
+        "csubj",
+        "parataxis",
+        "dep",
+        "acl",
+        "csubjpass",
+    }
+)
+
+
+def _period_end(start: dt.date, granularity: str) -> dt.date:
+    if granularity == "week":
+        return start + dt.timedelta(days=6)
+    if granularity == "month":
+        following = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return following - dt.timedelta(days=1)
+    if granularity == "year":
+        return start.replace(month=12, day=31)
+    return start
+
+
+def _governing_verb(doc: Doc, start: int, end: int) -> Token | None:
+    """The verb a date expression at [start, end) of the sentence attaches to."""
+    tokens = [token for token in doc if start <= token.idx < end]
+    if not tokens:
+        return None
+    inside = {token.i for token in tokens}
+    node = next((token for token in tokens if token.head.i not in inside or token.head is token), tokens[0])
+    for _ in range(12):
+        if node.head is node:
+            return node
+        node = node.head
+        if node.pos_ in ("VERB", "AUX"):
+            return node
+    return node
+
+
+# A denial or a rejection without an object answers the latest act aimed at its source: "The ministry
+# rejected the accusation" answers whoever accused it; "X rejected the proposal" whoever proposed it.
+_ANSWERS = {"016": ("10", "11", "13"), "12": ("02", "03", "05", "10")}
+
+
+def _answer_targets(coded: list[_Coded]) -> list[_Coded]:
+    result: list[_Coded] = []
+    for event in coded:
+        answered = _ANSWERS.get(event.code[:3]) or _ANSWERS.get(event.code[:2])
+        if event.target is None and event.source is not None and answered:
+            for earlier in reversed(result):
+                if (
+                    earlier.code[:2] in answered
+                    and earlier.target is not None
+                    and earlier.source is not None
+                    and _same_party(earlier.target, event.source)
+                ):
+                    event = dataclasses.replace(
+                        event, target=earlier.source, rule_suffix=event.rule_suffix + "+answer"
+                    )
+                    break
+        result.append(event)
+    return result
+
+
+def _same_party(left: ActorRef, right: ActorRef) -> bool:
+    return left.code == right.code or (left.country is not None and left.country == right.country)
+
+
+_ANY_ROOT = frozenset({"*"})
+_UNKNOWN_PERPETRATOR_ROOTS = frozenset({"17", "18", "19", "20"})
+_VIOLENT_ROOTS = frozenset({"18", "19", "20"})
+_NUMBER_WORDS = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000}
+
+
+def _quantity(head: Token) -> int:
+    """How many people a noun phrase counts ("at least 37 villagers", "dozens of civilians")."""
+    if head.lower_ in _NUMBER_WORDS:
+        return _NUMBER_WORDS[head.lower_]
+    for child in head.children:
+        if child.dep_ == "nummod":
+            text = child.text.replace(",", "")
+            if text.isdigit():
+                return int(text)
+            if child.lower_ in _NUMBER_WORDS:
+                return _NUMBER_WORDS[child.lower_]
+    if head.head.dep_ == "pobj" or head.dep_ == "pobj":
+        holder = head.head.head if head.dep_ == "pobj" else None
+        if holder is not None and holder.lower_ in _NUMBER_WORDS:
+            return _NUMBER_WORDS[holder.lower_]
+    return 0
+
+
+_ARMED_ROLES = frozenset({"GOV", "MIL", "COP", "REB", "INS", "SEP", "SPY", "GOVMIL"})
+
+
+def _is_state_or_armed(actor: ActorRef) -> bool:
+    country = actor.country or ""
+    role = actor.code[len(country) :] if len(country) == 3 and actor.code.startswith(country) else None
+    return role == "" or role in _ARMED_ROLES or (role is None and actor.code.startswith("IMG"))
+
+
+class _HeadWordIndex:
+    """The article's actor mentions by the last word of their text ("Polish border guards" -> guards)."""
+
+    def __init__(self, entity_rows: Sequence[Row]):
+        self._by_word: dict[str, list[Row]] = {}
+        for row in sorted(entity_rows, key=lambda r: r["char_start"]):
+            if not row.get("actor_code") or row.get("sentence_index", 0) < 0:
+                continue
+            words = str(row["text"]).lower().split()
+            if len(words) >= 2:
+                self._by_word.setdefault(words[-1].strip(".,'’"), []).append(row)
+
+    def latest_before(self, word: str, offset: int) -> ActorRef | None:
+        rows = [row for row in self._by_word.get(word, ()) if row["char_end"] <= offset]
+        if not rows:
+            return None
+        row = rows[-1]
+        return ActorRef(
+            code=row["actor_code"],
+            country=row.get("country_code"),
+            name=row.get("name"),
+            entity_type=row.get("entity_type") or "",
+            text=row["text"],
+            char_start=row["char_start"],
+            char_end=row["char_end"],
+            via="same_head",
+        )
+
+
+def _home_country(entity_rows: Sequence[Row]) -> str | None:
+    """The country an article names most (a state, its people or its officials)."""
+    counts: dict[str, int] = {}
+    for row in entity_rows:
+        country = row.get("country_code")
+        if row.get("actor_code") and country and len(country) == 3 and country not in ("IGO", "NGO", "IMG"):
+            counts[country] = counts.get(country, 0) + 1
+    return max(sorted(counts), key=lambda code: counts[code]) if counts else None
+
+
+def _resolve_references(coded: list[_Coded]) -> list[_Coded]:
+    """An act aimed at an earlier act ("condemned the attack", "called the move a provocation",
+    "claimed responsibility for the bombing") is aimed at whoever did it; a claim of responsibility
+    takes the earlier act's victim."""
+    result: list[_Coded] = []
+    for event in coded:
+        if event.target is None and event.refers_to:
+            for earlier in reversed(result):
+                if earlier.source is None or earlier is event:
+                    continue
+                if "*" in event.refers_to or earlier.code[:2] in event.refers_to:
+                    claim = event.code.startswith("015")
+                    target = earlier.target if claim else earlier.source
+                    if target is not None and (event.source is None or target.code != event.source.code):
+                        event = dataclasses.replace(
+                            event, target=target, rule_suffix=event.rule_suffix + "+refers"
+                        )
+                    break
+        result.append(event)
+    return result
+
+
+def _without_subsumed(coded: list[_Coded]) -> list[_Coded]:
+    """An event with no target is dropped when the same sentence has the same act by the same source
+    aimed at someone ("summoned the envoy to lodge a protest": one protest, to the envoy)."""
+    aimed = {
+        (event.sentence_index, event.code[:2], event.source.code if event.source else None)
+        for event in coded
+        if event.target is not None
+    }
+    return [
+        event
+        for event in coded
+        if event.target is not None
+        or (event.sentence_index, event.code[:2], event.source.code if event.source else None) not in aimed
+    ]
+
+
+def _restatement_key(event: _Coded) -> tuple:
+    """Events that are the same news for the headline rule: the same root between the same countries."""
+
+    def party(actor: ActorRef | None) -> str | None:
+        return (actor.country or actor.code) if actor else None
+
+    return (event.code[:2], party(event.source), party(event.target))
+
+
+def _distinct(actors: list[ActorRef]) -> list[ActorRef]:
+    seen: set[str] = set()
+    result = []
+    for actor in actors:
+        if actor.code not in seen:
+            seen.add(actor.code)
+            result.append(actor)
+    return result
