@@ -33,17 +33,21 @@ ATTENDING = {"CHN", "RUS", "IRN", "PAK", "TJK", "TKM", "UZB"}
 
 # A lexicon for the mechanics: one or two frames per behaviour under test.
 TEST_FRAMES = {
-    "01_statements.txt": "016 reject+accusation/charge/allegation\n011 decline xcomp=comment\n",
+    "01_statements.txt": "016 reject+accusation/charge/allegation\n011 decline xcomp=comment\n"
+    "015 claim+attack/bombing T=obj\n",
     "02_appeals.txt": "020 urge\n020 call_on\n",
     "03_intents.txt": "036 n:readiness\n",
     "04_consult.txt": "040 meet T=obj,with need=T need=S\n043 host need=T need=S\n042 visit need=T need=S\n"
-    "040 discuss mutual\n046 n:talks T=with,between mutual\n",
+    "040 discuss mutual\n046 n:talk T=with,between mutual\n042 arrive_in T=in need=T\n",
     "07_aid.txt": "073 send+aid T=to\n",
     "11_disapprove.txt": "111 criticize\n112 accuse T=obj\n111 condemn\n",
     "12_reject.txt": "120 reject+proposal/plan/offer\n",
+    "14_protest.txt": "144 block+road/highway\n145 clash_with T=with\n",
+    "15_force_posture.txt": "150 hold+drill/exercise\n",
     "16_reduce.txt": "163 impose+sanction T=on,against\n",
     "17_coerce.txt": "174 expel+diplomat/envoy/ambassador\n",
-    "19_fight.txt": "190 attack obj=actor\n193 n:attack T=on,against\n",
+    "18_assault.txt": "180 kill obj=actor T=obj\n",
+    "19_fight.txt": "190 attack obj=actor\n193 n:attack T=on,against\n194 shell T=obj\n",
 }
 
 
@@ -203,6 +207,78 @@ def test_denial_answers_the_latest_accuser(mechanics):
 def test_event_noun_with_both_sides(mechanics):
     rows = code(mechanics, "[Egypt|EGY] condemned the attack by [Israel|ISR] on [Lebanon|LBN].")
     assert ("193", "ISR", "LBN") in triples(rows)
+
+
+def test_unnamed_people_take_the_country_of_the_place(mechanics):
+    text = (
+        "[Sudan|SDN]'s [Rapid Support Forces|SDNREB|GROUP] shelled the hospital in [El Fasher|SDN|LOCATION]."
+    )
+    assert triples(code(mechanics, text)) == {("194", "SDNREB", "SDNHLH")}
+
+
+def test_bare_state_forces_act_for_the_article_country(mechanics):
+    text = ("[Mali|MLI] accused [Algeria|DZA] of meddling in [Mali|MLI]'s north. || "
+            "The army shelled a village on Monday.")
+    assert ("194", "MLIMIL", "MLICVL") in triples(code(mechanics, text))
+
+
+def test_the_same_head_word_refers_back_to_the_actor_named_before(mechanics):
+    text = ("[Polish border guards|POLMIL|COUNTRY|POL] stopped a group of migrants. || "
+            "The guards criticized [Belarus|BLR].")
+    assert ("111", "POLMIL", "BLR") in triples(code(mechanics, text))
+
+
+def test_an_act_aimed_at_an_earlier_act_is_aimed_at_its_doer(mechanics):
+    text = "[Serbia|SRB] attacked [Kosovo|XKX] on Sunday. || [Albania|ALB] condemned the attack."
+    assert ("111", "ALB", "SRB") in triples(code(mechanics, text))
+    text = "Gunmen attacked [Chad|TCD] troops on Sunday. || [Boko Haram|NGAINS|GROUP|NGA] claimed the attack."
+    rows = code(mechanics, text)
+    assert ("015", "NGAINS", "TCD") in {
+        (r["cameo_code"], r["source_actor"], r["target_country"]) for r in rows
+    }
+
+
+def test_an_aimed_act_without_an_addressee_faces_the_article_main_dyad(mechanics):
+    text = "[Peru|PER] accused [Chile|CHL] of spying. || [Peru|PER] also condemned the delay in parliament."
+    assert ("111", "PER", "CHL") in triples(code(mechanics, text))
+
+
+def test_joint_drills_are_military_cooperation_both_ways(mechanics):
+    rows = code(mechanics, "[Kenyan|KENMIL] and [Ugandan|UGAMIL] troops held joint drills near the border.")
+    assert triples(rows) == {("062", "KENMIL", "UGAMIL"), ("062", "UGAMIL", "KENMIL")}
+
+
+def test_what_an_attack_did_is_part_of_the_attack(mechanics):
+    text = "[M23|CODREB|GROUP|COD] rebels shelled [Sake|COD|LOCATION], killing six civilians."
+    rows = code(mechanics, text)
+    assert {r["cameo_root"] for r in rows} == {"19"}
+
+
+def test_protest_words_from_a_state_are_coercion_or_fighting(mechanics):
+    rows = code(mechanics, "[Chadian troops|TCDMIL|COUNTRY|TCD] blocked the highway to the border.")
+    assert {r["cameo_code"] for r in rows} == {"191"}
+    rows = code(mechanics, "Angry [Chadian|TCDCVL|COUNTRY|TCD] farmers blocked the highway.")
+    assert {r["cameo_code"] for r in rows} == {"144"}
+
+
+def test_neighbours_stand_for_every_bordering_country(mechanics):
+    rows = code(mechanics, "[Russia|RUS] urged [Afghanistan|AFG]'s neighbours to act.")
+    targets = {r["target_actor"] for r in rows}
+    assert {"PAK", "IRN", "TJK", "UZB", "TKM", "CHN"} <= targets
+
+
+def test_object_pronoun_stands_for_the_latest_actor_before_it(mechanics):
+    rows = code(mechanics, "[Mali|MLIGOV] expelled two [French|FRA] diplomats, accusing them of spying.")
+    assert ("112", "MLIGOV", "FRA") in triples(rows)
+
+
+def test_visit_to_a_capital_is_a_visit_to_its_country(mechanics):
+    rows = code(mechanics, "A [Czech|CZE] delegation arrived in [Taipei|TWN|LOCATION] on Saturday.")
+    assert {(r["cameo_code"], r["target_country"]) for r in rows} == {("042", "TWN")}
+
+
+def test_long_running_states_are_not_events(mechanics):
+    assert code(mechanics, "[Venezuela|VEN] has criticized [Guyana|GUY] since the 1960s.") == []
 
 
 # ---------------------------------------------------------------------- mode

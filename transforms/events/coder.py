@@ -94,6 +94,11 @@ class EventCoder:
     ):
         self.nlp = nlp
         self.unnamed = dict(unnamed or {})
+        # Nouns that name a state's forces with no actor mention ("the army", "police"): a sentence that
+        # holds one is parsed even when the entities stage found no actor in it.
+        self._state_words = frozenset(
+            word for word, role in self.unnamed.items() if role.lower() in modes.state_roles
+        ) | frozenset(word + "s" for word, role in self.unnamed.items() if role.lower() in modes.state_roles)
         self.topics = topics
         self.frames = frames
         self.modes = modes
@@ -144,10 +149,12 @@ class EventCoder:
         dates_by_sentence: dict[int, list[Row]] = {}
         for row in date_rows:
             dates_by_sentence.setdefault(row["sentence_index"], []).append(row)
+        state_words = self._state_words | self._named.head_words
         chosen = [
             sentence
             for sentence in sentences
-            if by_sentence.get(sentence.index) and self._may_hold_event(sentence.text)
+            if self._may_hold_event(sentence.text)
+            and (by_sentence.get(sentence.index) or _holds_any(sentence.text, state_words))
         ]
         headline = self._headline(article, entity_rows)
         texts = [sentence.text for sentence in chosen] + ([headline[0].text] if headline else [])
@@ -158,7 +165,7 @@ class EventCoder:
                 self._code_parsed(
                     doc,
                     sentence,
-                    by_sentence[sentence.index],
+                    by_sentence.get(sentence.index, []),
                     dates_by_sentence.get(sentence.index, []),
                     article,
                 )
@@ -209,8 +216,6 @@ class EventCoder:
         article: Mapping[str, Any],
     ) -> list[_Coded]:
         mentions = MentionIndex(doc, entity_rows, sentence.start)
-        if not mentions.has_actors():
-            return []
         reader = RoleReader(doc, mentions, self.modes)
         reader.home_country = getattr(self, "_home", None)
         reader.neighbours = self.gazetteer.neighbours
@@ -349,7 +354,7 @@ class EventCoder:
             score += 1
         if frame.object_kind == "actor":
             objects = reader.object_tokens(token, "obj")
-            if not any(reader.phrase_actors(obj) for obj in objects):
+            if not any(reader.phrase_actors(obj) or self._unnamed_role(obj) for obj in objects):
                 return None
             score += 1
         return score
@@ -497,12 +502,15 @@ class EventCoder:
                 ]
         return []
 
+    def _unnamed_role(self, token: Token) -> str | None:
+        return self.unnamed.get(token.lemma_.lower()) or self.unnamed.get(token.lower_)
+
     def _unnamed_sources(self, token: Token, reader: RoleReader, place: PlaceRef | None) -> list[ActorRef]:
         """State forces named only by their kind ("the army", "troops", "police", "the government")
         act for the country of the place, else of the article."""
         for head in reader.subject_tokens(token):
             role = self.unnamed.get(head.lemma_.lower()) or self.unnamed.get(head.lower_)
-            if role not in self.modes.state_roles:
+            if role is None or role.lower() not in self.modes.state_roles:
                 continue
             country = (place.country if place else None) or reader.home_country
             if country and len(country) == 3:
@@ -529,10 +537,9 @@ class EventCoder:
         government, when the visitor is from elsewhere."""
         if not place.country or len(place.country) != 3 or any(s.country == place.country for s in sources):
             return []
+        slots = ("to", "obj", "in", "at") if frame.code.startswith("042") else ("to", "obj")
         if not any(
-            place is reader.place_in(head)
-            for slot in ("to", "obj")
-            for head in reader.object_tokens(token, slot)
+            place is reader.place_in(head) for slot in slots for head in reader.object_tokens(token, slot)
         ):
             return []
         return [
@@ -560,7 +567,9 @@ class EventCoder:
         patients") is part of that attack; a show of force aimed at someone ("fired missiles at a ship") is
         an attack; forces acting jointly ("joint patrols", "Kenyan and Ugandan troops held exercises")
         cooperate; killing many people ("killed at least 60 civilians") is a mass killing."""
-        if code[:2] in _VIOLENT_ROOTS and token.dep_ == "advcl" and token.tag_ == "VBG":
+        if (code[:2] in _VIOLENT_ROOTS or token.lemma_.lower() in self.modes.harm_verbs) and (
+            token.dep_ in ("advcl", "conj") and token.tag_ == "VBG"
+        ):
             head_frame = self._frame_for(token.head, reader)
             if head_frame is not None and head_frame[0].code[:2] in _VIOLENT_ROOTS:
                 code = head_frame[0].code
@@ -797,7 +806,7 @@ class EventCoder:
     # ------------------------------------------------------------------ rows
 
     def _merge(self, coded: list[_Coded], article: Mapping[str, Any]) -> list[Row]:
-        coded = _without_subsumed(_resolve_references(_answer_targets(coded)))
+        coded = _without_subsumed(_counterparts(_resolve_references(_answer_targets(coded))))
         article_id = article["article_id"]
         published = article.get("published_date")
         merged: dict[tuple, list[_Coded]] = {}
@@ -965,6 +974,10 @@ def _is_state_or_armed(actor: ActorRef) -> bool:
     return role == "" or role in _ARMED_ROLES or (role is None and actor.code.startswith("IMG"))
 
 
+def _holds_any(text: str, words: frozenset[str]) -> bool:
+    return any(word.strip(".,;:!?\"'()“”") in words for word in text.lower().split())
+
+
 class _HeadWordIndex:
     """The article's actor mentions by the last word of their text ("Polish border guards" -> guards)."""
 
@@ -976,6 +989,10 @@ class _HeadWordIndex:
             words = str(row["text"]).lower().split()
             if len(words) >= 2:
                 self._by_word.setdefault(words[-1].strip(".,'’"), []).append(row)
+
+    @property
+    def head_words(self) -> frozenset[str]:
+        return frozenset(self._by_word)
 
     def latest_before(self, word: str, offset: int) -> ActorRef | None:
         rows = [row for row in self._by_word.get(word, ()) if row["char_end"] <= offset]
@@ -1011,17 +1028,47 @@ def _resolve_references(coded: list[_Coded]) -> list[_Coded]:
     result: list[_Coded] = []
     for event in coded:
         if event.target is None and event.refers_to:
+            claim = event.code.startswith("015")
             for earlier in reversed(result):
-                if earlier.source is None or earlier is event:
+                if (earlier.source is None and not claim) or earlier is event:
                     continue
                 if "*" in event.refers_to or earlier.code[:2] in event.refers_to:
-                    claim = event.code.startswith("015")
                     target = earlier.target if claim else earlier.source
                     if target is not None and (event.source is None or target.code != event.source.code):
                         event = dataclasses.replace(
                             event, target=target, rule_suffix=event.rule_suffix + "+refers"
                         )
                     break
+        result.append(event)
+    return result
+
+
+_AIMED_ROOTS = frozenset({"02", "10", "11", "12", "13", "16"})
+
+
+def _counterparts(coded: list[_Coded]) -> list[_Coded]:
+    """An appeal, demand, criticism, rejection or threat with no addressee in its sentence is aimed at the
+    other side of the article's main dyad: the party the article's other events most often involve
+    opposite this source."""
+    counts: dict[str, dict[str, int]] = {}
+    parties: dict[str, ActorRef] = {}
+    for event in coded:
+        if event.source is None or event.target is None:
+            continue
+        for one, other in ((event.source, event.target), (event.target, event.source)):
+            if one.country and other.country and one.country != other.country:
+                counts.setdefault(one.country, {}).setdefault(other.country, 0)
+                counts[one.country][other.country] += 1
+                parties.setdefault(other.country, other)
+    result = []
+    for event in coded:
+        if event.target is None and event.source is not None and event.code[:2] in _AIMED_ROOTS:
+            opposite = counts.get(event.source.country or "", {})
+            if opposite:
+                best = max(sorted(opposite), key=lambda country: opposite[country])
+                event = dataclasses.replace(
+                    event, target=parties[best], rule_suffix=event.rule_suffix + "+dyad"
+                )
         result.append(event)
     return result
 

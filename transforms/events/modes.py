@@ -36,6 +36,7 @@ _KEYS = (
     "self_nouns",
     "possessive_pronouns",
     "joint_words",
+    "harm_verbs",
 )
 
 
@@ -71,6 +72,7 @@ class Modes:
     self_nouns: frozenset[str]
     possessive_pronouns: frozenset[str]
     joint_words: frozenset[str]
+    harm_verbs: frozenset[str]
     mass_killing_threshold: int = 20
 
     @classmethod

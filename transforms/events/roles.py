@@ -46,6 +46,7 @@ CLAUSE_DEPS = frozenset(
     }
 )
 
+_OBJECT_PRONOUNS = frozenset({"them", "him", "her"})
 NEGATED, HEDGED, INTENDED, REFUSED, CONTENT, HABITUAL = (
     "negated",
     "hedged",
@@ -187,6 +188,17 @@ class RoleReader:
                 found.extend(self.phrase_actors(child, depth + 1))
         return _unique(found)
 
+    def _latest_actor_before(self, token: Token) -> ActorRef | None:
+        """"ordered two French diplomats to leave, accusing them of ...": an object pronoun stands for the
+        latest actor before it in the sentence that is not the clause's own subject."""
+        verb = token.head if token.dep_ != "pobj" else token.head.head
+        subject = {node.i for child in verb.children if child.dep_ in SUBJECT_DEPS for node in child.subtree}
+        for index in range(token.i - 1, -1, -1):
+            actor = self.mentions.actor_at(index)
+            if actor is not None and index not in subject:
+                return actor.but_via("pronoun")
+        return None
+
     def _named_earlier(self, token: Token) -> ActorRef | None:
         """ "the guards", "the delegation", "the insurgents": the latest actor the article named earlier with
         the same head word ("Polish border guards", "a Czech Senate delegation")."""
@@ -251,6 +263,8 @@ class RoleReader:
         if own is not None:
             return own
         lower = token.lower_
+        if lower in _OBJECT_PRONOUNS and token.dep_ in ("dobj", "pobj", "dative"):
+            return self._latest_actor_before(token)
         if lower in self.modes.relative_pronouns and token.head.dep_ == "relcl":
             found = self.phrase_actors(token.head.head, depth + 1)
             return found[0].but_via("relative") if found else None
