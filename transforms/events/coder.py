@@ -38,7 +38,8 @@ from transforms.common.document import Row, Sentence
 from transforms.common.ids import stable_id
 from transforms.entities.gazetteer import Gazetteer
 from transforms.events.codebook import Codebook
-from transforms.events.frames import Frame, FrameLexicon, _inflector
+from transforms.events.frames import Frame, FrameLexicon
+from transforms.events.inflect import load_inflector
 from transforms.events.modes import Modes, load_code_maps, load_unnamed
 from transforms.events.parser import load_parser
 from transforms.events.roles import (
@@ -108,10 +109,11 @@ class EventCoder:
         self._refusal_codes = code_maps.get("refusal_codes", {})
         self._complement_codes = code_maps.get("complement_codes", {})
         self._armed_protest_codes = code_maps.get("armed_protest_codes", {})
-        inflector = _inflector()
-        self._trigger_words = frames.trigger_words() | frozenset(
-            form for verb in modes.support_verbs for form in inflector.verb_forms(verb)
-        )
+        # Which words may start a frame: a form of a verb with a frame of its own, or a form of a verb whose
+        # frames all need an object noun together with one of those nouns, or an event noun. Event nouns
+        # are trigger words too, so a support verb ("held talks") never needs a parse of its own.
+        self._trigger_words, self._needs_object = _prefilter(frames)
+        self.sentences_parsed = 0  # a running count, read by the events stage for its counter
 
     @classmethod
     def load(cls) -> EventCoder:
@@ -159,6 +161,7 @@ class EventCoder:
         headline = self._headline(article, entity_rows)
         texts = [sentence.text for sentence in chosen] + ([headline[0].text] if headline else [])
         docs = list(self.nlp.pipe(texts, batch_size=64))
+        self.sentences_parsed += len(texts)
         coded: list[_Coded] = []
         for sentence, doc in zip(chosen, docs, strict=False):
             coded.extend(
@@ -202,8 +205,15 @@ class EventCoder:
         return self.code_document(article, [sentence], entity_rows, date_rows)
 
     def _may_hold_event(self, text: str) -> bool:
-        words = text.lower().replace("’", "'").split()
-        return any(word.strip(".,;:!?\"'()“”«»—–") in self._trigger_words for word in words)
+        """Whether the sentence holds a trigger, judged from its words alone (no parse)."""
+        words = {word.strip(".,;:!?\"'()“”«»—–") for word in text.lower().replace("’", "'").split()}
+        if words & self._trigger_words:
+            return True
+        return any(
+            objects & words
+            for form in words & self._needs_object.keys()
+            for objects in (self._needs_object[form],)
+        )
 
     # ------------------------------------------------------------------ one sentence
 
@@ -972,6 +982,31 @@ def _is_state_or_armed(actor: ActorRef) -> bool:
     country = actor.country or ""
     role = actor.code[len(country) :] if len(country) == 3 and actor.code.startswith(country) else None
     return role == "" or role in _ARMED_ROLES or (role is None and actor.code.startswith("IMG"))
+
+
+def _prefilter(frames: FrameLexicon) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+    """(words that may trigger on their own, verb form -> the object words its frames need)."""
+    inflector = load_inflector()
+    alone: set[str] = set()
+    needs: dict[str, set[str]] = {}
+    for frame in frames:
+        if frame.pos == "NOUN":
+            head = frame.lemma.rsplit("_", 1)[-1]  # "air_strike" is found through "strike"
+            alone.update((head, inflector.third_person(head), frame.lemma.replace("_", "")))
+            continue
+        forms = inflector.verb_forms(frame.lemma)
+        if not frame.objects:
+            alone.update(forms)
+            continue
+        objects = set()
+        for obj in frame.objects:
+            head = obj.rsplit("_", 1)[-1]
+            objects.update((head, inflector.third_person(head), obj.replace("_", "")))
+        for form in forms:
+            needs.setdefault(form, set()).update(objects)
+    return frozenset(alone), {
+        form: frozenset(objects) for form, objects in needs.items() if form not in alone
+    }
 
 
 def _holds_any(text: str, words: frozenset[str]) -> bool:
