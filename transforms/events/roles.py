@@ -331,9 +331,11 @@ class RoleReader:
                 for object_ in grand.children
                 if object_.dep_ == "pobj"
             ]
+            head_actor = self.mentions.actor_at(child.i)
             for owner in owners:
                 actor = self.mentions.actor_at(owner.i)
-                if actor is not None and actor.entity_type == "IGO":
+                # The owner must be apart from the apposition's own name ("the United Nations" is no envoy).
+                if actor is not None and actor.entity_type == "IGO" and actor != head_actor:
                     return actor.but_via("affiliation")
         return None
 
