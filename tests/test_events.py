@@ -42,11 +42,12 @@ TEST_FRAMES = {
     "07_aid.txt": "073 send+aid T=to\n",
     "11_disapprove.txt": "111 criticize\n112 accuse T=obj\n111 condemn\n",
     "12_reject.txt": "120 reject+proposal/plan/offer\n",
-    "14_protest.txt": "144 block+road/highway\n145 clash_with T=with\n",
-    "15_force_posture.txt": "150 hold+drill/exercise\n",
+    "14_protest.txt": "144 block+road/highway\n145 clash_with T=with\n143 strike\n",
+    "15_force_posture.txt": "150 hold+drill/exercise\n154 build+base/airstrip\n",
     "16_reduce.txt": "163 impose+sanction T=on,against\n",
     "17_coerce.txt": "174 expel+diplomat/envoy/ambassador\n",
     "18_assault.txt": "180 kill obj=actor T=obj\n",
+    "10_demand.txt": "100 order obj=actor T=obj\n",
     "19_fight.txt": "190 attack obj=actor\n193 n:attack T=on,against\n194 shell T=obj\n",
 }
 
@@ -217,14 +218,18 @@ def test_unnamed_people_take_the_country_of_the_place(mechanics):
 
 
 def test_bare_state_forces_act_for_the_article_country(mechanics):
-    text = ("[Mali|MLI] accused [Algeria|DZA] of meddling in [Mali|MLI]'s north. || "
-            "The army shelled a village on Monday.")
+    text = (
+        "[Mali|MLI] accused [Algeria|DZA] of meddling in [Mali|MLI]'s north. || "
+        "The army shelled a village on Monday."
+    )
     assert ("194", "MLIMIL", "MLICVL") in triples(code(mechanics, text))
 
 
 def test_the_same_head_word_refers_back_to_the_actor_named_before(mechanics):
-    text = ("[Polish border guards|POLMIL|COUNTRY|POL] stopped a group of migrants. || "
-            "The guards criticized [Belarus|BLR].")
+    text = (
+        "[Polish border guards|POLMIL|COUNTRY|POL] stopped a group of migrants. || "
+        "The guards criticized [Belarus|BLR]."
+    )
     assert ("111", "POLMIL", "BLR") in triples(code(mechanics, text))
 
 
@@ -279,6 +284,37 @@ def test_visit_to_a_capital_is_a_visit_to_its_country(mechanics):
 
 def test_long_running_states_are_not_events(mechanics):
     assert code(mechanics, "[Venezuela|VEN] has criticized [Guyana|GUY] since the 1960s.") == []
+
+
+def test_the_dateline_country_acts_in_nothing(mechanics):
+    rows = code(
+        mechanics,
+        "ERBIL, [Iraq|IRQ] — [Turkish|TUR] drones struck a truck near the border, killing two "
+        "[PKK|TURREB|GROUP|TUR] fighters.",
+    )
+    assert {r["source_actor"] for r in rows} == {"TUR"}
+    assert {r["cameo_root"] for r in rows} == {"19"}  # a strike that kills is an attack, not a labour strike
+
+
+def test_intent_carries_through_an_infinitive_chain(mechanics):
+    rows = code(mechanics, "[Yemen|YEMREB] said it would keep attacking [British|GBRMIL] ships.")
+    assert {r["cameo_root"] for r in rows} == {"13"}
+
+
+def test_the_ordered_act_is_the_event(mechanics):
+    rows = code(
+        mechanics, "[Maduro|VENGOV|PERSON|VEN] ordered the army to build an airstrip near the border."
+    )
+    assert {r["cameo_code"] for r in rows} == {"154"}
+
+
+def test_killing_many_fighters_is_combat_not_a_mass_killing(mechanics):
+    fighters = code(mechanics, "[Somali|SOMMIL] troops killed 30 [al Shabaab|SOMINS|GROUP|SOM] fighters.")
+    assert {r["cameo_code"] for r in fighters} == {"180"}
+    civilians = code(
+        mechanics, "[al Shabaab|SOMINS|GROUP|SOM] fighters killed 30 villagers in [Afgoye|SOM|LOCATION]."
+    )
+    assert {r["cameo_code"] for r in civilians} == {"202"}
 
 
 # ---------------------------------------------------------------------- mode

@@ -292,7 +292,8 @@ class EventCoder:
     def _hands_over_to_infinitive(self, token: Token) -> bool:
         """ "pledged to work together", "agreed to launch patrols": the intent verb only sets the mode of
         the act in its infinitive, which is coded (as an intent) in its place."""
-        if token.lemma_.lower() not in self.modes.intent_heads | self.modes.refusal_heads:
+        lemma = token.lemma_.lower()
+        if lemma not in self.modes.intent_heads | self.modes.refusal_heads | self.modes.command_heads:
             return False
         return any(
             child.dep_ == "xcomp"
@@ -583,6 +584,8 @@ class EventCoder:
             head_frame = self._frame_for(token.head, reader)
             if head_frame is not None and head_frame[0].code[:2] in _VIOLENT_ROOTS:
                 code = head_frame[0].code
+            elif head_frame is not None and head_frame[0].code[:2] in ("14", "15"):
+                code = "190"  # "struck a vehicle, killing three": what the strike did makes it an attack
         if (
             code[:2] == "15"
             and not targets
@@ -608,7 +611,14 @@ class EventCoder:
             )
         ):
             return "190"
-        if code[:2] in ("18", "19", "17") and token.lemma_.lower() in self.modes.killing_verbs:
+        if (
+            code[:2] in ("18", "19", "17")
+            and token.lemma_.lower() in self.modes.killing_verbs
+            and not any(
+                _is_state_or_armed(target) or _role_of(target) in _FIGHTER_ROLES for target in targets
+            )
+        ):
+            # Killing many people who do not fight is a mass killing; killing fighters is combat.
             for head in reader.object_tokens(token, "obj"):
                 if _quantity(head) >= self.modes.mass_killing_threshold:
                     return "202"
@@ -976,6 +986,12 @@ def _quantity(head: Token) -> int:
 
 
 _ARMED_ROLES = frozenset({"GOV", "MIL", "COP", "REB", "INS", "SEP", "SPY", "GOVMIL"})
+_FIGHTER_ROLES = frozenset({"MIL", "COP", "REB", "INS", "SEP", "GOVMIL", "CRM"})
+
+
+def _role_of(actor: ActorRef) -> str | None:
+    country = actor.country or ""
+    return actor.code[len(country) :] if len(country) == 3 and actor.code.startswith(country) else None
 
 
 def _is_state_or_armed(actor: ActorRef) -> bool:

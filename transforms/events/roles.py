@@ -17,6 +17,7 @@ no Beam. The parse gives the structure, the mentions give who each noun phrase s
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -47,6 +48,8 @@ CLAUSE_DEPS = frozenset(
 )
 
 _OBJECT_PRONOUNS = frozenset({"them", "him", "her"})
+# A wire dateline at the start of a story: upper-case place words, ", Country" maybe, then a dash.
+_DATELINE = re.compile(r"\s*[A-Z][A-Z .'’-]+[A-Z](?:,\s+[A-Z][\w .'’-]+?)?\s+[—–-]{1,2}\s")
 NEGATED, HEDGED, INTENDED, REFUSED, CONTENT, HABITUAL = (
     "negated",
     "hedged",
@@ -96,7 +99,11 @@ class MentionIndex:
         self._places: dict[int, PlaceRef] = {}
         self.offset = offset
         starts = [token.idx for token in doc]
+        dateline = _DATELINE.match(doc.text)
+        dateline_end = dateline.end() if dateline else 0
         for row in sorted(rows, key=lambda r: r["char_end"] - r["char_start"]):
+            if row["char_end"] - offset <= dateline_end:
+                continue  # "ERBIL, Iraq — ...": the dateline says where the story was filed, no one acts
             tokens = _tokens_in(doc, starts, row["char_start"] - offset, row["char_end"] - offset)
             if not tokens:
                 continue
@@ -189,7 +196,7 @@ class RoleReader:
         return _unique(found)
 
     def _latest_actor_before(self, token: Token) -> ActorRef | None:
-        """"ordered two French diplomats to leave, accusing them of ...": an object pronoun stands for the
+        """ "ordered two French diplomats to leave, accusing them of ...": an object pronoun stands for the
         latest actor before it in the sentence that is not the clause's own subject."""
         verb = token.head if token.dep_ != "pobj" else token.head.head
         subject = {node.i for child in verb.children if child.dep_ in SUBJECT_DEPS for node in child.subtree}
@@ -466,6 +473,8 @@ class RoleReader:
             outer, _ = self.mode(governing) if governing is not verb else (None, None)
             if outer in (NEGATED, HABITUAL, HEDGED):
                 return outer, None
+            if outer == INTENDED and verb.dep_ == "xcomp":
+                return INTENDED, governing  # "would keep attacking", "will continue to shell"
             if verb.dep_ == "xcomp" or lemma in modes.denial_heads:
                 if lemma in modes.negating_heads or lemma in modes.denial_heads:
                     return NEGATED, None
