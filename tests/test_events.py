@@ -425,6 +425,12 @@ def test_background_and_month_level_dates(mechanics):
     assert [(r["event_date"], r["event_date_precision"]) for r in rows] == [(PUBLISHED, "month")]
 
 
+def test_a_country_level_place_gets_the_country_centroid(mechanics):
+    rows = code(mechanics, "[Chile|CHL] criticized [Peru|PER] in [Bolivia|BOL|LOCATION] on Monday.")
+    assert rows and rows[0]["location_country"] == "BOL"
+    assert rows[0]["latitude"] is not None and -25 < rows[0]["latitude"] < -9
+
+
 def test_sentence_without_actors_codes_nothing(mechanics):
     assert code(mechanics, "The talks went on for hours and nobody attacked anyone.") == []
 

@@ -843,7 +843,7 @@ class EventCoder:
             first = events[0]
             entry = self.codebook[code]
             place = first.place
-            coordinates = self.gazetteer.lookup(place.name) if place else None
+            coordinates = self.gazetteer.place_with_coordinates(place.name) if place else None
             sentence = first.sentence
             trigger = first.trigger
             start = sentence.start + trigger.idx if first.sentence_index >= 0 else -1
