@@ -310,11 +310,26 @@ def test_the_ordered_act_is_the_event(mechanics):
 
 def test_killing_many_fighters_is_combat_not_a_mass_killing(mechanics):
     fighters = code(mechanics, "[Somali|SOMMIL] troops killed 30 [al Shabaab|SOMINS|GROUP|SOM] fighters.")
-    assert {r["cameo_code"] for r in fighters} == {"180"}
+    assert {r["cameo_code"] for r in fighters} == {"190"}
     civilians = code(
         mechanics, "[al Shabaab|SOMINS|GROUP|SOM] fighters killed 30 villagers in [Afgoye|SOM|LOCATION]."
     )
     assert {r["cameo_code"] for r in civilians} == {"202"}
+
+
+def test_a_rehearsed_attack_is_a_show_of_force(mechanics):
+    rows = code(mechanics, "[Chinese|CHNMIL] warships practised attacking [Taiwan|TWN] this week.")
+    assert {r["cameo_code"] for r in rows} == {"150"}
+
+
+def test_armed_forces_killing_fighters_is_combat(mechanics):
+    rows = code(mechanics, "[Somali|SOMMIL] troops killed four [al Shabaab|SOMINS|GROUP|SOM] fighters.")
+    assert {r["cameo_code"] for r in rows} == {"190"}
+
+
+def test_an_infinitive_the_parser_hangs_as_a_clause_keeps_its_mode(mechanics):
+    rows = code(mechanics, "[Norway|NOR] offered on Tuesday to send aid to [Sudan|SDN].")
+    assert {r["cameo_code"] for r in rows} == {"0333"}
 
 
 # ---------------------------------------------------------------------- mode

@@ -46,6 +46,7 @@ from transforms.events.roles import (
     CONTENT,
     INTENDED,
     REFUSED,
+    REHEARSED,
     ActorRef,
     MentionIndex,
     PlaceRef,
@@ -406,6 +407,10 @@ class EventCoder:
         elif mode == REFUSED:
             code = self._mapped(self._refusal_codes, code, default="120")
             suffix = "+refused"
+        elif mode == REHEARSED:
+            if code[:2] not in _FORCE_ROOTS:
+                return []
+            code, suffix = "150", "+rehearsed"  # a drill of an attack or a blockade shows force
         code = self._refined_by_content(token, code, reader)
         if code is None or code not in self.codebook:
             return []
@@ -611,6 +616,13 @@ class EventCoder:
             )
         ):
             return "190"
+        if (
+            code == "180"
+            and any(_is_state_or_armed(source) for source in sources)
+            and targets
+            and all(_role_of(target) in _FIGHTER_ROLES for target in targets)
+        ):
+            return "190"  # armed forces killing fighters: combat, not an assault
         if (
             code[:2] in ("18", "19", "17")
             and token.lemma_.lower() in self.modes.killing_verbs
@@ -964,6 +976,7 @@ def _same_party(left: ActorRef, right: ActorRef) -> bool:
 _ANY_ROOT = frozenset({"*"})
 _UNKNOWN_PERPETRATOR_ROOTS = frozenset({"17", "18", "19", "20"})
 _VIOLENT_ROOTS = frozenset({"18", "19", "20"})
+_FORCE_ROOTS = frozenset({"15", "17", "18", "19", "20"})
 _NUMBER_WORDS = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000}
 
 

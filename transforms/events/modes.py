@@ -37,6 +37,7 @@ _KEYS = (
     "possessive_pronouns",
     "joint_words",
     "harm_verbs",
+    "rehearsal_heads",
 )
 
 
@@ -73,6 +74,7 @@ class Modes:
     possessive_pronouns: frozenset[str]
     joint_words: frozenset[str]
     harm_verbs: frozenset[str]
+    rehearsal_heads: frozenset[str]
     mass_killing_threshold: int = 20
 
     @classmethod

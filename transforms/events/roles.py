@@ -50,13 +50,14 @@ CLAUSE_DEPS = frozenset(
 _OBJECT_PRONOUNS = frozenset({"them", "him", "her"})
 # A wire dateline at the start of a story: upper-case place words, ", Country" maybe, then a dash.
 _DATELINE = re.compile(r"\s*[A-Z][A-Z .'’-]+[A-Z](?:,\s+[A-Z][\w .'’-]+?)?\s+[—–-]{1,2}\s")
-NEGATED, HEDGED, INTENDED, REFUSED, CONTENT, HABITUAL = (
+NEGATED, HEDGED, INTENDED, REFUSED, CONTENT, HABITUAL, REHEARSED = (
     "negated",
     "hedged",
     "intended",
     "refused",
     "content",
     "habitual",
+    "rehearsed",
 )
 
 
@@ -465,7 +466,18 @@ class RoleReader:
         if any(word in modes.hedge_aux for word in aux):
             return HEDGED, None
         head = verb.head
-        if verb.dep_ in ("xcomp", "ccomp") and head is not verb:
+        # "offered on Tuesday to mediate": the parser may hang an infinitive on its verb as advcl.
+        infinitive = verb.dep_ == "xcomp" or (
+            verb.dep_ == "advcl"
+            and any(child.dep_ == "aux" and child.tag_ == "TO" for child in verb.children)
+        )
+        if (
+            head is not verb
+            and head.lemma_ in modes.rehearsal_heads
+            and verb.dep_ in ("xcomp", "ccomp", "dobj")
+        ):
+            return REHEARSED, head  # "practised encircling Taiwan": a drill, not an attack
+        if (infinitive or verb.dep_ == "ccomp") and head is not verb:
             governing = (
                 head.head if (head.pos_ == "ADJ" and head.dep_ in ("acomp", "xcomp", "amod")) else head
             )
@@ -473,9 +485,9 @@ class RoleReader:
             outer, _ = self.mode(governing) if governing is not verb else (None, None)
             if outer in (NEGATED, HABITUAL, HEDGED):
                 return outer, None
-            if outer == INTENDED and verb.dep_ == "xcomp":
+            if outer == INTENDED and infinitive:
                 return INTENDED, governing  # "would keep attacking", "will continue to shell"
-            if verb.dep_ == "xcomp" or lemma in modes.denial_heads:
+            if infinitive or lemma in modes.denial_heads:
                 if lemma in modes.negating_heads or lemma in modes.denial_heads:
                     return NEGATED, None
                 if lemma in modes.refusal_heads:
