@@ -45,7 +45,7 @@ TEST_FRAMES = {
     "14_protest.txt": "144 block+road/highway\n145 clash_with T=with\n143 strike\n",
     "15_force_posture.txt": "150 hold+drill/exercise\n154 build+base/airstrip\n",
     "16_reduce.txt": "163 impose+sanction T=on,against\n",
-    "17_coerce.txt": "174 expel+diplomat/envoy/ambassador\n",
+    "17_coerce.txt": "174 expel+diplomat/envoy/ambassador\n1724 declare+state/emergency\n175 fire+tear_gas T=at\n",
     "18_assault.txt": "180 kill obj=actor T=obj\n",
     "10_demand.txt": "100 order obj=actor T=obj\n",
     "19_fight.txt": "190 attack obj=actor\n193 n:attack T=on,against\n194 shell T=obj\n",
@@ -330,6 +330,16 @@ def test_armed_forces_killing_fighters_is_combat(mechanics):
 def test_an_infinitive_the_parser_hangs_as_a_clause_keeps_its_mode(mechanics):
     rows = code(mechanics, "[Norway|NOR] offered on Tuesday to send aid to [Sudan|SDN].")
     assert {r["cameo_code"] for r in rows} == {"0333"}
+
+
+def test_a_domestic_measure_is_aimed_at_the_own_population(mechanics):
+    rows = code(mechanics, "[Peru|PERGOV] declared a state of emergency along the mining corridor.")
+    assert triples(rows) == {("1724", "PERGOV", "PERCVL")}
+
+
+def test_opposition_supporters_are_the_opposition(mechanics):
+    rows = code(mechanics, "[Kenyan police|KENCOP|COUNTRY|KEN] fired tear gas at opposition supporters.")
+    assert triples(rows) == {("175", "KENCOP", "KENOPP")}
 
 
 # ---------------------------------------------------------------------- mode

@@ -110,6 +110,7 @@ class EventCoder:
         self._refusal_codes = code_maps.get("refusal_codes", {})
         self._complement_codes = code_maps.get("complement_codes", {})
         self._armed_protest_codes = code_maps.get("armed_protest_codes", {})
+        self._domestic_prefixes = tuple(code_maps.get("domestic_codes", {}))
         # Which words may start a frame: a form of a verb with a frame of its own, or a form of a verb whose
         # frames all need an object noun together with one of those nouns, or an event noun. Event nouns
         # are trigger words too, so a support verb ("held talks") never needs a parse of its own.
@@ -427,6 +428,8 @@ class EventCoder:
         refers_to: frozenset[str] = frozenset()
         if not targets:
             targets = self._unnamed_targets(token, frame, reader, sources, place)
+        if not targets and sources and any(code.startswith(prefix) for prefix in self._domestic_prefixes):
+            targets = _own_population(sources)
         if not targets and code[:2] == "04" and place is not None:
             targets = self._visited_country(token, frame, reader, place, sources)
         code = self._specialised(token, code, targets, reader, sources)
@@ -482,12 +485,16 @@ class EventCoder:
         """People and places no one names ("killing nine patients"): the role from ``unnamed.yaml``, the
         country of the place, else of a domestic actor that acted, else of the article."""
         for slot in frame.target_slots:
-            if slot not in ("obj", "dative") and slot in self.modes.non_target_preps:
-                continue
             for head in reader.object_tokens(token, slot):
                 role = self.unnamed.get(head.lemma_.lower()) or self.unnamed.get(head.lower_)
                 if role is None:
                     continue
+                if any(
+                    child.lower_ == "opposition"
+                    for child in head.children
+                    if child.dep_ in ("compound", "amod")
+                ):
+                    role = "OPP"  # "opposition supporters", "opposition protesters"
                 country = (
                     (place.country if place else None)
                     or next(
@@ -732,8 +739,6 @@ class EventCoder:
 
     def _slot_actors(self, token: Token, slots: Sequence[str], reader: RoleReader) -> list[ActorRef]:
         for slot in slots:
-            if slot not in ("obj", "dative", "subj") and slot in self.modes.non_target_preps:
-                continue
             found = [
                 actor for head in reader.object_tokens(token, slot) for actor in reader.phrase_actors(head)
             ]
@@ -1073,6 +1078,27 @@ class _HeadWordIndex:
             char_end=row["char_end"],
             via="same_head",
         )
+
+
+def _own_population(sources: list[ActorRef]) -> list[ActorRef]:
+    """A state's domestic measure with no addressee ("declared a state of emergency") is aimed at its own
+    population."""
+    for source in sources:
+        country = source.country or ""
+        if len(country) == 3 and country not in ("IGO", "NGO", "IMG") and _is_state_or_armed(source):
+            return [
+                ActorRef(
+                    code=f"{country}CVL",
+                    country=country,
+                    name=None,
+                    entity_type="UNNAMED",
+                    text=source.text,
+                    char_start=-1,
+                    char_end=-1,
+                    via="population",
+                )
+            ]
+    return []
 
 
 def _home_country(entity_rows: Sequence[Row]) -> str | None:

@@ -25,7 +25,6 @@ _KEYS = (
     "speaker_pronouns",
     "relative_pronouns",
     "locative_preps",
-    "non_target_preps",
     "time_words",
     "event_nouns",
     "state_roles",
@@ -62,7 +61,6 @@ class Modes:
     speaker_pronouns: frozenset[str]
     relative_pronouns: frozenset[str]
     locative_preps: frozenset[str]
-    non_target_preps: frozenset[str]
     time_words: frozenset[str]
     event_nouns: frozenset[str]
     state_roles: frozenset[str]
@@ -107,7 +105,7 @@ def load_code_maps() -> dict[str, dict]:
     )
     data = yaml.safe_load(text)
     maps = {}
-    for key in ("intent_codes", "refusal_codes", "complement_codes", "armed_protest_codes"):
+    for key in ("intent_codes", "refusal_codes", "complement_codes", "armed_protest_codes", "domestic_codes"):
         table = data.get(key)
         if not isinstance(table, dict):
             raise ModesError(f"code_maps.yaml: {key} must be a mapping of code prefixes")
