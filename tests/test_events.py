@@ -45,7 +45,8 @@ TEST_FRAMES = {
     "14_protest.txt": "144 block+road/highway\n145 clash_with T=with\n143 strike\n",
     "15_force_posture.txt": "150 hold+drill/exercise\n154 build+base/airstrip\n",
     "16_reduce.txt": "163 impose+sanction T=on,against\n",
-    "17_coerce.txt": "174 expel+diplomat/envoy/ambassador\n1724 declare+state/emergency\n175 fire+tear_gas T=at\n",
+    "17_coerce.txt": "174 expel+diplomat/envoy/ambassador\n1724 declare+state/emergency\n"
+    "175 fire+tear_gas T=at\n",
     "18_assault.txt": "180 kill obj=actor T=obj\n",
     "10_demand.txt": "100 order obj=actor T=obj\n",
     "19_fight.txt": "190 attack obj=actor\n193 n:attack T=on,against\n194 shell T=obj\n",
