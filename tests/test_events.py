@@ -343,6 +343,14 @@ def test_opposition_supporters_are_the_opposition(mechanics):
     assert triples(rows) == {("175", "KENCOP", "KENOPP")}
 
 
+def test_we_in_a_statement_is_its_author(mechanics):
+    text = (
+        "The [Ministry of Foreign Affairs of Chile|CHLGOV|ORG|CHL] regrets the vote. || "
+        "We urge [Peru|PER] to return to the talks."
+    )
+    assert ("020", "CHLGOV", "PER") in triples(code(mechanics, text))
+
+
 # ---------------------------------------------------------------------- mode
 
 

@@ -44,6 +44,7 @@ from transforms.events.modes import Modes, load_code_maps, load_unnamed
 from transforms.events.parser import load_parser
 from transforms.events.roles import (
     CONTENT,
+    DATELINE,
     INTENDED,
     REFUSED,
     REHEARSED,
@@ -147,6 +148,7 @@ class EventCoder:
             return []
         self._home = _home_country(entity_rows)
         self._named = _HeadWordIndex(entity_rows)
+        self._author = _first_actor(entity_rows, sentences)
         by_sentence: dict[int, list[Row]] = {}
         for row in entity_rows:
             by_sentence.setdefault(row["sentence_index"], []).append(row)
@@ -231,6 +233,7 @@ class EventCoder:
         reader = RoleReader(doc, mentions, self.modes)
         reader.home_country = getattr(self, "_home", None)
         reader.neighbours = self.gazetteer.neighbours
+        reader.author = self._author
         reader.earlier_named = self._named.latest_before if sentence.index >= 0 else None
         coded: list[_Coded] = []
         consumed: set[int] = set()  # event nouns already coded through their support verb
@@ -1078,6 +1081,39 @@ class _HeadWordIndex:
             char_end=row["char_end"],
             via="same_head",
         )
+
+
+def _first_actor(entity_rows: Sequence[Row], sentences: Sequence[Sentence]) -> ActorRef | None:
+    """The first actor the body names (a statement opens with its author), past any dateline."""
+    first_sentence = sentences[0] if sentences else None
+    dateline_end = 0
+    if first_sentence is not None:
+        dateline = DATELINE.match(first_sentence.text)
+        dateline_end = first_sentence.start + dateline.end() if dateline else 0
+    rows = sorted(
+        (
+            row
+            for row in entity_rows
+            if row["sentence_index"] >= 0
+            and row.get("actor_code")
+            and row.get("entity_type") != "LOCATION"
+            and row["char_start"] >= dateline_end
+        ),
+        key=lambda row: row["char_start"],
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    return ActorRef(
+        code=row["actor_code"],
+        country=row.get("country_code"),
+        name=row.get("name"),
+        entity_type=row.get("entity_type") or "",
+        text=row["text"],
+        char_start=row["char_start"],
+        char_end=row["char_end"],
+        via="author",
+    )
 
 
 def _own_population(sources: list[ActorRef]) -> list[ActorRef]:

@@ -49,7 +49,7 @@ CLAUSE_DEPS = frozenset(
 
 _OBJECT_PRONOUNS = frozenset({"them", "him", "her"})
 # A wire dateline at the start of a story: upper-case place words, ", Country" maybe, then a dash.
-_DATELINE = re.compile(r"\s*[A-Z][A-Z .'’-]+[A-Z](?:,\s+[A-Z][\w .'’-]+?)?\s+[—–-]{1,2}\s")
+DATELINE = re.compile(r"\s*[A-Z][A-Z .'’-]+[A-Z](?:,\s+[A-Z][\w .'’-]+?)?\s+[—–-]{1,2}\s")
 NEGATED, HEDGED, INTENDED, REFUSED, CONTENT, HABITUAL, REHEARSED = (
     "negated",
     "hedged",
@@ -100,7 +100,7 @@ class MentionIndex:
         self._places: dict[int, PlaceRef] = {}
         self.offset = offset
         starts = [token.idx for token in doc]
-        dateline = _DATELINE.match(doc.text)
+        dateline = DATELINE.match(doc.text)
         dateline_end = dateline.end() if dateline else 0
         for row in sorted(rows, key=lambda r: r["char_end"] - r["char_start"]):
             if row["char_end"] - offset <= dateline_end:
@@ -161,6 +161,7 @@ class RoleReader:
         self.mentions = mentions
         self.modes = modes
         self.home_country: str | None = None  # the article's own country, for unnamed people and places
+        self.author: ActorRef | None = None  # the first actor the article names: who "we" is in a statement
         self.neighbours: Callable[[str], tuple[str, ...]] | None = None  # country -> bordering countries
         # (head word, article offset) -> the latest earlier actor named with that head word
         self.earlier_named: Callable[[str, int], ActorRef | None] | None = None
@@ -282,9 +283,14 @@ class RoleReader:
             and token.head.dep_ == "ccomp"
             and token.head.head.lemma_ in self.modes.reporting_verbs
         ):
-            # "we will respond", the ministry said; the ministry said it was imposing bans.
+            # "we will respond", the ministry said; the ministry said it was imposing bans. With no one
+            # reporting it, "we" in a statement is its author, the first actor the text names.
             speaker = self.speaker_of(token)
-            return speaker[0].but_via("speaker") if speaker else None
+            if speaker:
+                return speaker[0].but_via("speaker")
+            if lower in self.modes.speaker_pronouns and self.author is not None:
+                return self.author.but_via("author")
+            return None
         if lower in self.modes.self_nouns or token.lemma_.lower() in self.modes.self_nouns:
             owner = next((child for child in token.children if child.dep_ == "poss"), None)
             if owner is not None and owner.lower_ in self.modes.possessive_pronouns:
