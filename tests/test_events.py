@@ -40,7 +40,7 @@ TEST_FRAMES = {
     "04_consult.txt": "040 meet T=obj,with need=T need=S\n043 host need=T need=S\n042 visit need=T need=S\n"
     "040 discuss mutual\n046 n:talk T=with,between mutual\n042 arrive_in T=in need=T\n",
     "07_aid.txt": "073 send+aid T=to\n",
-    "11_disapprove.txt": "111 criticize\n112 accuse T=obj\n111 condemn\n",
+    "11_disapprove.txt": "111 criticize\n112 accuse T=obj\n111 condemn\n114 summon obj=actor T=obj\n",
     "12_reject.txt": "120 reject+proposal/plan/offer\n",
     "14_protest.txt": "144 block+road/highway\n145 clash_with T=with\n143 strike\n",
     "15_force_posture.txt": "150 hold+drill/exercise\n154 build+base/airstrip\n",
@@ -349,6 +349,17 @@ def test_we_in_a_statement_is_its_author(mechanics):
         "We urge [Peru|PER] to return to the talks."
     )
     assert ("020", "CHLGOV", "PER") in triples(code(mechanics, text))
+
+
+def test_an_envoy_summoned_in_a_capital_was_summoned_by_its_state(mechanics):
+    text = "The ambassador of [France|FRA] was summoned to the ministry in [Baku|AZE|LOCATION] on Monday."
+    assert triples(code(mechanics, text)) == {("114", "AZEGOV", "FRA")}
+
+
+def test_condemning_an_attack_by_unknown_men_has_no_target(mechanics):
+    text = "[Ghana|GHA] condemned the attack by unidentified gunmen on [Mali|MLI] troops."
+    rows = code(mechanics, text)
+    assert ("111", "GHA", None) in triples(rows)
 
 
 # ---------------------------------------------------------------------- mode

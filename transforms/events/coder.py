@@ -112,6 +112,7 @@ class EventCoder:
         self._complement_codes = code_maps.get("complement_codes", {})
         self._armed_protest_codes = code_maps.get("armed_protest_codes", {})
         self._domestic_prefixes = tuple(code_maps.get("domestic_codes", {}))
+        self._hosted_acts = frozenset(code_maps.get("hosted_codes", {}))
         # Which words may start a frame: a form of a verb with a frame of its own, or a form of a verb whose
         # frames all need an object noun together with one of those nouns, or an event noun. Event nouns
         # are trigger words too, so a support verb ("held talks") never needs a parse of its own.
@@ -418,14 +419,32 @@ class EventCoder:
         code = self._refined_by_content(token, code, reader)
         if code is None or code not in self.codebook:
             return []
-        if reader.is_passive(token) and not reader.agents(token) and frame.source_slot == "subj":
-            return []  # "protesters were killed": no one is said to have done it
         clause = reader.clause_verbs(token)
         if governing is not None:
             clause.append(governing)
         places = reader.places_of(clause)
         place = places[0] if places else None
+        hosted = False
+        if reader.is_passive(token) and not reader.agents(token) and frame.source_slot == "subj":
+            # "protesters were killed": no one is said to have done it. But an envoy "was summoned to the
+            # ministry in Baku" was summoned by the state where that happened.
+            if not (code[:3] in self._hosted_acts and place is not None and place.country):
+                return []
+            hosted = True
         sources, targets = self._roles(token, frame, reader, governing)
+        if hosted:
+            sources = [
+                ActorRef(
+                    code=f"{place.country}GOV",
+                    country=place.country,
+                    name=None,
+                    entity_type="UNNAMED",
+                    text=place.text,
+                    char_start=-1,
+                    char_end=-1,
+                    via="host",
+                )
+            ]
         if not sources and frame.source_slot == "subj":
             sources = self._unnamed_sources(token, reader, place)
         refers_to: frozenset[str] = frozenset()
@@ -1150,26 +1169,32 @@ def _home_country(entity_rows: Sequence[Row]) -> str | None:
 def _resolve_references(coded: list[_Coded]) -> list[_Coded]:
     """An act aimed at an earlier act ("condemned the attack", "called the move a provocation",
     "claimed responsibility for the bombing") is aimed at whoever did it; a claim of responsibility
-    takes the earlier act's victim."""
+    takes the act's victim. The act may be told earlier in the article or in the same sentence ("condemns
+    the attack carried out by unidentified men"); an act by no one known leaves the target unknown."""
     result: list[_Coded] = []
-    for event in coded:
+    for index, event in enumerate(coded):
         if event.target is None and event.refers_to:
             claim = event.code.startswith("015")
-            for earlier in reversed(result):
-                if (earlier.source is None and not claim) or earlier is event:
+            same_sentence_after = [
+                other for other in coded[index + 1 :] if other.sentence_index == event.sentence_index
+            ]
+            for earlier in [*same_sentence_after, *reversed(result)]:
+                if earlier is event or not ("*" in event.refers_to or earlier.code[:2] in event.refers_to):
                     continue
-                if "*" in event.refers_to or earlier.code[:2] in event.refers_to:
-                    target = earlier.target if claim else earlier.source
-                    if target is not None and (event.source is None or target.code != event.source.code):
-                        event = dataclasses.replace(
-                            event, target=target, rule_suffix=event.rule_suffix + "+refers"
-                        )
+                if earlier.source is None and not claim:
+                    event = dataclasses.replace(event, rule_suffix=event.rule_suffix + "+unknown")
                     break
+                target = earlier.target if claim else earlier.source
+                if target is not None and (event.source is None or target.code != event.source.code):
+                    event = dataclasses.replace(
+                        event, target=target, rule_suffix=event.rule_suffix + "+refers"
+                    )
+                break
         result.append(event)
     return result
 
 
-_AIMED_ROOTS = frozenset({"02", "10", "11", "12", "13", "16"})
+_AIMED_ROOTS = frozenset({"02", "10", "11", "12", "13", "16", "018"})
 
 
 def _counterparts(coded: list[_Coded]) -> list[_Coded]:
@@ -1188,7 +1213,12 @@ def _counterparts(coded: list[_Coded]) -> list[_Coded]:
                 parties.setdefault(other.country, other)
     result = []
     for event in coded:
-        if event.target is None and event.source is not None and event.code[:2] in _AIMED_ROOTS:
+        if (
+            event.target is None
+            and event.source is not None
+            and (event.code[:2] in _AIMED_ROOTS or event.code[:3] in _AIMED_ROOTS)
+            and not event.rule_suffix.endswith("+unknown")
+        ):
             opposite = counts.get(event.source.country or "", {})
             if opposite:
                 best = max(sorted(opposite), key=lambda country: opposite[country])

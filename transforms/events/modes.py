@@ -105,7 +105,14 @@ def load_code_maps() -> dict[str, dict]:
     )
     data = yaml.safe_load(text)
     maps = {}
-    for key in ("intent_codes", "refusal_codes", "complement_codes", "armed_protest_codes", "domestic_codes"):
+    for key in (
+        "intent_codes",
+        "refusal_codes",
+        "complement_codes",
+        "armed_protest_codes",
+        "domestic_codes",
+        "hosted_codes",
+    ):
         table = data.get(key)
         if not isinstance(table, dict):
             raise ModesError(f"code_maps.yaml: {key} must be a mapping of code prefixes")

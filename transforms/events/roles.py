@@ -532,6 +532,14 @@ class RoleReader:
         found: list[PlaceRef] = []
         for verb in verbs:
             holders = [verb] + [child for child in verb.children if child.dep_ in ("dobj", "nsubjpass")]
+            # "summoned to the ministry in Baku", "arrived at the palace in Nairobi": one step further.
+            holders += [
+                object_
+                for child in verb.children
+                if child.dep_ == "prep" and child.lemma_ in ("to", "at", "into")
+                for object_ in child.children
+                if object_.dep_ == "pobj"
+            ]
             for holder in holders:
                 for child in holder.children:
                     if child.dep_ != "prep" or child.lemma_ not in self.modes.locative_preps:
