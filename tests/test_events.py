@@ -362,6 +362,30 @@ def test_condemning_an_attack_by_unknown_men_has_no_target(mechanics):
     assert ("111", "GHA", None) in triples(rows)
 
 
+def test_an_unnamed_victim_belongs_to_the_other_country_named(mechanics):
+    text = "A [Chinese|CHNMIL] vessel struck a [Filipino|PHL] boat near the shoal, killing two fishermen."
+    rows = code(mechanics, text)
+    assert {r["target_country"] for r in rows} == {"PHL"}
+
+
+def test_a_stance_prefix_names_no_owner(mechanics):
+    rows = code(
+        mechanics,
+        "[Georgian police|GEOCOP|COUNTRY|GEO] fired tear gas at pro-[EU|IGOEUREEC|IGO|EUR] protesters.",
+    )
+    assert {r["target_actor"] for r in rows} == {"GEOCVL"}
+
+
+def test_one_dyad_named_two_ways_is_one_event_with_the_finer_code(mechanics):
+    text = (
+        "[Iraq|IRQGOV] criticized the [Turkish|TUR] envoy. || [Iraq|IRQGOV] criticized [Turkey|TURGOV] again."
+    )
+    rows = code(mechanics, text)
+    assert [(r["source_actor"], r["target_actor"], r["num_mentions"]) for r in rows] == [
+        ("IRQGOV", "TURGOV", 2)
+    ]
+
+
 # ---------------------------------------------------------------------- mode
 
 

@@ -234,6 +234,7 @@ class EventCoder:
         reader = RoleReader(doc, mentions, self.modes)
         reader.home_country = getattr(self, "_home", None)
         reader.neighbours = self.gazetteer.neighbours
+        reader.is_country = self._is_country
         reader.author = self._author
         reader.earlier_named = self._named.latest_before if sentence.index >= 0 else None
         coded: list[_Coded] = []
@@ -519,14 +520,8 @@ class EventCoder:
                     role = "OPP"  # "opposition supporters", "opposition protesters"
                 country = (
                     (place.country if place else None)
-                    or next(
-                        (
-                            s.country
-                            for s in sources
-                            if s.country and len(s.country) == 3 and s.code != s.country
-                        ),
-                        None,
-                    )
+                    or _other_country_in(reader, sources)
+                    or next((s.country for s in sources if _role_of(s) in _DOMESTIC_ROLES), None)
                     or reader.home_country
                 )
                 if country is None or len(country) != 3:
@@ -546,6 +541,10 @@ class EventCoder:
                     )
                 ]
         return []
+
+    def _is_country(self, code: str) -> bool:
+        """A state's ISO code, not an organization's token (EUR, UNO, AFU share the three-letter shape)."""
+        return len(code) == 3 and self.gazetteer.country_name(code) is not None
 
     def _unnamed_role(self, token: Token) -> str | None:
         return self.unnamed.get(token.lemma_.lower()) or self.unnamed.get(token.lower_)
@@ -615,7 +614,10 @@ class EventCoder:
         if (code[:2] in _VIOLENT_ROOTS or token.lemma_.lower() in self.modes.harm_verbs) and (
             token.dep_ in ("advcl", "conj") and token.tag_ == "VBG"
         ):
-            head_frame = self._frame_for(token.head, reader)
+            head = token.head
+            while head.dep_ == "conj" and head.head is not head:
+                head = head.head  # "damaging its hull and injuring two fishermen": back to what did it
+            head_frame = self._frame_for(head, reader)
             if head_frame is not None and head_frame[0].code[:2] in _VIOLENT_ROOTS:
                 code = head_frame[0].code
             elif head_frame is not None and head_frame[0].code[:2] in ("14", "15"):
@@ -870,16 +872,18 @@ class EventCoder:
         published = article.get("published_date")
         merged: dict[tuple, list[_Coded]] = {}
         for event in coded:
-            key = (
-                event.source.code if event.source else None,
-                event.target.code if event.target else None,
-                event.code,
-                event.event_date,
-            )
+            # "the Turkish envoy" and "Turkey" in two sentences of one summons are one dyad.
+            key = (_party(event.source), _party(event.target), event.code, event.event_date)
             merged.setdefault(key, []).append(event)
         rows: list[Row] = []
-        for (source_code, target_code, code, event_date), events in merged.items():
+        for (_, _, code, event_date), events in merged.items():
             first = events[0]
+            # The most specific actor codes any mention gave ("TURGOV" over "TUR").
+            source = max((e.source for e in events if e.source), key=lambda a: len(a.code), default=None)
+            target = max((e.target for e in events if e.target), key=lambda a: len(a.code), default=None)
+            source_code = source.code if source else None
+            target_code = target.code if target else None
+            first = dataclasses.replace(first, source=source, target=target)
             entry = self.codebook[code]
             place = first.place
             coordinates = self.gazetteer.place_with_coordinates(place.name) if place else None
@@ -1133,6 +1137,32 @@ def _first_actor(entity_rows: Sequence[Row], sentences: Sequence[Sentence]) -> A
         char_end=row["char_end"],
         via="author",
     )
+
+
+_DOMESTIC_ROLES = frozenset({"REB", "INS", "SEP", "CRM", "OPP", "COP", "CVL"})
+
+
+def _party(actor: ActorRef | None) -> str | None:
+    if actor is None:
+        return None
+    return actor.country if actor.country and len(actor.country) == 3 else actor.code
+
+
+def _other_country_in(reader: RoleReader, sources: list[ActorRef]) -> str | None:
+    """A country the sentence names besides the sources' own ("struck a Filipino fishing boat, injuring two
+    fishermen"): the side an unnamed victim most likely belongs to."""
+    own = {source.country for source in sources}
+    for token in reader.doc:
+        actor = reader.mentions.actor_at(token.i)
+        country = actor.country if actor is not None else None
+        if (
+            country
+            and country not in own
+            and reader.is_country(country)
+            and not reader.is_stance_prefixed(token)
+        ):
+            return country
+    return None
 
 
 def _own_population(sources: list[ActorRef]) -> list[ActorRef]:

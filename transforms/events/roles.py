@@ -162,6 +162,7 @@ class RoleReader:
         self.modes = modes
         self.home_country: str | None = None  # the article's own country, for unnamed people and places
         self.author: ActorRef | None = None  # the first actor the article names: who "we" is in a statement
+        self.is_country: Callable[[str], bool] = lambda code: len(code) == 3
         self.neighbours: Callable[[str], tuple[str, ...]] | None = None  # country -> bordering countries
         # (head word, article offset) -> the latest earlier actor named with that head word
         self.earlier_named: Callable[[str, int], ActorRef | None] | None = None
@@ -196,6 +197,16 @@ class RoleReader:
             if child.dep_ == "conj":
                 found.extend(self.phrase_actors(child, depth + 1))
         return _unique(found)
+
+    def is_stance_prefixed(self, token: Token) -> bool:
+        """Whether a modifier is a stance ("pro-EU protesters", "anti-Kremlin activists"): the name says
+        what they stand for, not who they are."""
+        left = token.left_edge.i
+        return (
+            left >= 2
+            and self.doc[left - 1].text in ("-", "–")
+            and self.doc[left - 2].lower_ in ("pro", "anti")
+        )
 
     def _latest_actor_before(self, token: Token) -> ActorRef | None:
         """ "ordered two French diplomats to leave, accusing them of ...": an object pronoun stands for the
@@ -299,7 +310,7 @@ class RoleReader:
                     return person.but_via("speaker")
         for dep in _MODIFIER_DEPS:
             for child in token.children:
-                if child.dep_ == dep:
+                if child.dep_ == dep and not self.is_stance_prefixed(child):
                     actor = self.mentions.actor_at(child.i) or self._modifier_actor(child, depth)
                     if actor is not None:
                         return actor
