@@ -34,6 +34,7 @@ ATTENDING = {"CHN", "RUS", "IRN", "PAK", "TJK", "TKM", "UZB"}
 # A lexicon for the mechanics: one or two frames per behaviour under test.
 TEST_FRAMES = {
     "01_statements.txt": "016 reject+accusation/charge/allegation\n011 decline xcomp=comment\n"
+    "012 warn comp=that\n"
     "015 claim+attack/bombing T=obj\n",
     "02_appeals.txt": "020 urge\n020 call_on\n",
     "03_intents.txt": "036 n:readiness\n",
@@ -384,6 +385,18 @@ def test_one_dyad_named_two_ways_is_one_event_with_the_finer_code(mechanics):
     assert [(r["source_actor"], r["target_actor"], r["num_mentions"]) for r in rows] == [
         ("IRQGOV", "TURGOV", 2)
     ]
+
+
+def test_a_warning_of_what_someone_will_suffer_is_a_threat(mechanics):
+    rows = code(mechanics, "[Iran|IRN] warned that [Israel|ISR] would pay a heavy price.")
+    assert triples(rows) == {("130", "IRN", "ISR")}
+    rows = code(mechanics, "[Iran|IRN] warned that prices would rise.")
+    assert {r["cameo_code"] for r in rows} == {"012"}
+
+
+def test_intended_joint_patrols_are_intended_military_cooperation(mechanics):
+    rows = code(mechanics, "[Nigeria|NGA] and [Benin|BEN] agree to hold joint drills on the border.")
+    assert triples(rows) == {("0312", "NGA", "BEN"), ("0312", "BEN", "NGA")}
 
 
 # ---------------------------------------------------------------------- mode

@@ -418,6 +418,9 @@ class EventCoder:
                 return []
             code, suffix = "150", "+rehearsed"  # a drill of an attack or a blockade shows force
         code = self._refined_by_content(token, code, reader)
+        threatened: list[ActorRef] = []
+        if code.startswith("012"):
+            code, threatened = self._warning_or_threat(token, code, reader)
         if code is None or code not in self.codebook:
             return []
         clause = reader.clause_verbs(token)
@@ -449,13 +452,15 @@ class EventCoder:
         if not sources and frame.source_slot == "subj":
             sources = self._unnamed_sources(token, reader, place)
         refers_to: frozenset[str] = frozenset()
+        if threatened:
+            targets = [actor for actor in threatened if actor.code not in {s.code for s in sources}]
         if not targets:
             targets = self._unnamed_targets(token, frame, reader, sources, place)
         if not targets and sources and any(code.startswith(prefix) for prefix in self._domestic_prefixes):
             targets = _own_population(sources)
         if not targets and code[:2] == "04" and place is not None:
             targets = self._visited_country(token, frame, reader, place, sources)
-        code = self._specialised(token, code, targets, reader, sources)
+        code = self._specialised(token, code, targets, reader, sources, frame.code)
         if code == "062" and frame.code[:2] == "15" and mode == INTENDED:
             code = self._mapped(self._intent_codes, code, keep_default=True)
         if code[:2] == "14" and any(_is_state_or_armed(source) for source in sources):
@@ -546,6 +551,21 @@ class EventCoder:
         """A state's ISO code, not an organization's token (EUR, UNO, AFU share the three-letter shape)."""
         return len(code) == 3 and self.gazetteer.country_name(code) is not None
 
+    def _warning_or_threat(self, token: Token, code: str, reader: RoleReader) -> tuple[str, list[ActorRef]]:
+        """ "warned that the economy would suffer" voices pessimism (012); "warned that Seoul would pay a
+        heavy price", "warned that it would not stand idly by" threatens (130): the warning says what
+        someone will do or suffer. The threatened are the clause's subject, unless it is the speaker."""
+        for clause in (child for child in token.children if child.dep_ == "ccomp"):
+            aux = {child.lower_ for child in clause.children if child.dep_ in ("aux", "auxpass")}
+            if not aux & self.modes.intent_aux:
+                continue
+            subjects = [child for child in clause.children if child.dep_ in ("nsubj", "nsubjpass")]
+            actors = [actor for subject in subjects for actor in reader.phrase_actors(subject)]
+            if subjects and not actors and subjects[0].pos_ != "PRON":
+                continue  # "warned that prices would rise": no one is threatened
+            return "130", actors
+        return code, []
+
     def _unnamed_role(self, token: Token) -> str | None:
         return self.unnamed.get(token.lemma_.lower()) or self.unnamed.get(token.lower_)
 
@@ -606,6 +626,7 @@ class EventCoder:
         targets: list[ActorRef],
         reader: RoleReader,
         sources: list[ActorRef] = (),
+        frame_code: str | None = None,
     ) -> str:
         """Rules a lemma alone cannot decide: what an attack did ("shelled the hospital, killing nine
         patients") is part of that attack; a show of force aimed at someone ("fired missiles at a ship") is
@@ -623,7 +644,7 @@ class EventCoder:
             elif head_frame is not None and head_frame[0].code[:2] in ("14", "15"):
                 code = "190"  # "struck a vehicle, killing three": what the strike did makes it an attack
         if (
-            code[:2] == "15"
+            (code[:2] == "15" or (frame_code or "")[:2] == "15")
             and not targets
             and (
                 len(sources) > 1
