@@ -49,6 +49,7 @@ TEST_FRAMES = {
     "17_coerce.txt": "174 expel+diplomat/envoy/ambassador\n1724 declare+state/emergency\n"
     "175 fire+tear_gas T=at\n",
     "18_assault.txt": "180 kill obj=actor T=obj\n",
+    "13_threaten.txt": "138 vow xcomp=respond,retaliate\n",
     "10_demand.txt": "100 order obj=actor T=obj\n",
     "19_fight.txt": "190 attack obj=actor\n193 n:attack T=on,against\n194 shell T=obj\n",
 }
@@ -397,6 +398,11 @@ def test_a_warning_of_what_someone_will_suffer_is_a_threat(mechanics):
 def test_intended_joint_patrols_are_intended_military_cooperation(mechanics):
     rows = code(mechanics, "[Nigeria|NGA] and [Benin|BEN] agree to hold joint drills on the border.")
     assert triples(rows) == {("0312", "NGA", "BEN"), ("0312", "BEN", "NGA")}
+
+
+def test_a_vow_to_retaliate_is_a_threat_of_force(mechanics):
+    text = "[Israel|ISR] attacked [Iran|IRN] on Sunday. || [Iran|IRN] vowed to respond at a time it chooses."
+    assert ("138", "IRN", "ISR") in triples(code(mechanics, text))
 
 
 # ---------------------------------------------------------------------- mode

@@ -257,7 +257,7 @@ class EventCoder:
     def _frame_for(self, token: Token, reader: RoleReader) -> tuple[Frame, Token | None] | None:
         """The frame a token triggers and, for a support verb, the event noun that gave it."""
         if token.pos_ in ("VERB", "AUX") and token.dep_ in _CLAUSE_OR_ROOT:
-            if self._hands_over_to_infinitive(token):
+            if self._hands_over_to_infinitive(token, reader):
                 return None
             frame = self._best_frame(token, self._verb_frames(token), reader)
             if frame is not None:
@@ -296,17 +296,24 @@ class EventCoder:
                     return frames
         return self.frames.noun_frames(token.lemma_.lower()) or self.frames.noun_frames(token.lower_)
 
-    def _hands_over_to_infinitive(self, token: Token) -> bool:
+    def _hands_over_to_infinitive(self, token: Token, reader: RoleReader) -> bool:
         """ "pledged to work together", "agreed to launch patrols": the intent verb only sets the mode of
-        the act in its infinitive, which is coded (as an intent) in its place."""
+        the act in its infinitive, which is coded (as an intent) in its place, when that act has a frame."""
         lemma = token.lemma_.lower()
         if lemma not in self.modes.intent_heads | self.modes.refusal_heads | self.modes.command_heads:
             return False
-        return any(
-            child.dep_ == "xcomp"
-            and (self._verb_frames(child) or child.lemma_.lower() in self.modes.support_verbs)
-            for child in token.children
-        )
+        for child in token.children:
+            if child.dep_ != "xcomp":
+                continue
+            if self._best_frame(child, self._verb_frames(child), reader) is not None:
+                return True
+            if child.lemma_.lower() in self.modes.support_verbs and any(
+                self._best_frame(grand, self._noun_frames(grand), reader)
+                for grand in child.children
+                if grand.dep_ in ("dobj", "nsubjpass")
+            ):
+                return True
+        return False
 
     def _is_standalone_noun(self, token: Token, reader: RoleReader) -> bool:
         """An event noun codes on its own only when it names both sides ("US sanctions on Iran", "the
