@@ -405,6 +405,18 @@ def test_a_vow_to_retaliate_is_a_threat_of_force(mechanics):
     assert ("138", "IRN", "ISR") in triples(code(mechanics, text))
 
 
+def test_both_governments_are_the_two_parties_of_the_main_dyad(mechanics):
+    text = (
+        "[Kyrgyz|KGZMIL] troops attacked [Tajik|TJKMIL] troops on Sunday. || "
+        "[Russia|RUS] urged both governments to talk."
+    )
+    rows = code(mechanics, text)
+    assert {(r["source_country"], r["target_country"]) for r in rows if r["cameo_root"] == "02"} == {
+        ("RUS", "KGZ"),
+        ("RUS", "TJK"),
+    }
+
+
 # ---------------------------------------------------------------------- mode
 
 

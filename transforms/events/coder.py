@@ -43,6 +43,7 @@ from transforms.events.inflect import load_inflector
 from transforms.events.modes import Modes, load_code_maps, load_unnamed
 from transforms.events.parser import load_parser
 from transforms.events.roles import (
+    BOTH_SIDES,
     CONTENT,
     DATELINE,
     INTENDED,
@@ -895,7 +896,7 @@ class EventCoder:
     # ------------------------------------------------------------------ rows
 
     def _merge(self, coded: list[_Coded], article: Mapping[str, Any]) -> list[Row]:
-        coded = _without_subsumed(_counterparts(_resolve_references(_answer_targets(coded))))
+        coded = _without_subsumed(_counterparts(_resolve_references(_answer_targets(_both_sides(coded)))))
         article_id = article["article_id"]
         published = article.get("published_date")
         merged: dict[tuple, list[_Coded]] = {}
@@ -1249,6 +1250,55 @@ def _resolve_references(coded: list[_Coded]) -> list[_Coded]:
                     )
                 break
         result.append(event)
+    return result
+
+
+def _main_dyad(coded: list[_Coded]) -> list[ActorRef]:
+    """The two countries the article's events most often set against each other."""
+    counts: dict[tuple[str, str], int] = {}
+    actors: dict[str, ActorRef] = {}
+    for event in coded:
+        if event.source is None or event.target is None:
+            continue
+        one, other = event.source, event.target
+        if (
+            not one.country
+            or not other.country
+            or one.country == other.country
+            or BOTH_SIDES in (one.code, other.code)
+        ):
+            continue
+        pair = tuple(sorted((one.country, other.country)))
+        counts[pair] = counts.get(pair, 0) + 1
+        actors.setdefault(one.country, one)
+        actors.setdefault(other.country, other)
+    if not counts:
+        return []
+    best = max(sorted(counts), key=lambda pair: counts[pair])
+    return [actors[best[0]], actors[best[1]]]
+
+
+def _both_sides(coded: list[_Coded]) -> list[_Coded]:
+    """ "appealed to both governments", "commanders from both sides agreed": one event per party of the
+    article's main dyad (dropped when the article has none)."""
+    if not any(
+        BOTH_SIDES in (e.source.code if e.source else "", e.target.code if e.target else "") for e in coded
+    ):
+        return coded
+    parties = _main_dyad(coded)
+    result: list[_Coded] = []
+    for event in coded:
+        sources = parties if event.source is not None and event.source.code == BOTH_SIDES else [event.source]
+        targets = parties if event.target is not None and event.target.code == BOTH_SIDES else [event.target]
+        for source in sources:
+            for target in targets:
+                if source is not None and target is not None and source.code == target.code:
+                    continue
+                if (source is None and event.source is not None) or (
+                    target is None and event.target is not None
+                ):
+                    continue
+                result.append(dataclasses.replace(event, source=source, target=target))
     return result
 
 

@@ -37,6 +37,7 @@ _KEYS = (
     "joint_words",
     "harm_verbs",
     "rehearsal_heads",
+    "side_nouns",
 )
 
 
@@ -73,6 +74,7 @@ class Modes:
     joint_words: frozenset[str]
     harm_verbs: frozenset[str]
     rehearsal_heads: frozenset[str]
+    side_nouns: frozenset[str]
     mass_killing_threshold: int = 20
 
     @classmethod

@@ -48,6 +48,7 @@ CLAUSE_DEPS = frozenset(
 )
 
 _OBJECT_PRONOUNS = frozenset({"them", "him", "her"})
+BOTH_SIDES = "*both*"  # stands for the two parties of the article's main dyad until the coder resolves it
 # A wire dateline at the start of a story: upper-case place words, ", Country" maybe, then a dash.
 DATELINE = re.compile(r"\s*[A-Z][A-Z .'’-]+[A-Z](?:,\s+[A-Z][\w .'’-]+?)?\s+[—–-]{1,2}\s")
 NEGATED, HEDGED, INTENDED, REFUSED, CONTENT, HABITUAL, REHEARSED = (
@@ -173,7 +174,9 @@ class RoleReader:
         """Every actor the phrase headed by ``token`` stands for (coordination expands)."""
         if depth > 6:
             return []
-        found: list[ActorRef] = self._neighbours_of(token) or self._coordinated_modifiers(token)
+        found: list[ActorRef] = (
+            self._neighbours_of(token) or self._coordinated_modifiers(token) or self._both_sides(token)
+        )
         if (
             not found
             and self.mentions.actor_at(token.i) is None
@@ -230,6 +233,27 @@ class RoleReader:
             return None
         found = self.earlier_named(token.lower_, self.mentions.offset + token.idx)
         return found.but_via("same_head") if found else None
+
+    def _both_sides(self, token: Token) -> list[ActorRef]:
+        """ "both governments", "the two sides": the two parties of the article's main dyad, which only the
+        whole article knows; a placeholder the coder resolves."""
+        if self.mentions.actor_at(token.i) is not None or token.lemma_.lower() not in self.modes.side_nouns:
+            return []
+        if not any(child.lower_ in ("both", "two") for child in token.children):
+            return []
+        start = self.mentions.offset + token.idx
+        return [
+            ActorRef(
+                code=BOTH_SIDES,
+                country=None,
+                name=None,
+                entity_type="BOTH",
+                text=token.text,
+                char_start=start,
+                char_end=start + len(token.text),
+                via="both",
+            )
+        ]
 
     def _neighbours_of(self, token: Token) -> list[ActorRef]:
         """ "Afghanistan's neighbours", "Afghanistan's six surrounding nations": every bordering country."""
