@@ -41,6 +41,7 @@ TEST_FRAMES = {
     "04_consult.txt": "040 meet T=obj,with need=T need=S\n043 host need=T need=S\n042 visit need=T need=S\n"
     "040 discuss mutual\n046 n:talk T=with,between mutual\n042 arrive_in T=in need=T\n",
     "07_aid.txt": "073 send+aid T=to\n",
+    "08_yield.txt": "0871 agree_to+ceasefire/truce\n",
     "11_disapprove.txt": "111 criticize\n112 accuse T=obj\n111 condemn\n114 summon obj=actor T=obj\n",
     "12_reject.txt": "120 reject+proposal/plan/offer\n",
     "14_protest.txt": "144 block+road/highway\n145 clash_with T=with\n143 strike\n",
@@ -415,6 +416,20 @@ def test_both_governments_are_the_two_parties_of_the_main_dyad(mechanics):
         ("RUS", "KGZ"),
         ("RUS", "TJK"),
     }
+
+
+def test_a_third_party_appeal_without_addressee_faces_both_sides(mechanics):
+    text = "[Kyrgyz|KGZMIL] troops attacked [Tajik|TJKMIL] troops on Sunday. || [Russia|RUS] urged restraint."
+    rows = code(mechanics, text)
+    assert {(r["source_country"], r["target_country"]) for r in rows if r["cameo_root"] == "02"} == {
+        ("RUS", "KGZ"),
+        ("RUS", "TJK"),
+    }
+
+
+def test_a_joint_subject_cooperating_with_no_one_else_acts_on_each_other(mechanics):
+    rows = code(mechanics, "[Ghana|GHA] and [Togo|TGO] agreed to a ceasefire on Sunday.")
+    assert triples(rows) == {("0871", "GHA", "TGO"), ("0871", "TGO", "GHA")}
 
 
 # ---------------------------------------------------------------------- mode

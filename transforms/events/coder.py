@@ -810,8 +810,13 @@ class EventCoder:
                 for target in targets
                 if source is None or source.code != target.code
             ]
-        if len(sources) > 1 and (frame.mutual or (frame.need_target and not passive)):
-            # "X and Y met", "signed", "exchanged fire": a joint subject acts on each other.
+        if len(sources) > 1 and (
+            frame.mutual
+            or (frame.need_target and not passive)
+            or (frame.code[:2] in _RECIPROCAL_ROOTS and not passive)
+        ):
+            # "X and Y met", "signed", "agreed to a ceasefire", "exchanged fire": a joint subject acting
+            # with no one else acts on each other.
             return [(a, b) for a, b in itertools.permutations(sources, 2) if a.code != b.code]
         return [(source, None) for source in sources]
 
@@ -1034,6 +1039,8 @@ def _same_party(left: ActorRef, right: ActorRef) -> bool:
 
 
 _ANY_ROOT = frozenset({"*"})
+# Roots whose acts a joint subject with no one else does to each other ("agreed to a ceasefire", "clashed").
+_RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06", "08", "19"})
 _UNKNOWN_PERPETRATOR_ROOTS = frozenset({"17", "18", "19", "20"})
 _VIOLENT_ROOTS = frozenset({"18", "19", "20"})
 _FORCE_ROOTS = frozenset({"15", "17", "18", "19", "20"})
@@ -1319,6 +1326,7 @@ def _counterparts(coded: list[_Coded]) -> list[_Coded]:
                 counts.setdefault(one.country, {}).setdefault(other.country, 0)
                 counts[one.country][other.country] += 1
                 parties.setdefault(other.country, other)
+    dyad = _main_dyad(coded)
     result = []
     for event in coded:
         if (
@@ -1333,6 +1341,13 @@ def _counterparts(coded: list[_Coded]) -> list[_Coded]:
                 event = dataclasses.replace(
                     event, target=parties[best], rule_suffix=event.rule_suffix + "+dyad"
                 )
+            elif dyad and event.source.country not in {party.country for party in dyad}:
+                # A third party urging restraint or condemning addresses both sides of the conflict.
+                result.extend(
+                    dataclasses.replace(event, target=party, rule_suffix=event.rule_suffix + "+dyad")
+                    for party in dyad
+                )
+                continue
         result.append(event)
     return result
 
