@@ -48,6 +48,7 @@ TEST_FRAMES = {
     "15_force_posture.txt": "150 hold+drill/exercise\n154 build+base/airstrip\n",
     "16_reduce.txt": "163 impose+sanction T=on,against\n",
     "17_coerce.txt": "174 expel+diplomat/envoy/ambassador\n1724 declare+state/emergency\n"
+    "173 capture\n173 seize\n"
     "175 fire+tear_gas T=at\n",
     "18_assault.txt": "180 kill obj=actor T=obj\n",
     "13_threaten.txt": "138 vow xcomp=respond,retaliate\n",
@@ -430,6 +431,18 @@ def test_a_third_party_appeal_without_addressee_faces_both_sides(mechanics):
 def test_a_joint_subject_cooperating_with_no_one_else_acts_on_each_other(mechanics):
     rows = code(mechanics, "[Ghana|GHA] and [Togo|TGO] agreed to a ceasefire on Sunday.")
     assert triples(rows) == {("0871", "GHA", "TGO"), ("0871", "TGO", "GHA")}
+
+
+def test_capturing_a_post_takes_ground_and_rebels_abduct(mechanics):
+    rows = code(mechanics, "[Arakan Army|MMRREB|GROUP|MMR] fighters captured a police post on Sunday.")
+    assert {r["cameo_code"] for r in rows} == {"192"}
+    rows = code(mechanics, "[ELN|COLREB|GROUP|COL] fighters seized four officers on Sunday.")
+    assert {r["cameo_code"] for r in rows} == {"181"}
+
+
+def test_a_killing_by_a_weapon_is_an_attack(mechanics):
+    rows = code(mechanics, "Stray shells killed two villagers in [Ghumdhum|BGD|LOCATION] last night.")
+    assert {(r["cameo_code"], r["target_actor"]) for r in rows} == {("190", "BGDCVL")}
 
 
 # ---------------------------------------------------------------------- mode

@@ -676,6 +676,25 @@ class EventCoder:
             )
         ):
             return "190"
+        objects = reader.object_tokens(token, "obj")
+        if code.startswith("173") and any(o.lemma_.lower() in self.modes.territory_nouns for o in objects):
+            return "192"  # "captured a police post", "seized the town": ground taken, not people arrested
+        if code.startswith("173") and sources and all(_role_of(s) in _NON_STATE_ARMED for s in sources):
+            return "181"  # rebels do not arrest: they abduct
+        if (
+            code[:2] in ("17", "18")
+            and token.lemma_.lower() in self.modes.harm_verbs | self.modes.killing_verbs
+        ):
+            weapon = next(
+                (
+                    s.lemma_.lower()
+                    for s in reader.subject_tokens(token)
+                    if s.lemma_.lower() in self.modes.weapon_nouns
+                ),
+                None,
+            )
+            if weapon is not None:
+                return "183" if weapon in ("bomb", "explosive", "ied", "bomber") else "190"
         if (
             code == "180"
             and any(_is_state_or_armed(source) for source in sources)
@@ -1066,6 +1085,7 @@ def _quantity(head: Token) -> int:
 
 
 _ARMED_ROLES = frozenset({"GOV", "MIL", "COP", "REB", "INS", "SEP", "SPY", "GOVMIL"})
+_NON_STATE_ARMED = frozenset({"REB", "INS", "SEP", "CRM"})
 _FIGHTER_ROLES = frozenset({"MIL", "COP", "REB", "INS", "SEP", "GOVMIL", "CRM"})
 
 

@@ -38,6 +38,8 @@ _KEYS = (
     "harm_verbs",
     "rehearsal_heads",
     "side_nouns",
+    "territory_nouns",
+    "weapon_nouns",
 )
 
 
@@ -75,6 +77,8 @@ class Modes:
     harm_verbs: frozenset[str]
     rehearsal_heads: frozenset[str]
     side_nouns: frozenset[str]
+    territory_nouns: frozenset[str]
+    weapon_nouns: frozenset[str]
     mass_killing_threshold: int = 20
 
     @classmethod
