@@ -39,7 +39,8 @@ TEST_FRAMES = {
     "02_appeals.txt": "020 urge\n020 call_on\n",
     "03_intents.txt": "036 n:readiness\n",
     "04_consult.txt": "040 meet T=obj,with need=T need=S\n043 host need=T need=S\n042 visit need=T need=S\n"
-    "040 discuss mutual\n046 n:talk T=with,between mutual\n042 arrive_in T=in need=T\n",
+    "040 discuss mutual\n046 n:talk T=with,between mutual\n042 arrive_in T=in need=T\n"
+    "040 n:dialogue T=with\n",
     "07_aid.txt": "073 send+aid T=to\n",
     "08_yield.txt": "0871 agree_to+ceasefire/truce\n",
     "11_disapprove.txt": "111 criticize\n112 accuse T=obj\n111 condemn\n114 summon obj=actor T=obj\n",
@@ -443,6 +444,11 @@ def test_capturing_a_post_takes_ground_and_rebels_abduct(mechanics):
 def test_a_killing_by_a_weapon_is_an_attack(mechanics):
     rows = code(mechanics, "Stray shells killed two villagers in [Ghumdhum|BGD|LOCATION] last night.")
     assert {(r["cameo_code"], r["target_actor"]) for r in rows} == {("190", "BGDCVL")}
+
+
+def test_being_open_to_an_act_is_intending_it(mechanics):
+    rows = code(mechanics, "[Peru|PERGOV] said it remained open to dialogue with [Chile|CHL].")
+    assert triples(rows) == {("036", "PERGOV", "CHL")}
 
 
 # ---------------------------------------------------------------------- mode

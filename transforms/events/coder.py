@@ -742,6 +742,9 @@ class EventCoder:
     ) -> list[_Coded]:
         """An event noun that names its sides: "US sanctions on Iran", "the attack by X on Y", "talks
         between X and Y". A "by" phrase that names no actor is an unidentified perpetrator."""
+        readiness = self._readiness_for(token)
+        if readiness is not None:
+            return self._code_readiness(token, frame, readiness, reader, sentence, date_rows, article)
         sources: list[ActorRef] = []
         explicit_agent = False
         for child in token.children:
@@ -790,6 +793,60 @@ class EventCoder:
                 rule_suffix="+noun",
             )
             for source, target in self._pairs(_distinct(sources), _distinct(targets), frame)
+        ]
+
+    def _readiness_for(self, token: Token) -> Token | None:
+        """The adjective of "Moscow was open to further exchanges", "ready for talks": the noun's act is
+        intended by the adjective's subject."""
+        prep = token.head
+        if token.dep_ != "pobj" or prep.lemma_ not in ("to", "for") or prep.head is prep:
+            return None
+        adjective = prep.head
+        if adjective.pos_ == "ADJ" and adjective.lemma_.lower() in self.modes.intent_heads:
+            return adjective
+        return None
+
+    def _code_readiness(
+        self,
+        token: Token,
+        frame: Frame,
+        adjective: Token,
+        reader: RoleReader,
+        sentence: Sentence,
+        date_rows: Sequence[Row],
+        article: Mapping[str, Any],
+    ) -> list[_Coded]:
+        copula = adjective.head if adjective.dep_ in ("acomp", "xcomp", "oprd") else adjective
+        mode, _ = reader.mode(copula)
+        if mode is not None and mode != INTENDED:
+            return []
+        sources = _distinct([a for s in reader.subject_tokens(copula) for a in reader.phrase_actors(s)])
+        if not sources:
+            return []
+        code = self._mapped(self._intent_codes, frame.code, keep_default=True)
+        if code is None or code not in self.codebook:
+            return []
+        targets = self._slot_actors(token, frame.target_slots, reader)
+        date, date_source, precision = self._event_date(copula, [copula], code, date_rows, sentence, article)
+        if date is _NOT_NEWS:
+            return []
+        return [
+            _Coded(
+                code=code,
+                frame=frame,
+                source=source,
+                target=target,
+                trigger=token,
+                sentence_index=sentence.index,
+                sentence=sentence,
+                event_date=date,
+                date_source=date_source,
+                precision=precision,
+                place=None,
+                confidence=frame.confidence * 0.8,
+                rule_suffix="+ready",
+            )
+            for source, target in self._pairs(sources, _distinct(targets), frame)
         ]
 
     def _roles(
@@ -1329,7 +1386,7 @@ def _both_sides(coded: list[_Coded]) -> list[_Coded]:
     return result
 
 
-_AIMED_ROOTS = frozenset({"02", "10", "11", "12", "13", "16", "018"})
+_AIMED_ROOTS = frozenset({"02", "03", "10", "11", "12", "13", "16", "018"})
 
 
 def _counterparts(coded: list[_Coded]) -> list[_Coded]:
