@@ -216,7 +216,7 @@ class Composer:
     def _person_mention(self, start: int, end: int, sentence_index: int, term: Term,
                         published: dt.date | None) -> Mention:
         if term.surname_only:
-            # Resolved later, when the article's earlier mentions are known (see actors_coref).
+            # Resolved later, when the article's earlier mentions are known (see transforms.entities.coref).
             person = term.persons[0]
             return Mention(start, end, sentence_index, "PERSON", person.name, None, None, None, SURNAME,
                            surname=person.surname, gender=person.gender, candidates=term.persons)

@@ -5,12 +5,12 @@ Pure module (no Beam). ``ActorMatcher.load()`` reads the lexicon (``transforms/l
 compiles it once; ``match(text, sentences, published_date)`` is then one automaton pass over the text
 plus a little work per hit:
 
-1. ``actors_scan``: every lexicon form at word boundaries with fitting case; longest match wins;
+1. ``scan``: every lexicon form at word boundaries with fitting case; longest match wins;
    ``unlisted`` adds state bodies and companies the lists lack, recognised by their shape.
-2. ``actors_compose``: per sentence, role phrases ("Chinese Foreign Minister Wang Yi" -> CHNGOV,
+2. ``compose``: per sentence, role phrases ("Chinese Foreign Minister Wang Yi" -> CHNGOV,
    "Pakistani troops" -> PAKMIL), titled names, capitals as places ("in Tehran") or as metonyms
    ("Beijing and Moscow have pushed"), everything else one mention per hit.
-3. ``actors_coref``: bare surnames and "he"/"she" refer back to the last person named.
+3. ``coref``: bare surnames and "he"/"she" refer back to the last person named.
 
 Officials and organizations are coded by the article's publication date (an ex-minister is an elite, ELI,
 not the government); without a date, by their latest listed office.
