@@ -394,6 +394,9 @@ def test_one_dyad_named_two_ways_is_one_event_with_the_finer_code(mechanics):
 def test_a_warning_of_what_someone_will_suffer_is_a_threat(mechanics):
     rows = code(mechanics, "[Iran|IRN] warned that [Israel|ISR] would pay a heavy price.")
     assert triples(rows) == {("130", "IRN", "ISR")}
+    rows = code(mechanics, "[Iran|IRNGOV] accused [Israel|ISR] of spying. || [Iran|IRNGOV] warned that "
+                           "[Tehran|IRN] would not stand idly by.")
+    assert ("130", "IRNGOV", "ISR") in triples(rows)
     rows = code(mechanics, "[Iran|IRN] warned that prices would rise.")
     assert {r["cameo_code"] for r in rows} == {"012"}
 

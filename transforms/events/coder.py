@@ -461,7 +461,8 @@ class EventCoder:
             sources = self._unnamed_sources(token, reader, place)
         refers_to: frozenset[str] = frozenset()
         if threatened:
-            targets = [actor for actor in threatened if actor.code not in {s.code for s in sources}]
+            own = {s.code for s in sources} | {s.country for s in sources if s.country}
+            targets = [actor for actor in threatened if actor.code not in own and actor.country not in own]
         if not targets:
             targets = self._unnamed_targets(token, frame, reader, sources, place)
         if not targets and sources and any(code.startswith(prefix) for prefix in self._domestic_prefixes):
