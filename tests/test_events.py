@@ -394,8 +394,11 @@ def test_one_dyad_named_two_ways_is_one_event_with_the_finer_code(mechanics):
 def test_a_warning_of_what_someone_will_suffer_is_a_threat(mechanics):
     rows = code(mechanics, "[Iran|IRN] warned that [Israel|ISR] would pay a heavy price.")
     assert triples(rows) == {("130", "IRN", "ISR")}
-    rows = code(mechanics, "[Iran|IRNGOV] accused [Israel|ISR] of spying. || [Iran|IRNGOV] warned that "
-                           "[Tehran|IRN] would not stand idly by.")
+    rows = code(
+        mechanics,
+        "[Iran|IRNGOV] accused [Israel|ISR] of spying. || [Iran|IRNGOV] warned that "
+        "[Tehran|IRN] would not stand idly by.",
+    )
     assert ("130", "IRNGOV", "ISR") in triples(rows)
     rows = code(mechanics, "[Iran|IRN] warned that prices would rise.")
     assert {r["cameo_code"] for r in rows} == {"012"}
@@ -452,6 +455,13 @@ def test_a_killing_by_a_weapon_is_an_attack(mechanics):
 def test_being_open_to_an_act_is_intending_it(mechanics):
     rows = code(mechanics, "[Peru|PERGOV] said it remained open to dialogue with [Chile|CHL].")
     assert triples(rows) == {("036", "PERGOV", "CHL")}
+
+
+def test_what_a_denier_says_the_other_side_did_is_an_accusation(mechanics):
+    text = "[Rwanda|RWAGOV] rejected the accusation and said [Congo|CODGOV] had attacked [Burundi|BDI]."
+    rows = code(mechanics, text)
+    assert ("112", "RWAGOV", "CODGOV") in triples(rows)
+    assert not any(r["cameo_root"] == "19" for r in rows)
 
 
 # ---------------------------------------------------------------------- mode

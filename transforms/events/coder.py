@@ -80,6 +80,7 @@ class _Coded:
     confidence: float
     rule_suffix: str = ""
     refers_to: frozenset[str] = frozenset()  # roots of the earlier event an object noun refers back to
+    reported_by: tuple[ActorRef, ...] = ()  # who says so, when the act is told in reported speech
 
 
 class EventCoder:
@@ -512,6 +513,7 @@ class EventCoder:
                 confidence=frame.confidence,
                 rule_suffix=suffix,
                 refers_to=refers_to,
+                reported_by=tuple(reader.speaker_of(token)) if _is_reported(token, self.modes) else (),
             )
             for source, target in pairs
         ]
@@ -978,6 +980,7 @@ class EventCoder:
     # ------------------------------------------------------------------ rows
 
     def _merge(self, coded: list[_Coded], article: Mapping[str, Any]) -> list[Row]:
+        coded = _counter_accusations(coded)
         coded = _without_subsumed(_counterparts(_resolve_references(_answer_targets(_both_sides(coded)))))
         article_id = article["article_id"]
         published = article.get("published_date")
@@ -1334,6 +1337,47 @@ def _resolve_references(coded: list[_Coded]) -> list[_Coded]:
                         event, target=target, rule_suffix=event.rule_suffix + "+refers"
                     )
                 break
+        result.append(event)
+    return result
+
+
+def _is_reported(token: Token, modes: Modes) -> bool:
+    """Whether the act is told in a clause a reporting verb governs ("said Congo was arming ...")."""
+    node = token
+    for _ in range(6):
+        if node.head is node:
+            return False
+        if node.dep_ == "ccomp" and node.head.lemma_ in modes.reporting_verbs:
+            return True
+        node = node.head
+    return False
+
+
+def _counter_accusations(coded: list[_Coded]) -> list[_Coded]:
+    """ "X denied the charge and said Y was arming the rebels": in the sentence of a denial, what the
+    denier says the other side did is an accusation (112) of that side, not an established act."""
+    deniers: dict[int, set[str]] = {}
+    for event in coded:
+        if event.code.startswith("016") and event.source is not None:
+            deniers.setdefault(event.sentence_index, set()).add(event.source.code)
+    if not deniers:
+        return coded
+    result: list[_Coded] = []
+    for event in coded:
+        speakers = [s for s in event.reported_by if s.code in deniers.get(event.sentence_index, ())]
+        if speakers and event.source is not None and event.code[:2] not in ("01", "11"):
+            speaker = speakers[0]
+            if event.source.country != speaker.country:
+                result.append(
+                    dataclasses.replace(
+                        event,
+                        code="112",
+                        source=speaker,
+                        target=event.source,
+                        rule_suffix=event.rule_suffix + "+alleged",
+                    )
+                )
+            continue
         result.append(event)
     return result
 

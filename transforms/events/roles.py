@@ -398,9 +398,12 @@ class RoleReader:
                 break
             node = node.head
             if node.lemma_ in self.modes.reporting_verbs and node.pos_ in ("VERB", "AUX"):
-                for child in node.children:
-                    if child.dep_ in SUBJECT_DEPS:
-                        return [actor for actor in self.phrase_actors(child) if actor.via != "speaker"]
+                # "rejected the charge and said ...": a reporting verb shares its coordinated verb's subject.
+                for subject in self.subject_tokens(node):
+                    found = [actor for actor in self.phrase_actors(subject) if actor.via != "speaker"]
+                    if found:
+                        return found
+                return []
         return []
 
     def is_passive(self, verb: Token) -> bool:
