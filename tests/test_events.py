@@ -464,6 +464,13 @@ def test_what_a_denier_says_the_other_side_did_is_an_accusation(mechanics):
     assert not any(r["cameo_root"] == "19" for r in rows)
 
 
+def test_members_take_their_kind_from_the_modifier(mechanics):
+    rows = code(
+        mechanics, "[Haitian police|HTICOP|COUNTRY|HTI] attacked gang members in [Carrefour|HTI|LOCATION]."
+    )
+    assert triples(rows) == {("190", "HTICOP", "HTICRM")}
+
+
 # ---------------------------------------------------------------------- mode
 
 

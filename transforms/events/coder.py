@@ -525,7 +525,7 @@ class EventCoder:
         country of the place, else of a domestic actor that acted, else of the article."""
         for slot in frame.target_slots:
             for head in reader.object_tokens(token, slot):
-                role = self.unnamed.get(head.lemma_.lower()) or self.unnamed.get(head.lower_)
+                role = self._unnamed_role(head)
                 if role is None:
                     continue
                 if any(
@@ -578,13 +578,21 @@ class EventCoder:
         return code, []
 
     def _unnamed_role(self, token: Token) -> str | None:
-        return self.unnamed.get(token.lemma_.lower()) or self.unnamed.get(token.lower_)
+        """The role of a noun no one names; for "gang members", "police units" the modifier says it."""
+        role = self.unnamed.get(token.lemma_.lower()) or self.unnamed.get(token.lower_)
+        if role is None and token.lemma_.lower() in self.modes.member_nouns:
+            for child in token.children:
+                if child.dep_ == "compound":
+                    role = self.unnamed.get(child.lemma_.lower()) or self.unnamed.get(child.lower_)
+                    if role:
+                        break
+        return role
 
     def _unnamed_sources(self, token: Token, reader: RoleReader, place: PlaceRef | None) -> list[ActorRef]:
         """State forces named only by their kind ("the army", "troops", "police", "the government")
         act for the country of the place, else of the article."""
         for head in reader.subject_tokens(token):
-            role = self.unnamed.get(head.lemma_.lower()) or self.unnamed.get(head.lower_)
+            role = self._unnamed_role(head)
             if role is None or role.lower() not in self.modes.state_roles:
                 continue
             country = (place.country if place else None) or reader.home_country

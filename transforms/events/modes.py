@@ -40,6 +40,7 @@ _KEYS = (
     "side_nouns",
     "territory_nouns",
     "weapon_nouns",
+    "member_nouns",
 )
 
 
@@ -79,6 +80,7 @@ class Modes:
     side_nouns: frozenset[str]
     territory_nouns: frozenset[str]
     weapon_nouns: frozenset[str]
+    member_nouns: frozenset[str]
     mass_killing_threshold: int = 20
 
     @classmethod
