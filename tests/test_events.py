@@ -50,7 +50,7 @@ TEST_FRAMES = {
     "16_reduce.txt": "163 impose+sanction T=on,against\n",
     "17_coerce.txt": "174 expel+diplomat/envoy/ambassador\n1724 declare+state/emergency\n"
     "173 capture\n173 seize\n"
-    "175 fire+tear_gas T=at\n",
+    "175 fire+tear_gas T=at\n175 respond_with+tear_gas/gas T=at\n",
     "18_assault.txt": "180 kill obj=actor T=obj\n",
     "13_threaten.txt": "138 vow xcomp=respond,retaliate\n",
     "10_demand.txt": "100 order obj=actor T=obj\n",
@@ -469,6 +469,14 @@ def test_members_take_their_kind_from_the_modifier(mechanics):
         mechanics, "[Haitian police|HTICOP|COUNTRY|HTI] attacked gang members in [Carrefour|HTI|LOCATION]."
     )
     assert triples(rows) == {("190", "HTICOP", "HTICRM")}
+
+
+def test_force_in_response_answers_whoever_attacked(mechanics):
+    text = (
+        "[Iraqi migrants|IRQREF|COUNTRY|IRQ] attacked [Polish border guards|POLMIL|COUNTRY|POL]. || "
+        "The guards responded with tear gas."
+    )
+    assert ("175", "POLMIL", "IRQREF") in triples(code(mechanics, text))
 
 
 # ---------------------------------------------------------------------- mode

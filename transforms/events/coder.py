@@ -1102,10 +1102,17 @@ def _governing_verb(doc: Doc, start: int, end: int) -> Token | None:
 _ANSWERS = {"016": ("10", "11", "13"), "12": ("02", "03", "05", "10")}
 
 
+# Force used "in response" answers the latest force used against the one responding.
+_RESPONSE_ROOTS = frozenset({"14", "15", "17", "18", "19", "20"})
+_RESPONSE_VERBS = frozenset({"respond", "retaliate", "reply", "react", "hit"})
+
+
 def _answer_targets(coded: list[_Coded]) -> list[_Coded]:
     result: list[_Coded] = []
     for event in coded:
         answered = _ANSWERS.get(event.code[:3]) or _ANSWERS.get(event.code[:2])
+        if answered is None and event.code[:2] in _RESPONSE_ROOTS and event.trigger.lemma_ in _RESPONSE_VERBS:
+            answered = _RESPONSE_ROOTS  # "the guards responded with tear gas": at whoever attacked them
         if event.target is None and event.source is not None and answered:
             for earlier in reversed(result):
                 if (
