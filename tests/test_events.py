@@ -479,6 +479,16 @@ def test_force_in_response_answers_whoever_attacked(mechanics):
     assert ("175", "POLMIL", "IRQREF") in triples(code(mechanics, text))
 
 
+def test_a_conjunct_shares_the_mode_of_the_first(mechanics):
+    rows = code(
+        mechanics,
+        "[Chile|CHL] urged [Peru|PER] to send aid to [Bolivia|BOL] and impose sanctions on [Ecuador|ECU].",
+    )
+    assert {r["cameo_root"] for r in rows} == {"02"}
+    rows = code(mechanics, "[Chile|CHL] did not criticize or accuse [Peru|PER].")
+    assert rows == []
+
+
 # ---------------------------------------------------------------------- mode
 
 

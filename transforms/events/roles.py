@@ -497,6 +497,19 @@ class RoleReader:
     def mode(self, verb: Token) -> tuple[str | None, Token | None]:
         """``(mode, governing verb)`` of a trigger: None for a plain report of a done act."""
         modes = self.modes
+        if (
+            verb.dep_ == "conj"
+            and verb.head is not verb
+            and not any(
+                child.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass", "neg") for child in verb.children
+            )
+        ):
+            # "urged Sri Lanka to release the fishermen and return their boats": a conjunct with no subject
+            # or auxiliary of its own shares its first conjunct's mode (negation only in the base form
+            # that shares the "did not").
+            shared, governing = self.mode(verb.head)
+            if shared in (CONTENT, INTENDED, REFUSED, HEDGED) or (shared == NEGATED and verb.tag_ == "VB"):
+                return shared, governing
         for child in verb.children:
             if child.dep_ == "neg":
                 return NEGATED, None
