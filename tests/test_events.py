@@ -489,6 +489,23 @@ def test_a_conjunct_shares_the_mode_of_the_first(mechanics):
     assert rows == []
 
 
+def test_each_side_blamed_the_other(mechanics):
+    text = (
+        "[Kyrgyz|KGZMIL] troops attacked [Tajik|TJKMIL] troops on Sunday. || "
+        "Each side accused the other of starting the shooting."
+    )
+    rows = code(mechanics, text)
+    assert {(r["source_country"], r["target_country"]) for r in rows if r["cameo_root"] == "11"} == {
+        ("KGZ", "TJK"),
+        ("TJK", "KGZ"),
+    }
+
+
+def test_the_junta_is_the_government_of_the_country(mechanics):
+    text = "[Myanmar|MMR] troops killed dozens of villagers. || [Indonesia|IDNGOV] urged the junta to stop."
+    assert ("020", "IDNGOV", "MMRGOV") in triples(code(mechanics, text))
+
+
 # ---------------------------------------------------------------------- mode
 
 

@@ -105,6 +105,8 @@ class EventCoder:
             word for word, role in self.unnamed.items() if role.lower() in modes.state_roles
         ) | frozenset(word + "s" for word, role in self.unnamed.items() if role.lower() in modes.state_roles)
         self.topics = topics
+        # "both governments", "each side": the two parties of the article, so the sentence is worth a parse.
+        self._side_words = modes.side_nouns | frozenset(word + "s" for word in modes.side_nouns)
         self.frames = frames
         self.modes = modes
         self.codebook = codebook
@@ -158,7 +160,7 @@ class EventCoder:
         dates_by_sentence: dict[int, list[Row]] = {}
         for row in date_rows:
             dates_by_sentence.setdefault(row["sentence_index"], []).append(row)
-        state_words = self._state_words | self._named.head_words
+        state_words = self._state_words | self._named.head_words | self._side_words
         chosen = [
             sentence
             for sentence in sentences
@@ -580,6 +582,13 @@ class EventCoder:
     def _unnamed_role(self, token: Token) -> str | None:
         """The role of a noun no one names; for "gang members", "police units" the modifier says it."""
         role = self.unnamed.get(token.lemma_.lower()) or self.unnamed.get(token.lower_)
+        if role is None and token.lemma_.lower() in _QUANTITY_NOUNS:
+            # "dozens of villagers", "a group of fishermen": the people counted
+            for child in token.children:
+                if child.dep_ == "prep" and child.lemma_ == "of":
+                    for object_ in child.children:
+                        if object_.dep_ == "pobj":
+                            return self._unnamed_role(object_)
         if role is None and token.lemma_.lower() in self.modes.member_nouns:
             for child in token.children:
                 if child.dep_ == "compound":
@@ -1139,6 +1148,23 @@ _RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06", "08", "19"})
 _UNKNOWN_PERPETRATOR_ROOTS = frozenset({"17", "18", "19", "20"})
 _VIOLENT_ROOTS = frozenset({"18", "19", "20"})
 _FORCE_ROOTS = frozenset({"15", "17", "18", "19", "20"})
+_QUANTITY_NOUNS = frozenset(
+    {
+        "dozen",
+        "dozens",
+        "hundred",
+        "hundreds",
+        "thousand",
+        "thousands",
+        "score",
+        "scores",
+        "number",
+        "group",
+        "handful",
+        "couple",
+        "crowd",
+    }
+)
 _NUMBER_WORDS = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000}
 
 
@@ -1319,13 +1345,19 @@ def _own_population(sources: list[ActorRef]) -> list[ActorRef]:
 
 
 def _home_country(entity_rows: Sequence[Row]) -> str | None:
-    """The country an article names most (a state, its people or its officials)."""
+    """The country an article names most (a state, its people or its officials); of two named as often,
+    the one named first (a story opens with where it happens)."""
     counts: dict[str, int] = {}
+    first: dict[str, tuple[int, int]] = {}
     for row in entity_rows:
         country = row.get("country_code")
         if row.get("actor_code") and country and len(country) == 3 and country not in ("IGO", "NGO", "IMG"):
             counts[country] = counts.get(country, 0) + 1
-    return max(sorted(counts), key=lambda code: counts[code]) if counts else None
+            position = (row["sentence_index"] < 0, row["char_start"])  # body before headline
+            first[country] = min(first.get(country, position), position)
+    if not counts:
+        return None
+    return min(counts, key=lambda code: (-counts[code], first[code], code))
 
 
 def _resolve_references(coded: list[_Coded]) -> list[_Coded]:

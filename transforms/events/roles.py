@@ -237,10 +237,15 @@ class RoleReader:
     def _both_sides(self, token: Token) -> list[ActorRef]:
         """ "both governments", "the two sides": the two parties of the article's main dyad, which only the
         whole article knows; a placeholder the coder resolves."""
-        if self.mentions.actor_at(token.i) is not None or token.lemma_.lower() not in self.modes.side_nouns:
+        if self.mentions.actor_at(token.i) is not None:
             return []
-        if not any(child.lower_ in ("both", "two") for child in token.children):
-            return []
+        # "each side blamed the other": each side and the other are the two parties too.
+        reciprocal = token.lower_ == "other" and any(child.lower_ == "the" for child in token.children)
+        if not reciprocal:
+            if token.lemma_.lower() not in self.modes.side_nouns:
+                return []
+            if not any(child.lower_ in ("both", "two", "each") for child in token.children):
+                return []
         start = self.mentions.offset + token.idx
         return [
             ActorRef(
