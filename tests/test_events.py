@@ -46,14 +46,14 @@ TEST_FRAMES = {
     "11_disapprove.txt": "111 criticize\n112 accuse T=obj\n111 condemn\n114 summon obj=actor T=obj\n",
     "12_reject.txt": "120 reject+proposal/plan/offer\n",
     "14_protest.txt": "144 block+road/highway\n145 clash_with T=with\n143 strike\n",
-    "15_force_posture.txt": "150 hold+drill/exercise\n154 build+base/airstrip\n",
+    "15_force_posture.txt": "150 hold+drill/exercise\n154 build+base/airstrip\n154 send+troop/soldier T=to\n",
     "16_reduce.txt": "163 impose+sanction T=on,against\n",
     "17_coerce.txt": "174 expel+diplomat/envoy/ambassador\n1724 declare+state/emergency\n"
     "173 capture\n173 seize\n"
     "175 fire+tear_gas T=at\n175 respond_with+tear_gas/gas T=at\n",
     "18_assault.txt": "180 kill obj=actor T=obj\n",
     "13_threaten.txt": "138 vow xcomp=respond,retaliate\n",
-    "10_demand.txt": "100 order obj=actor T=obj\n",
+    "10_demand.txt": "100 order obj=actor T=obj\n100 demand\n",
     "19_fight.txt": "190 attack obj=actor\n193 n:attack T=on,against\n194 shell T=obj\n",
 }
 
@@ -504,6 +504,16 @@ def test_each_side_blamed_the_other(mechanics):
 def test_the_junta_is_the_government_of_the_country(mechanics):
     text = "[Myanmar|MMR] troops killed dozens of villagers. || [Indonesia|IDNGOV] urged the junta to stop."
     assert ("020", "IDNGOV", "MMRGOV") in triples(code(mechanics, text))
+
+
+def test_a_demand_that_someone_act_is_addressed_to_them(mechanics):
+    rows = code(mechanics, "[Chile|CHL] demanded that [Peru|PER] withdraw its troops.")
+    assert triples(rows) == {("100", "CHL", "PER")}
+
+
+def test_force_shown_faces_the_other_state_named(mechanics):
+    rows = code(mechanics, "[Poland|POL] sent 3,000 soldiers to its border with [Belarus|BLR] on Monday.")
+    assert triples(rows) == {("154", "POL", "BLR")}
 
 
 # ---------------------------------------------------------------------- mode

@@ -468,6 +468,25 @@ class EventCoder:
             targets = [actor for actor in threatened if actor.code not in own and actor.country not in own]
         if not targets:
             targets = self._unnamed_targets(token, frame, reader, sources, place)
+        if not targets and code[:2] in ("02", "10"):
+            targets = self._addressee_of_that_clause(token, reader, sources)
+        if not targets and code[:2] == "15" and sources:
+            # Force shown with no one named is shown to the other state the sentence names ("sent troops
+            # to its border with Belarus").
+            other = _other_country_in(reader, sources)
+            if other:
+                targets = [
+                    ActorRef(
+                        code=other,
+                        country=other,
+                        name=None,
+                        entity_type="COUNTRY",
+                        text=other,
+                        char_start=-1,
+                        char_end=-1,
+                        via="facing",
+                    )
+                ]
         if not targets and sources and any(code.startswith(prefix) for prefix in self._domestic_prefixes):
             targets = _own_population(sources)
         if not targets and code[:2] == "04" and place is not None:
@@ -563,6 +582,20 @@ class EventCoder:
     def _is_country(self, code: str) -> bool:
         """A state's ISO code, not an organization's token (EUR, UNO, AFU share the three-letter shape)."""
         return len(code) == 3 and self.gazetteer.country_name(code) is not None
+
+    def _addressee_of_that_clause(
+        self, token: Token, reader: RoleReader, sources: list[ActorRef]
+    ) -> list[ActorRef]:
+        """ "demanded that the governments of Sudan and South Sudan withdraw": the that-clause's subject is
+        the one asked."""
+        own = {s.code for s in sources} | {s.country for s in sources if s.country}
+        for clause in (child for child in token.children if child.dep_ == "ccomp"):
+            subjects = [child for child in clause.children if child.dep_ in ("nsubj", "nsubjpass")]
+            actors = [a for s in subjects for a in reader.phrase_actors(s)]
+            actors = [a for a in actors if a.code not in own and a.country not in own]
+            if actors:
+                return actors
+        return []
 
     def _warning_or_threat(self, token: Token, code: str, reader: RoleReader) -> tuple[str, list[ActorRef]]:
         """ "warned that the economy would suffer" voices pessimism (012); "warned that Seoul would pay a
@@ -690,12 +723,14 @@ class EventCoder:
             code[:2] == "15"
             and targets
             and any(
-                child.dep_ == "prep" and child.lemma_ in self.modes.attack_preps
+                child.dep_ == "prep"
+                and child.lemma_ in self.modes.attack_preps
+                and any(grand.dep_ == "pobj" and reader.phrase_actors(grand) for grand in child.children)
                 for node in (token, *(c for c in token.children if c.dep_ == "dobj"))
                 for child in node.children
             )
         ):
-            return "190"
+            return "190"  # aimed at an actor, not "on Monday"
         objects = reader.object_tokens(token, "obj")
         if code.startswith("173") and any(o.lemma_.lower() in self.modes.territory_nouns for o in objects):
             return "192"  # "captured a police post", "seized the town": ground taken, not people arrested
