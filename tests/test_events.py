@@ -34,6 +34,7 @@ ATTENDING = {"CHN", "RUS", "IRN", "PAK", "TJK", "TKM", "UZB"}
 # A lexicon for the mechanics: one or two frames per behaviour under test.
 TEST_FRAMES = {
     "01_statements.txt": "016 reject+accusation/charge/allegation\n011 decline xcomp=comment\n"
+    "016 deny comp=that\n"
     "012 warn comp=that\n"
     "015 claim+attack/bombing T=obj\n",
     "02_appeals.txt": "020 urge\n020 call_on\n",
@@ -514,6 +515,20 @@ def test_a_demand_that_someone_act_is_addressed_to_them(mechanics):
 def test_force_shown_faces_the_other_state_named(mechanics):
     rows = code(mechanics, "[Poland|POL] sent 3,000 soldiers to its border with [Belarus|BLR] on Monday.")
     assert triples(rows) == {("154", "POL", "BLR")}
+
+
+def test_denying_a_plan_or_a_state_is_no_event(mechanics):
+    assert code(mechanics, "[Thailand|THA] denied it would send troops to [Laos|LAO].") == []
+    assert code(mechanics, "[Thailand|THA] denies it is arming rebels in [Laos|LAO].") == []
+
+
+def test_a_claim_takes_the_victim_of_an_attack_by_no_one_named(mechanics):
+    text = (
+        "Gunmen killed six [Chadian|TCDMIL] soldiers on Sunday. || [Boko Haram|NGAINS|GROUP|NGA] claimed "
+        "the attack."
+    )
+    rows = code(mechanics, text)
+    assert ("015", "NGAINS", "TCDMIL") in triples(rows)
 
 
 # ---------------------------------------------------------------------- mode

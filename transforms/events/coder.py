@@ -429,6 +429,8 @@ class EventCoder:
                 return []
             code, suffix = "150", "+rehearsed"  # a drill of an attack or a blockade shows force
         code = self._refined_by_content(token, code, reader)
+        if code.startswith("016") and self._denies_a_state_or_plan(token):
+            return []  # "denied it would send troops", "insists it seeks only trade": no event
         threatened: list[ActorRef] = []
         if code.startswith("012"):
             code, threatened = self._warning_or_threat(token, code, reader)
@@ -582,6 +584,18 @@ class EventCoder:
     def _is_country(self, code: str) -> bool:
         """A state's ISO code, not an organization's token (EUR, UNO, AFU share the three-letter shape)."""
         return len(code) == 3 and self.gazetteer.country_name(code) is not None
+
+    @staticmethod
+    def _denies_a_state_or_plan(token: Token) -> bool:
+        for clause in (child for child in token.children if child.dep_ in ("ccomp", "xcomp")):
+            aux = {child.lower_ for child in clause.children if child.dep_ in ("aux", "auxpass")}
+            if (
+                aux & {"would", "will", "'ll", "shall"}
+                or clause.tag_ in ("VBZ", "VBP", "VBG")
+                or (clause.lemma_ == "be")
+            ):
+                return True
+        return False
 
     def _addressee_of_that_clause(
         self, token: Token, reader: RoleReader, sources: list[ActorRef]
@@ -1408,7 +1422,10 @@ def _resolve_references(coded: list[_Coded]) -> list[_Coded]:
                 other for other in coded[index + 1 :] if other.sentence_index == event.sentence_index
             ]
             for earlier in [*same_sentence_after, *reversed(result)]:
-                if earlier is event or not ("*" in event.refers_to or earlier.code[:2] in event.refers_to):
+                related = "*" in event.refers_to or earlier.code[:2] in event.refers_to
+                if claim and earlier.code[:2] in _VIOLENT_ROOTS:
+                    related = True  # "claimed the attack": any act of violence told before
+                if earlier is event or not related:
                     continue
                 if earlier.source is None and not claim:
                     event = dataclasses.replace(event, rule_suffix=event.rule_suffix + "+unknown")
