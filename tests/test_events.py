@@ -531,6 +531,11 @@ def test_a_claim_takes_the_victim_of_an_attack_by_no_one_named(mechanics):
     assert ("015", "NGAINS", "TCDMIL") in triples(rows)
 
 
+def test_an_owned_ship_belongs_to_the_owners_country_as_a_business(mechanics):
+    rows = code(mechanics, "[Iran|IRNMIL] attacked a [Greek|GRC]-operated tanker in the strait.")
+    assert triples(rows) == {("190", "IRNMIL", "GRCBUS")}
+
+
 # ---------------------------------------------------------------------- mode
 
 

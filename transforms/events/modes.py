@@ -41,6 +41,7 @@ _KEYS = (
     "territory_nouns",
     "weapon_nouns",
     "member_nouns",
+    "ownership_words",
 )
 
 
@@ -81,6 +82,7 @@ class Modes:
     territory_nouns: frozenset[str]
     weapon_nouns: frozenset[str]
     member_nouns: frozenset[str]
+    ownership_words: frozenset[str]
     mass_killing_threshold: int = 20
 
     @classmethod

@@ -337,6 +337,9 @@ class RoleReader:
                 person = self.mentions.actor_at(owner.i) or next(iter(self.speaker_of(token)), None)
                 if person is not None:
                     return person.but_via("speaker")
+        owner = self._owner_of(token)
+        if owner is not None:
+            return owner
         for dep in _MODIFIER_DEPS:
             for child in token.children:
                 if child.dep_ == dep and not self.is_stance_prefixed(child):
@@ -362,6 +365,26 @@ class RoleReader:
                     for object_ in child.children:
                         if object_.dep_ == "pobj" and self.mentions.actor_at(object_.i):
                             return self.mentions.actor_at(object_.i)
+        return None
+
+    def _owner_of(self, token: Token) -> ActorRef | None:
+        """ "a Greek-operated tanker", "a Russian-owned ship": the owner's country, as a business."""
+        for child in token.children:
+            if child.dep_ != "amod" or child.lemma_.lower() not in self.modes.ownership_words:
+                continue
+            for grand in child.children:
+                actor = self.mentions.actor_at(grand.i)
+                if actor is not None and actor.country and self.is_country(actor.country):
+                    return ActorRef(
+                        code=f"{actor.country}BUS",
+                        country=actor.country,
+                        name=None,
+                        entity_type="ORG",
+                        text=actor.text,
+                        char_start=actor.char_start,
+                        char_end=actor.char_end,
+                        via="owner",
+                    )
         return None
 
     def _modifier_actor(self, token: Token, depth: int) -> ActorRef | None:
