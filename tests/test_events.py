@@ -605,6 +605,14 @@ def test_headline_is_coded_only_when_the_body_does_not_report_it(mechanics):
     assert [r["sentence_index"] for r in rows] == [0]
 
 
+def test_a_long_story_does_not_get_its_headline_coded(mechanics):
+    body = " || ".join(
+        ["The talks went on for hours."] * 5 + ["The ministry spoke of the strikes on Monday."]
+    )
+    rows = code(mechanics, body, title="Egypt condemns Israel over Gaza strikes")
+    assert rows == []
+
+
 # ---------------------------------------------------------------------- date and place
 
 

@@ -86,6 +86,8 @@ class _Coded:
 class EventCoder:
     """Codes events; build once (``load``), call per document."""
 
+    HEADLINE_BODY_LIMIT = 4  # headlines are coded only for items whose body has at most this many sentences
+
     def __init__(
         self,
         nlp: Language,
@@ -167,7 +169,11 @@ class EventCoder:
             if self._may_hold_event(sentence.text)
             and (by_sentence.get(sentence.index) or _holds_any(sentence.text, state_words))
         ]
-        headline = self._headline(article, entity_rows)
+        # A long story restates its headline in the body, told better; a feed item (a headline and a
+        # sentence or three) often does not.
+        headline = (
+            self._headline(article, entity_rows) if len(sentences) <= self.HEADLINE_BODY_LIMIT else None
+        )
         texts = [sentence.text for sentence in chosen] + ([headline[0].text] if headline else [])
         docs = list(self.nlp.pipe(texts, batch_size=64))
         self.sentences_parsed += len(texts)
