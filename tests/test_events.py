@@ -250,6 +250,14 @@ def test_an_act_aimed_at_an_earlier_act_is_aimed_at_its_doer(mechanics):
     }
 
 
+def test_the_move_refers_to_the_other_sides_act_not_ones_own(mechanics):
+    text = (
+        "[Moldova|MDA] expelled a [Russian|RUS] envoy on Monday. || [Russia|RUSGOV] condemned the move and "
+        "sent aid to [Syria|SYR]."
+    )
+    assert ("111", "RUSGOV", "MDA") in triples(code(mechanics, text))
+
+
 def test_an_aimed_act_without_an_addressee_faces_the_article_main_dyad(mechanics):
     text = "[Peru|PER] accused [Chile|CHL] of spying. || [Peru|PER] also condemned the delay in parliament."
     assert ("111", "PER", "CHL") in triples(code(mechanics, text))

@@ -1425,7 +1425,9 @@ def _resolve_references(coded: list[_Coded]) -> list[_Coded]:
         if event.target is None and event.refers_to:
             claim = event.code.startswith("015")
             same_sentence_after = [
-                other for other in coded[index + 1 :] if other.sentence_index == event.sentence_index
+                other
+                for other in coded[index + 1 :]
+                if other.sentence_index == event.sentence_index and "*" not in event.refers_to
             ]
             for earlier in [*same_sentence_after, *reversed(result)]:
                 related = "*" in event.refers_to or earlier.code[:2] in event.refers_to
@@ -1433,6 +1435,13 @@ def _resolve_references(coded: list[_Coded]) -> list[_Coded]:
                     related = True  # "claimed the attack": any act of violence told before
                 if earlier is event or not related:
                     continue
+                if (
+                    not claim
+                    and earlier.source is not None
+                    and event.source is not None
+                    and _same_party(earlier.source, event.source)
+                ):
+                    continue  # one's own act is not what one condemns
                 if earlier.source is None and not claim:
                     event = dataclasses.replace(event, rule_suffix=event.rule_suffix + "+unknown")
                     break
