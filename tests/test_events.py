@@ -292,6 +292,10 @@ def test_object_pronoun_stands_for_the_latest_actor_before_it(mechanics):
     assert ("112", "MLIGOV", "FRA") in triples(rows)
 
 
+def test_a_plane_landing_is_no_visit(mechanics):
+    assert code(mechanics, "Two [Russian|RUS] cargo planes arrived in [Bamako|MLI|LOCATION] on Monday.") == []
+
+
 def test_visit_to_a_capital_is_a_visit_to_its_country(mechanics):
     rows = code(mechanics, "A [Czech|CZE] delegation arrived in [Taipei|TWN|LOCATION] on Saturday.")
     assert {(r["cameo_code"], r["target_country"]) for r in rows} == {("042", "TWN")}

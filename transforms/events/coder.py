@@ -454,6 +454,10 @@ class EventCoder:
             if not (code[:3] in self._hosted_acts and place is not None and place.country):
                 return []
             hosted = True
+        if code[:2] == "04" and any(
+            subject.lemma_.lower() in self.modes.vehicle_nouns for subject in reader.subject_tokens(token)
+        ):
+            return []  # "cargo planes landed in Bamako": a plane visits no one
         sources, targets = self._roles(token, frame, reader, governing)
         if hosted:
             sources = [

@@ -42,6 +42,7 @@ _KEYS = (
     "weapon_nouns",
     "member_nouns",
     "ownership_words",
+    "vehicle_nouns",
 )
 
 
@@ -83,6 +84,7 @@ class Modes:
     weapon_nouns: frozenset[str]
     member_nouns: frozenset[str]
     ownership_words: frozenset[str]
+    vehicle_nouns: frozenset[str]
     mass_killing_threshold: int = 20
 
     @classmethod
