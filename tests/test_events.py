@@ -258,6 +258,14 @@ def test_the_move_refers_to_the_other_sides_act_not_ones_own(mechanics):
     assert ("111", "RUSGOV", "MDA") in triples(code(mechanics, text))
 
 
+def test_condemning_an_attack_someone_claimed_is_aimed_at_the_claimant(mechanics):
+    text = (
+        "Gunmen killed six [Chadian|TCDMIL] soldiers on Sunday. || [Boko Haram|NGAINS|GROUP|NGA] claimed "
+        "the attack. || [Niger|NER] condemned the attack."
+    )
+    assert ("111", "NER", "NGAINS") in triples(code(mechanics, text))
+
+
 def test_an_aimed_act_without_an_addressee_faces_the_article_main_dyad(mechanics):
     text = "[Peru|PER] accused [Chile|CHL] of spying. || [Peru|PER] also condemned the delay in parliament."
     assert ("111", "PER", "CHL") in triples(code(mechanics, text))

@@ -1419,11 +1419,26 @@ def _home_country(entity_rows: Sequence[Row]) -> str | None:
     return min(counts, key=lambda code: (-counts[code], first[code], code))
 
 
+def _claimants(coded: list[_Coded]) -> dict[int, ActorRef]:
+    """Acts of violence by no one named, and who claimed them: "a bomb killed 11 recruits ... al Shabaab
+    claimed the attack" makes al Shabaab the attack's doer for whoever condemns it."""
+    found: dict[int, ActorRef] = {}
+    for index, event in enumerate(coded):
+        if not event.code.startswith("015") or event.source is None:
+            continue
+        for earlier in reversed(coded[:index]):
+            if earlier.code[:2] in _VIOLENT_ROOTS and earlier.source is None:
+                found[id(earlier)] = event.source
+                break
+    return found
+
+
 def _resolve_references(coded: list[_Coded]) -> list[_Coded]:
     """An act aimed at an earlier act ("condemned the attack", "called the move a provocation",
     "claimed responsibility for the bombing") is aimed at whoever did it; a claim of responsibility
     takes the act's victim. The act may be told earlier in the article or in the same sentence ("condemns
     the attack carried out by unidentified men"); an act by no one known leaves the target unknown."""
+    claimants = _claimants(coded)
     result: list[_Coded] = []
     for index, event in enumerate(coded):
         if event.target is None and event.refers_to:
@@ -1446,10 +1461,11 @@ def _resolve_references(coded: list[_Coded]) -> list[_Coded]:
                     and _same_party(earlier.source, event.source)
                 ):
                     continue  # one's own act is not what one condemns
-                if earlier.source is None and not claim:
+                doer = earlier.source or (None if claim else claimants.get(id(earlier)))
+                if doer is None and not claim:
                     event = dataclasses.replace(event, rule_suffix=event.rule_suffix + "+unknown")
                     break
-                target = earlier.target if claim else earlier.source
+                target = earlier.target if claim else doer
                 if target is not None and (event.source is None or target.code != event.source.code):
                     event = dataclasses.replace(
                         event, target=target, rule_suffix=event.rule_suffix + "+refers"
