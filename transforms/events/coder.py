@@ -44,6 +44,7 @@ from transforms.events.modes import Modes, load_code_maps, load_unnamed
 from transforms.events.parser import load_parser
 from transforms.events.roles import (
     BOTH_SIDES,
+    CLAUSE_DEPS,
     CONTENT,
     DATELINE,
     INTENDED,
@@ -266,7 +267,7 @@ class EventCoder:
 
     def _frame_for(self, token: Token, reader: RoleReader) -> tuple[Frame, Token | None] | None:
         """The frame a token triggers and, for a support verb, the event noun that gave it."""
-        if token.pos_ in ("VERB", "AUX") and token.dep_ in _CLAUSE_OR_ROOT:
+        if token.pos_ in ("VERB", "AUX") and token.dep_ in CLAUSE_DEPS:
             if self._hands_over_to_infinitive(token, reader):
                 return None
             frame = self._best_frame(token, self._verb_frames(token), reader)
@@ -530,26 +531,21 @@ class EventCoder:
         pairs = self._pairs(sources, targets, frame, reader.is_passive(token))
         if code[:3] in ("062", "031") and not targets and len(sources) > 1:
             pairs = [(a, b) for a, b in itertools.permutations(sources, 2) if a.code != b.code]
-        return [
-            _Coded(
-                code=code,
-                frame=frame,
-                source=source,
-                target=target,
-                trigger=token,
-                sentence_index=sentence.index,
-                sentence=sentence,
-                event_date=date,
-                date_source=date_source,
-                precision=precision,
-                place=place,
-                confidence=frame.confidence,
-                rule_suffix=suffix,
-                refers_to=refers_to,
-                reported_by=tuple(reader.speaker_of(token)) if _is_reported(token, self.modes) else (),
-            )
-            for source, target in pairs
-        ]
+        dated = (date, date_source, precision)
+        reported_by = tuple(reader.speaker_of(token)) if _is_reported(token, self.modes) else ()
+        return _coded_pairs(
+            pairs,
+            code,
+            frame,
+            token,
+            sentence,
+            dated,
+            place,
+            frame.confidence,
+            suffix,
+            refers_to=refers_to,
+            reported_by=reported_by,
+        )
 
     def _unnamed_targets(
         self, token: Token, frame: Frame, reader: RoleReader, sources: list[ActorRef], place: PlaceRef | None
@@ -855,24 +851,17 @@ class EventCoder:
         if date is _NOT_NEWS:
             return []
         places = reader.places_of([token, head])
-        return [
-            _Coded(
-                code=frame.code,
-                frame=frame,
-                source=source,
-                target=target,
-                trigger=token,
-                sentence_index=sentence.index,
-                sentence=sentence,
-                event_date=date,
-                date_source=date_source,
-                precision=precision,
-                place=places[0] if places else None,
-                confidence=frame.confidence * 0.9,
-                rule_suffix="+noun",
-            )
-            for source, target in self._pairs(_distinct(sources), _distinct(targets), frame)
-        ]
+        return _coded_pairs(
+            self._pairs(_distinct(sources), _distinct(targets), frame),
+            frame.code,
+            frame,
+            token,
+            sentence,
+            (date, date_source, precision),
+            places[0] if places else None,
+            frame.confidence * 0.9,
+            "+noun",
+        )
 
     def _readiness_for(self, token: Token) -> Token | None:
         """The adjective of "Moscow was open to further exchanges", "ready for talks": the noun's act is
@@ -909,24 +898,17 @@ class EventCoder:
         date, date_source, precision = self._event_date(copula, [copula], code, date_rows, sentence, article)
         if date is _NOT_NEWS:
             return []
-        return [
-            _Coded(
-                code=code,
-                frame=frame,
-                source=source,
-                target=target,
-                trigger=token,
-                sentence_index=sentence.index,
-                sentence=sentence,
-                event_date=date,
-                date_source=date_source,
-                precision=precision,
-                place=None,
-                confidence=frame.confidence * 0.8,
-                rule_suffix="+ready",
-            )
-            for source, target in self._pairs(sources, _distinct(targets), frame)
-        ]
+        return _coded_pairs(
+            self._pairs(sources, _distinct(targets), frame),
+            code,
+            frame,
+            token,
+            sentence,
+            (date, date_source, precision),
+            None,
+            frame.confidence * 0.8,
+            "+ready",
+        )
 
     def _roles(
         self, token: Token, frame: Frame, reader: RoleReader, governing: Token | None
@@ -1120,22 +1102,44 @@ class EventCoder:
 
 
 _NOT_NEWS = object()
-_CLAUSE_OR_ROOT = frozenset(
-    {
-        "ROOT",
-        "conj",
-        "ccomp",
-        "xcomp",
-        "advcl",
-        "relcl",
-        "pcomp",
-        "csubj",
-        "parataxis",
-        "dep",
-        "acl",
-        "csubjpass",
-    }
-)
+
+
+def _coded_pairs(
+    pairs: list[tuple[ActorRef | None, ActorRef | None]],
+    code: str,
+    frame: Frame,
+    trigger: Token,
+    sentence: Sentence,
+    dated: tuple,
+    place: PlaceRef | None,
+    confidence: float,
+    suffix: str,
+    *,
+    refers_to: frozenset[str] = frozenset(),
+    reported_by: tuple[ActorRef, ...] = (),
+) -> list[_Coded]:
+    """One coded event per (source, target) pair of one trigger."""
+    event_date, date_source, precision = dated
+    return [
+        _Coded(
+            code=code,
+            frame=frame,
+            source=source,
+            target=target,
+            trigger=trigger,
+            sentence_index=sentence.index,
+            sentence=sentence,
+            event_date=event_date,
+            date_source=date_source,
+            precision=precision,
+            place=place,
+            confidence=confidence,
+            rule_suffix=suffix,
+            refers_to=refers_to,
+            reported_by=reported_by,
+        )
+        for source, target in pairs
+    ]
 
 
 def _period_end(start: dt.date, granularity: str) -> dt.date:
