@@ -447,6 +447,26 @@ def test_both_governments_are_the_two_parties_of_the_main_dyad(mechanics):
     }
 
 
+def test_both_sides_agreeing_agree_with_each_other(mechanics):
+    text = (
+        "[Kyrgyz|KGZMIL] troops attacked [Tajik|TJKMIL] troops on Sunday. || "
+        "Commanders from both sides agreed to a ceasefire."
+    )
+    rows = code(mechanics, text)
+    assert {(r["source_country"], r["target_country"]) for r in rows if r["cameo_root"] == "08"} == {
+        ("KGZ", "TJK"),
+        ("TJK", "KGZ"),
+    }
+
+
+def test_joint_exercises_face_no_third_state(mechanics):
+    rows = code(
+        mechanics,
+        "[South Korean|KORMIL] and [U.S.|USAMIL] forces held joint drills aimed at [North Korea|PRK].",
+    )
+    assert {(r["cameo_code"], r["source_actor"]) for r in rows} >= {("062", "KORMIL"), ("062", "USAMIL")}
+
+
 def test_a_third_party_appeal_without_addressee_faces_both_sides(mechanics):
     text = "[Kyrgyz|KGZMIL] troops attacked [Tajik|TJKMIL] troops on Sunday. || [Russia|RUS] urged restraint."
     rows = code(mechanics, text)

@@ -483,7 +483,7 @@ class EventCoder:
             targets = self._unnamed_targets(token, frame, reader, sources, place)
         if not targets and code[:2] in ("02", "10"):
             targets = self._addressee_of_that_clause(token, reader, sources)
-        if not targets and code[:2] == "15" and sources:
+        if not targets and code[:2] == "15" and len(sources) == 1:
             # Force shown with no one named is shown to the other state the sentence names ("sent troops
             # to its border with Belarus").
             other = _other_country_in(reader, sources)
@@ -1557,6 +1557,9 @@ def _both_sides(coded: list[_Coded]) -> list[_Coded]:
     for event in coded:
         sources = parties if event.source is not None and event.source.code == BOTH_SIDES else [event.source]
         targets = parties if event.target is not None and event.target.code == BOTH_SIDES else [event.target]
+        if len(sources) > 1 and event.target is None and event.code[:2] in _RECIPROCAL_ROOTS:
+            # "commanders from both sides agreed to a ceasefire": with each other
+            targets = parties
         for source in sources:
             for target in targets:
                 if source is not None and target is not None and source.code == target.code:
