@@ -467,6 +467,14 @@ def test_joint_exercises_face_no_third_state(mechanics):
     assert {(r["cameo_code"], r["source_actor"]) for r in rows} >= {("062", "KORMIL"), ("062", "USAMIL")}
 
 
+def test_rejecting_accusations_in_a_document_answers_its_author(mechanics):
+    text = (
+        "[Azerbaijan|AZEGOV] rejects the accusations contained in the resolution adopted by the "
+        "[French Senate|FRALEG|ORG|FRA]."
+    )
+    assert ("016", "AZEGOV", "FRALEG") in triples(code(mechanics, text))
+
+
 def test_a_third_party_appeal_without_addressee_faces_both_sides(mechanics):
     text = "[Kyrgyz|KGZMIL] troops attacked [Tajik|TJKMIL] troops on Sunday. || [Russia|RUS] urged restraint."
     rows = code(mechanics, text)

@@ -358,14 +358,34 @@ class RoleReader:
                 actor = self._head_actor(child, depth + 1)
                 if actor is not None:
                     return actor
-        # An act named by a noun stands for its agent: condemning "the attack by X" is aimed at X.
-        for node in [token, *(child for child in token.children if child.dep_ == "acl")]:
+        # An act or a document named by a noun stands for its agent: condemning "the attack by X" is aimed
+        # at X, rejecting "the accusations contained in the resolution adopted by X" answers X.
+        for node in self._noun_chain(token):
             for child in node.children:
                 if child.dep_ in ("prep", "agent") and child.lemma_ == "by":
                     for object_ in child.children:
                         if object_.dep_ == "pobj" and self.mentions.actor_at(object_.i):
                             return self.mentions.actor_at(object_.i)
         return None
+
+    @staticmethod
+    def _noun_chain(token: Token, hops: int = 2) -> list[Token]:
+        """The noun, the participles that modify it, and the nouns those reach through a preposition
+        ("accusations contained in the resolution adopted by ..."), up to ``hops`` participles deep."""
+        chain, frontier = [token], [token]
+        for _ in range(hops):
+            participles = [child for node in frontier for child in node.children if child.dep_ == "acl"]
+            nouns = [
+                object_
+                for participle in participles
+                for prep in participle.children
+                if prep.dep_ == "prep" and prep.lemma_ != "by"
+                for object_ in prep.children
+                if object_.dep_ == "pobj"
+            ]
+            chain += participles + nouns
+            frontier = nouns
+        return chain
 
     def _owner_of(self, token: Token) -> ActorRef | None:
         """ "a Greek-operated tanker", "a Russian-owned ship": the owner's country, as a business."""
