@@ -84,6 +84,15 @@ class _Coded:
     reported_by: tuple[ActorRef, ...] = ()  # who says so, when the act is told in reported speech
 
 
+@dataclasses.dataclass(frozen=True)
+class _ArticleContext:
+    """What every sentence of one article reads: its own country, its actors by head word, its author."""
+
+    home_country: str | None
+    named: _HeadWordIndex
+    author: ActorRef | None
+
+
 class EventCoder:
     """Codes events; build once (``load``), call per document."""
 
@@ -154,16 +163,18 @@ class EventCoder:
             f"{article.get('title') or ''}\n{article.get('text') or ''}"
         ):
             return []
-        self._home = _home_country(entity_rows)
-        self._named = _HeadWordIndex(entity_rows)
-        self._author = _first_actor(entity_rows, sentences)
+        context = _ArticleContext(
+            home_country=_home_country(entity_rows),
+            named=_HeadWordIndex(entity_rows),
+            author=_first_actor(entity_rows, sentences),
+        )
         by_sentence: dict[int, list[Row]] = {}
         for row in entity_rows:
             by_sentence.setdefault(row["sentence_index"], []).append(row)
         dates_by_sentence: dict[int, list[Row]] = {}
         for row in date_rows:
             dates_by_sentence.setdefault(row["sentence_index"], []).append(row)
-        state_words = self._state_words | self._named.head_words | self._side_words
+        state_words = self._state_words | context.named.head_words | self._side_words
         chosen = [
             sentence
             for sentence in sentences
@@ -187,6 +198,7 @@ class EventCoder:
                     by_sentence.get(sentence.index, []),
                     dates_by_sentence.get(sentence.index, []),
                     article,
+                    context,
                 )
             )
         if headline:
@@ -194,7 +206,7 @@ class EventCoder:
             reported = {_restatement_key(event) for event in coded}
             coded.extend(
                 event
-                for event in self._code_parsed(docs[-1], title, title_entities, [], article)
+                for event in self._code_parsed(docs[-1], title, title_entities, [], article, context)
                 if _restatement_key(event) not in reported
             )
         return self._merge(coded, article)
@@ -240,14 +252,15 @@ class EventCoder:
         entity_rows: Sequence[Row],
         date_rows: Sequence[Row],
         article: Mapping[str, Any],
+        context: _ArticleContext,
     ) -> list[_Coded]:
         mentions = MentionIndex(doc, entity_rows, sentence.start)
         reader = RoleReader(doc, mentions, self.modes)
-        reader.home_country = getattr(self, "_home", None)
+        reader.home_country = context.home_country
         reader.neighbours = self.gazetteer.neighbours
         reader.is_country = self._is_country
-        reader.author = self._author
-        reader.earlier_named = self._named.latest_before if sentence.index >= 0 else None
+        reader.author = context.author
+        reader.earlier_named = context.named.latest_before if sentence.index >= 0 else None
         coded: list[_Coded] = []
         consumed: set[int] = set()  # event nouns already coded through their support verb
         for token in doc:
@@ -461,18 +474,7 @@ class EventCoder:
             return []  # "cargo planes landed in Bamako": a plane visits no one
         sources, targets = self._roles(token, frame, reader, governing)
         if hosted:
-            sources = [
-                ActorRef(
-                    code=f"{place.country}GOV",
-                    country=place.country,
-                    name=None,
-                    entity_type="UNNAMED",
-                    text=place.text,
-                    char_start=-1,
-                    char_end=-1,
-                    via="host",
-                )
-            ]
+            sources = [ActorRef.inferred(place.country, "GOV", place.text, "host")]
         if not sources and frame.source_slot == "subj":
             sources = self._unnamed_sources(token, reader, place)
         refers_to: frozenset[str] = frozenset()
@@ -488,18 +490,7 @@ class EventCoder:
             # to its border with Belarus").
             other = _other_country_in(reader, sources)
             if other:
-                targets = [
-                    ActorRef(
-                        code=other,
-                        country=other,
-                        name=None,
-                        entity_type="COUNTRY",
-                        text=other,
-                        char_start=-1,
-                        char_end=-1,
-                        via="facing",
-                    )
-                ]
+                targets = [ActorRef.inferred(other, "", other, "facing", entity_type="COUNTRY")]
         if not targets and sources and any(code.startswith(prefix) for prefix in self._domestic_prefixes):
             targets = _own_population(sources)
         if not targets and code[:2] == "04" and place is not None:
@@ -571,20 +562,9 @@ class EventCoder:
                 )
                 if country is None or len(country) != 3:
                     continue
-                text = " ".join(t.text for t in head.subtree)
-                start = reader.doc[head.left_edge.i].idx
-                return [
-                    ActorRef(
-                        code=f"{country}{role}",
-                        country=country,
-                        name=None,
-                        entity_type="UNNAMED",
-                        text=text,
-                        char_start=start,
-                        char_end=start + len(text),
-                        via="unnamed",
-                    )
-                ]
+                span = reader.doc[head.left_edge.i : head.right_edge.i + 1]
+                text, start = span.text, span.start_char
+                return [ActorRef.inferred(country, role, text, "unnamed", start=start)]
         return []
 
     def _is_country(self, code: str) -> bool:
@@ -659,20 +639,9 @@ class EventCoder:
                 continue
             country = (place.country if place else None) or reader.home_country
             if country and len(country) == 3:
-                start = reader.doc[head.left_edge.i].idx
-                text = reader.doc[head.left_edge.i : head.i + 1].text
-                return [
-                    ActorRef(
-                        code=f"{country}{role}",
-                        country=country,
-                        name=None,
-                        entity_type="UNNAMED",
-                        text=text,
-                        char_start=start,
-                        char_end=start + len(text),
-                        via="unnamed",
-                    )
-                ]
+                span = reader.doc[head.left_edge.i : head.i + 1]
+                text, start = span.text, span.start_char
+                return [ActorRef.inferred(country, role, text, "unnamed", start=start)]
         return []
 
     def _visited_country(
@@ -687,18 +656,7 @@ class EventCoder:
             place is reader.place_in(head) for slot in slots for head in reader.object_tokens(token, slot)
         ):
             return []
-        return [
-            ActorRef(
-                code=f"{place.country}GOV",
-                country=place.country,
-                name=None,
-                entity_type="UNNAMED",
-                text=place.text,
-                char_start=-1,
-                char_end=-1,
-                via="place",
-            )
-        ]
+        return [ActorRef.inferred(place.country, "GOV", place.text, "place")]
 
     def _specialised(
         self,
@@ -1315,16 +1273,7 @@ class _HeadWordIndex:
         if not rows:
             return None
         row = rows[-1]
-        return ActorRef(
-            code=row["actor_code"],
-            country=row.get("country_code"),
-            name=row.get("name"),
-            entity_type=row.get("entity_type") or "",
-            text=row["text"],
-            char_start=row["char_start"],
-            char_end=row["char_end"],
-            via="same_head",
-        )
+        return ActorRef.from_row(row, via="same_head")
 
 
 def _first_actor(entity_rows: Sequence[Row], sentences: Sequence[Sentence]) -> ActorRef | None:
@@ -1348,16 +1297,7 @@ def _first_actor(entity_rows: Sequence[Row], sentences: Sequence[Sentence]) -> A
     if not rows:
         return None
     row = rows[0]
-    return ActorRef(
-        code=row["actor_code"],
-        country=row.get("country_code"),
-        name=row.get("name"),
-        entity_type=row.get("entity_type") or "",
-        text=row["text"],
-        char_start=row["char_start"],
-        char_end=row["char_end"],
-        via="author",
-    )
+    return ActorRef.from_row(row, via="author")
 
 
 _DOMESTIC_ROLES = frozenset({"REB", "INS", "SEP", "CRM", "OPP", "COP", "CVL"})
@@ -1392,18 +1332,7 @@ def _own_population(sources: list[ActorRef]) -> list[ActorRef]:
     for source in sources:
         country = source.country or ""
         if len(country) == 3 and country not in ("IGO", "NGO", "IMG") and _is_state_or_armed(source):
-            return [
-                ActorRef(
-                    code=f"{country}CVL",
-                    country=country,
-                    name=None,
-                    entity_type="UNNAMED",
-                    text=source.text,
-                    char_start=-1,
-                    char_end=-1,
-                    via="population",
-                )
-            ]
+            return [ActorRef.inferred(country, "CVL", source.text, "population")]
     return []
 
 

@@ -78,6 +78,37 @@ class ActorRef:
     def but_via(self, via: str) -> ActorRef:
         return dataclasses.replace(self, via=via)
 
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any], via: str | None = None) -> ActorRef:
+        """The actor an entities row names."""
+        return cls(
+            code=row["actor_code"],
+            country=row.get("country_code"),
+            name=row.get("name"),
+            entity_type=row.get("entity_type") or "",
+            text=row["text"],
+            char_start=row["char_start"],
+            char_end=row["char_end"],
+            via=via or row.get("mention") or "mention",
+        )
+
+    @classmethod
+    def inferred(
+        cls, country: str, role: str, text: str, via: str, start: int = -1, entity_type: str = "UNNAMED"
+    ) -> ActorRef:
+        """An actor no mention names, inferred from context: the country's role ("SDNHLH" for a hospital
+        in El Fasher, "MOZGOV" for a visit to Maputo)."""
+        return cls(
+            code=f"{country}{role}",
+            country=country,
+            name=None,
+            entity_type=entity_type,
+            text=text,
+            char_start=start,
+            char_end=start + len(text) if start >= 0 else -1,
+            via=via,
+        )
+
 
 @dataclasses.dataclass(frozen=True)
 class PlaceRef:
@@ -121,16 +152,7 @@ class MentionIndex:
                 continue
             if not row.get("actor_code"):
                 continue
-            actor = ActorRef(
-                code=row["actor_code"],
-                country=row.get("country_code"),
-                name=row.get("name"),
-                entity_type=row.get("entity_type") or "",
-                text=row["text"],
-                char_start=row["char_start"],
-                char_end=row["char_end"],
-                via=row.get("mention") or "mention",
-            )
+            actor = ActorRef.from_row(row)
             for index in tokens:
                 # The shortest mention covering a token wins ("Russia" inside "Russia's embassy in Chisinau"
                 # only when the longer mention does not exist).
