@@ -212,6 +212,27 @@ def test_denial_answers_the_latest_accuser(mechanics):
     assert ("016", "SOM", "KEN") in triples(rows)
 
 
+def test_an_active_conjunct_of_a_reported_passive_clause_acts_for_the_speaker(mechanics):
+    text = (
+        "[The interior ministry|ZMBGOV] said 40 people had been detained and accused "
+        "[the opposition|ZMBOPP] of planning riots."
+    )
+    assert ("112", "ZMBGOV", "ZMBOPP") in triples(code(mechanics, text))
+
+
+def test_a_government_and_its_rebels_are_two_sides_of_a_referred_act(mechanics):
+    text = (
+        "[The army|ZMBMIL] shelled [rebel camps|ZMBREB] near the lake. || "
+        "[The rebels|ZMBREB] condemned the attack on Friday."
+    )
+    assert ("111", "ZMBREB", "ZMBMIL") in triples(code(mechanics, text))
+    text = (
+        "[The army|ZMBMIL] shelled [rebel camps|ZMBREB] near the lake. || "
+        "[The defence ministry|ZMBGOV] condemned the attack on Friday."
+    )
+    assert not any(t[0] == "111" and t[2] == "ZMBMIL" for t in triples(code(mechanics, text)))
+
+
 def test_event_noun_with_both_sides(mechanics):
     rows = code(mechanics, "[Egypt|EGY] condemned the attack by [Israel|ISR] on [Lebanon|LBN].")
     assert ("193", "ISR", "LBN") in triples(rows)
@@ -382,10 +403,13 @@ def test_an_envoy_summoned_in_a_capital_was_summoned_by_its_state(mechanics):
     assert triples(code(mechanics, text)) == {("114", "AZEGOV", "FRA")}
 
 
-def test_condemning_an_attack_by_unknown_men_has_no_target(mechanics):
+def test_condemning_an_attack_by_unknown_men_is_aimed_at_the_side_it_hit(mechanics):
     text = "[Ghana|GHA] condemned the attack by unidentified gunmen on [Mali|MLI] troops."
     rows = code(mechanics, text)
-    assert ("111", "GHA", None) in triples(rows)
+    assert ("111", "GHA", "MLI") in {(r["cameo_code"], r["source_actor"], r["target_country"]) for r in rows}
+    text = "Gunmen shelled a village in [Niger|NER|LOCATION] on Sunday. || [Benin|BEN] condemned the attack."
+    rows = code(mechanics, text)
+    assert ("111", "BEN", "NER") in {(r["cameo_code"], r["source_actor"], r["target_country"]) for r in rows}
 
 
 def test_an_unnamed_victim_belongs_to_the_other_country_named(mechanics):

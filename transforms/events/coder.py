@@ -779,7 +779,7 @@ class EventCoder:
         if readiness is not None:
             return self._code_readiness(token, frame, readiness, reader, sentence, date_rows, article)
         sources: list[ActorRef] = []
-        explicit_agent = False
+        agents: list[Token] = []
         for child in token.children:
             if child.dep_ in ("poss", "compound", "amod", "nmod"):
                 sources.extend(reader.phrase_actors(child))
@@ -788,11 +788,16 @@ class EventCoder:
                 if child.dep_ in ("prep", "agent") and child.lemma_ == "by":
                     for object_ in child.children:
                         if object_.dep_ == "pobj":
-                            explicit_agent = True
+                            agents.append(object_)
                             sources.extend(reader.phrase_actors(object_))
+        explicit_agent = bool(agents)
         targets = self._slot_actors(token, frame.target_slots, reader)
         for acl in (child for child in token.children if child.dep_ == "acl"):
             targets = targets or self._slot_actors(acl, frame.target_slots, reader)
+        prepositions = [slot for slot in frame.target_slots if slot not in ("obj", "dative", "subj")]
+        for agent in agents:
+            # "the attack by gunmen on Mali troops": the parser often hangs the target on the doer.
+            targets = targets or self._slot_actors(agent, prepositions, reader)
         source_codes = {actor.code for actor in sources}
         targets = [target for target in targets if target.code not in source_codes]
         if frame.mutual and len(sources) + len(targets) >= 2 and not targets:
@@ -1163,6 +1168,18 @@ def _same_party(left: ActorRef, right: ActorRef) -> bool:
     return left.code == right.code or (left.country is not None and left.country == right.country)
 
 
+def _same_side(left: ActorRef, right: ActorRef) -> bool:
+    """One party of a domestic quarrel: the same actor, or the same country's state ("the ministry",
+    "Kenya", "the police"); a government and its opposition or its rebels are two sides."""
+    if left.code == right.code:
+        return True
+    if left.country is None or left.country != right.country:
+        return False
+    roles = {_role_of(left) or "", _role_of(right) or ""}
+    return roles <= _STATE_SIDE_ROLES
+
+
+_STATE_SIDE_ROLES = frozenset({"", "GOV", "MIL", "COP", "JUD", "LEG", "SPY", "GOVMIL"})
 _ANY_ROOT = frozenset({"*"})
 # Roots whose acts a joint subject with no one else does to each other ("agreed to a ceasefire", "clashed").
 _RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06", "08", "19"})
@@ -1391,12 +1408,18 @@ def _resolve_references(coded: list[_Coded]) -> list[_Coded]:
                     not claim
                     and earlier.source is not None
                     and event.source is not None
-                    and _same_party(earlier.source, event.source)
+                    and _same_side(earlier.source, event.source)
                 ):
                     continue  # one's own act is not what one condemns
                 doer = earlier.source or (None if claim else claimants.get(id(earlier)))
                 if doer is None and not claim:
-                    event = dataclasses.replace(event, rule_suffix=event.rule_suffix + "+unknown")
+                    # "condemned the killing" of an act by no one known: what is condemned happened to
+                    # its victim, and the statement is about that side.
+                    victim = earlier.target
+                    if victim is not None and (event.source is None or victim.code != event.source.code):
+                        event = dataclasses.replace(
+                            event, target=victim, rule_suffix=event.rule_suffix + "+unknown"
+                        )
                     break
                 target = earlier.target if claim else doer
                 if target is not None and (event.source is None or target.code != event.source.code):
