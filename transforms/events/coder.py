@@ -113,9 +113,10 @@ class EventCoder:
         self.unnamed = dict(unnamed or {})
         # Nouns that name a state's forces with no actor mention ("the army", "police"): a sentence that
         # holds one is parsed even when the entities stage found no actor in it.
-        self._state_words = frozenset(
-            word for word, role in self.unnamed.items() if role.lower() in modes.state_roles
-        ) | frozenset(word + "s" for word, role in self.unnamed.items() if role.lower() in modes.state_roles)
+        # So does a noun of people who protest ("students blocked the road").
+        acting = {word for word, role in self.unnamed.items() if role.lower() in modes.state_roles}
+        acting |= {word for word, role in self.unnamed.items() if role in _CIVIL_ROLES}
+        self._state_words = frozenset(acting) | frozenset(word + "s" for word in acting)
         self.topics = topics
         # "both governments", "each side": the two parties of the article, so the sentence is worth a parse.
         self._side_words = modes.side_nouns | frozenset(word + "s" for word in modes.side_nouns)
@@ -127,8 +128,8 @@ class EventCoder:
         self._refusal_codes = code_maps.get("refusal_codes", {})
         self._complement_codes = code_maps.get("complement_codes", {})
         self._armed_protest_codes = code_maps.get("armed_protest_codes", {})
-        self._domestic_prefixes = tuple(code_maps.get("domestic_codes", {}))
-        self._hosted_acts = frozenset(code_maps.get("hosted_codes", {}))
+        self._domestic_targets = code_maps.get("domestic_codes", {})
+        self._hosted_acts = code_maps.get("hosted_codes", {})
         # Which words may start a frame: a form of a verb with a frame of its own, or a form of a verb whose
         # frames all need an object noun together with one of those nouns, or an event noun. Event nouns
         # are trigger words too, so a support verb ("held talks") never needs a parse of its own.
@@ -186,6 +187,7 @@ class EventCoder:
         headline = (
             self._headline(article, entity_rows) if len(sentences) <= self.HEADLINE_BODY_LIMIT else None
         )
+        chosen = [_without_dateline(sentence) for sentence in chosen]
         texts = [sentence.text for sentence in chosen] + ([headline[0].text] if headline else [])
         docs = list(self.nlp.pipe(texts, batch_size=64))
         self.sentences_parsed += len(texts)
@@ -461,22 +463,24 @@ class EventCoder:
             clause.append(governing)
         places = reader.places_of(clause)
         place = places[0] if places else None
-        hosted = False
+        hosted: ActorRef | None = None
         if reader.is_passive(token) and not reader.agents(token) and frame.source_slot == "subj":
             # "protesters were killed": no one is said to have done it. But an envoy "was summoned to the
-            # ministry in Baku" was summoned by the state where that happened.
-            if not (code[:3] in self._hosted_acts and place is not None and place.country):
+            # ministry in Baku" was summoned by the state where that happened, and "300 people were
+            # arrested" by its police.
+            # A participle ("the detainees held since May") tells of a state, not of an act.
+            hosted = None if token.dep_ in ("acl", "amod") else self._implied_agent(code, place, reader)
+            if hosted is None:
                 return []
-            hosted = True
         if code[:2] == "04" and any(
             subject.lemma_.lower() in self.modes.vehicle_nouns for subject in reader.subject_tokens(token)
         ):
             return []  # "cargo planes landed in Bamako": a plane visits no one
         sources, targets = self._roles(token, frame, reader, governing)
-        if hosted:
-            sources = [ActorRef.inferred(place.country, "GOV", place.text, "host")]
+        if hosted is not None:
+            sources = [hosted]
         if not sources and frame.source_slot == "subj":
-            sources = self._unnamed_sources(token, reader, place)
+            sources = self._unnamed_sources(token, reader, place, code)
         refers_to: frozenset[str] = frozenset()
         if threatened:
             own = {s.code for s in sources} | {s.country for s in sources if s.country}
@@ -491,8 +495,12 @@ class EventCoder:
             other = _other_country_in(reader, sources)
             if other:
                 targets = [ActorRef.inferred(other, "", other, "facing", entity_type="COUNTRY")]
-        if not targets and sources and any(code.startswith(prefix) for prefix in self._domestic_prefixes):
-            targets = _own_population(sources)
+        if not targets and sources:
+            aimed_at = self._mapped(self._domestic_targets, code)
+            if aimed_at == "population":
+                targets = _own_population(sources)
+            elif aimed_at == "government":
+                targets = _own_government(sources)
         if not targets and code[:2] == "04" and place is not None:
             targets = self._visited_country(token, frame, reader, place, sources)
         code = self._specialised(token, code, targets, reader, sources, frame.code)
@@ -548,12 +556,6 @@ class EventCoder:
                 role = self._unnamed_role(head)
                 if role is None:
                     continue
-                if any(
-                    child.lower_ == "opposition"
-                    for child in head.children
-                    if child.dep_ in ("compound", "amod")
-                ):
-                    role = "OPP"  # "opposition supporters", "opposition protesters"
                 country = (
                     (place.country if place else None)
                     or _other_country_in(reader, sources)
@@ -613,8 +615,13 @@ class EventCoder:
         return code, []
 
     def _unnamed_role(self, token: Token) -> str | None:
-        """The role of a noun no one names; for "gang members", "police units" the modifier says it."""
+        """The role of a noun no one names; for "gang members", "police units" the modifier says it, and
+        "opposition supporters" are the opposition."""
         role = self.unnamed.get(token.lemma_.lower()) or self.unnamed.get(token.lower_)
+        if role is not None and any(
+            child.lower_ == "opposition" for child in token.children if child.dep_ in ("compound", "amod")
+        ):
+            return "OPP"
         if role is None and token.lemma_.lower() in _QUANTITY_NOUNS:
             # "dozens of villagers", "a group of fishermen": the people counted
             for child in token.children:
@@ -630,12 +637,19 @@ class EventCoder:
                         break
         return role
 
-    def _unnamed_sources(self, token: Token, reader: RoleReader, place: PlaceRef | None) -> list[ActorRef]:
+    def _unnamed_sources(
+        self, token: Token, reader: RoleReader, place: PlaceRef | None, code: str
+    ) -> list[ActorRef]:
         """State forces named only by their kind ("the army", "troops", "police", "the government")
-        act for the country of the place, else of the article."""
+        act for the country of the place, else of the article; so do the people of a protest ("protesters
+        blocked the highway", "opposition supporters marched"), for protest acts only."""
         for head in reader.subject_tokens(token):
             role = self._unnamed_role(head)
-            if role is None or role.lower() not in self.modes.state_roles:
+            if role is None:
+                continue
+            if role.lower() not in self.modes.state_roles and not (
+                code[:2] in _CIVIL_ROOTS and role in _CIVIL_ROLES
+            ):
                 continue
             country = (place.country if place else None) or reader.home_country
             if country and len(country) == 3:
@@ -643,6 +657,21 @@ class EventCoder:
                 text, start = span.text, span.start_char
                 return [ActorRef.inferred(country, role, text, "unnamed", start=start)]
         return []
+
+    def _implied_agent(self, code: str, place: PlaceRef | None, reader: RoleReader) -> ActorRef | None:
+        """Who did an act told in the passive with no agent, when only a state does it (``hosted_codes``):
+        the government of the place for acts done to envoys, which need a place; the police of the place,
+        else of the article's country, for arrests."""
+        kind = self._hosted_acts.get(code[:3])
+        if kind is None:
+            return None
+        if place is not None and place.country and len(place.country) == 3:
+            country, text = place.country, place.text
+        elif kind == "police" and reader.home_country and len(reader.home_country) == 3:
+            country, text = reader.home_country, ""
+        else:
+            return None
+        return ActorRef.inferred(country, "COP" if kind == "police" else "GOV", text, kind)
 
     def _visited_country(
         self, token: Token, frame: Frame, reader: RoleReader, place: PlaceRef, sources: list[ActorRef]
@@ -1105,6 +1134,16 @@ def _coded_pairs(
     ]
 
 
+def _without_dateline(sentence: Sentence) -> Sentence:
+    """The sentence after its dateline ("GOMA, Congo — M23 rebels shelled ..."): parsed with it, the city
+    becomes the root and the story's verb a modifier of it."""
+    dateline = DATELINE.match(sentence.text)
+    if dateline is None or dateline.end() >= len(sentence.text):
+        return sentence
+    cut = dateline.end()
+    return Sentence(sentence.index, sentence.start + cut, sentence.end, sentence.text[cut:])
+
+
 def _period_end(start: dt.date, granularity: str) -> dt.date:
     if granularity == "week":
         return start + dt.timedelta(days=6)
@@ -1185,6 +1224,9 @@ _ANY_ROOT = frozenset({"*"})
 _RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06", "08", "19"})
 _UNKNOWN_PERPETRATOR_ROOTS = frozenset({"17", "18", "19", "20"})
 _VIOLENT_ROOTS = frozenset({"18", "19", "20"})
+# Acts people no one names may do (protest), and the roles of such people ("protesters", "students").
+_CIVIL_ROOTS = frozenset({"14"})
+_CIVIL_ROLES = frozenset({"CVL", "OPP", "REF", "MED", "HLH"})
 _FORCE_ROOTS = frozenset({"15", "17", "18", "19", "20"})
 _QUANTITY_NOUNS = frozenset(
     {
@@ -1353,6 +1395,16 @@ def _own_population(sources: list[ActorRef]) -> list[ActorRef]:
     return []
 
 
+def _own_government(sources: list[ActorRef]) -> list[ActorRef]:
+    """A protest with no addressee ("protesters blocked the highway") is aimed at the protesters' own
+    government."""
+    for source in sources:
+        country = source.country or ""
+        if len(country) == 3 and country not in ("IGO", "NGO", "IMG") and not _is_state_or_armed(source):
+            return [ActorRef.inferred(country, "GOV", source.text, "government")]
+    return []
+
+
 def _home_country(entity_rows: Sequence[Row]) -> str | None:
     """The country an article names most (a state, its people or its officials); of two named as often,
     the one named first (a story opens with where it happens)."""
@@ -1393,6 +1445,7 @@ def _resolve_references(coded: list[_Coded]) -> list[_Coded]:
     for index, event in enumerate(coded):
         if event.target is None and event.refers_to:
             claim = event.code.startswith("015")
+            unknown = False
             same_sentence_after = [
                 other
                 for other in coded[index + 1 :]
@@ -1413,20 +1466,19 @@ def _resolve_references(coded: list[_Coded]) -> list[_Coded]:
                     continue  # one's own act is not what one condemns
                 doer = earlier.source or (None if claim else claimants.get(id(earlier)))
                 if doer is None and not claim:
-                    # "condemned the killing" of an act by no one known: what is condemned happened to
-                    # its victim, and the statement is about that side.
-                    victim = earlier.target
-                    if victim is not None and (event.source is None or victim.code != event.source.code):
-                        event = dataclasses.replace(
-                            event, target=victim, rule_suffix=event.rule_suffix + "+unknown"
-                        )
-                    break
+                    # "condemned the attacks" after a bombing someone claimed and one no one did: the
+                    # condemnation reaches whoever is known; an act by no one known leaves no target.
+                    unknown = True
+                    continue
                 target = earlier.target if claim else doer
                 if target is not None and (event.source is None or target.code != event.source.code):
                     event = dataclasses.replace(
                         event, target=target, rule_suffix=event.rule_suffix + "+refers"
                     )
+                    unknown = False
                 break
+            if unknown:
+                event = dataclasses.replace(event, rule_suffix=event.rule_suffix + "+unknown")
         result.append(event)
     return result
 
