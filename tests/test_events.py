@@ -42,12 +42,13 @@ TEST_FRAMES = {
     "04_consult.txt": "040 meet T=obj,with need=T need=S\n043 host need=T need=S\n042 visit need=T need=S\n"
     "040 discuss mutual\n046 n:talk T=with,between mutual\n042 arrive_in T=in need=T\n"
     "040 n:dialogue T=with\n",
-    "07_aid.txt": "073 send+aid T=to\n",
+    "07_aid.txt": "073 send+aid T=to\n072 send+weapon/armoured_vehicle T=to\n",
     "08_yield.txt": "0871 agree_to+ceasefire/truce\n",
     "11_disapprove.txt": "111 criticize\n112 accuse T=obj\n111 condemn\n114 summon obj=actor T=obj\n",
     "12_reject.txt": "120 reject+proposal/plan/offer\n",
     "14_protest.txt": "144 block+road/highway\n145 clash_with T=with\n143 strike\n",
-    "15_force_posture.txt": "150 hold+drill/exercise\n154 build+base/airstrip\n154 send+troop/soldier T=to\n",
+    "15_force_posture.txt": "150 hold+drill/exercise\n154 build+base/airstrip\n154 send+troop/soldier T=to\n"
+    "153 send+police/officer T=to\n",
     "16_reduce.txt": "163 impose+sanction T=on,against\n",
     "17_coerce.txt": "174 expel+diplomat/envoy/ambassador\n1724 declare+state/emergency\n"
     "173 capture\n173 seize\n173 arrest\n173 detain\n"
@@ -263,6 +264,32 @@ def test_a_dateline_does_not_hide_the_story_verb(mechanics):
     assert ("194", "ZMBMIL", "COD") in {
         (r["cameo_code"], r["source_actor"], r["target_country"]) for r in code(mechanics, text)
     }
+
+
+def test_forces_sent_to_another_country_protect_it(mechanics):
+    rows = code(mechanics, "[Rwanda|RWA] sent 500 soldiers to [Mozambique|MOZ|LOCATION] on Monday.")
+    assert ("074", "RWA", "MOZ") in {(r["cameo_code"], r["source_actor"], r["target_country"]) for r in rows}
+    rows = code(mechanics, "[Rwanda|RWA] said it would send more soldiers to [Mozambique|MOZ|LOCATION].")
+    assert ("0334", "RWA", "MOZ") in {(r["cameo_code"], r["source_actor"], r["target_country"]) for r in rows}
+
+
+def test_forces_sent_to_a_border_show_force(mechanics):
+    text = "[Poland|POL] sent 500 soldiers to its border with [Belarus|BLR|LOCATION] on Monday."
+    rows = code(mechanics, text)
+    assert {r["cameo_root"] for r in rows} == {"15"}
+
+
+def test_police_promised_abroad_are_no_threat(mechanics):
+    text = (
+        "[Kenya|KENGOV] hosted [Haiti|HTIGOV]'s prime minister on Monday. || "
+        "[Kenya|KENGOV] pledged to send 300 more officers."
+    )
+    assert ("0334", "KENGOV", "HTIGOV") in triples(code(mechanics, text))
+
+
+def test_arms_sent_to_ones_own_ground_are_no_aid(mechanics):
+    rows = code(mechanics, "[Brazil|BRA] sent 20 armoured vehicles to its northern state on Tuesday.")
+    assert {r["cameo_code"] for r in rows} == {"154"}
 
 
 def test_event_noun_with_both_sides(mechanics):

@@ -503,6 +503,7 @@ class EventCoder:
                 targets = _own_government(sources)
         if not targets and code[:2] == "04" and place is not None:
             targets = self._visited_country(token, frame, reader, place, sources)
+        code, targets = self._deployment(token, frame, code, mode, reader, sources, targets)
         code = self._specialised(token, code, targets, reader, sources, frame.code)
         if code == "062" and frame.code[:2] == "15" and mode == INTENDED:
             code = self._mapped(self._intent_codes, code, keep_default=True)
@@ -657,6 +658,42 @@ class EventCoder:
                 text, start = span.text, span.start_char
                 return [ActorRef.inferred(country, role, text, "unnamed", start=start)]
         return []
+
+    def _deployment(
+        self,
+        token: Token,
+        frame: Frame,
+        code: str,
+        mode: str | None,
+        reader: RoleReader,
+        sources: list[ActorRef],
+        targets: list[ActorRef],
+    ) -> tuple[str, list[ActorRef]]:
+        """Where forces or arms are sent decides what sending them is: troops or police sent "to" another
+        country (not to a border) protect it (074); weapons sent to one's own territory are no aid but a
+        show of force (154)."""
+        if frame.code[:2] not in ("15", "07") or not sources:
+            return code, targets
+        own = {source.country for source in sources if source.country}
+        protected = "074" if mode != INTENDED else self._mapped(self._intent_codes, "074") or code
+        for head in reader.object_tokens(token, "to"):
+            if head.lemma_.lower() in self.modes.border_nouns:
+                return code, targets
+            place = reader.place_in(head)
+            actors = reader.phrase_actors(head)
+            country = place.country if place else next((a.country for a in actors if a.country), None)
+            if any(c.dep_ == "poss" and c.lower_ in self.modes.possessive_pronouns for c in head.children):
+                country = next(iter(own), None)  # "to its northern state": the source's own ground
+            if not country or len(country) != 3:
+                continue
+            if frame.code[:2] == "15" and country not in own and not frame.code.startswith("150"):
+                destination = actors or [ActorRef.inferred(country, "", head.text, "protected")]
+                return protected, destination
+            if frame.code[:2] == "07" and country in own and not targets:
+                return ("154" if mode != INTENDED else "138"), []
+        if frame.code.startswith("153") and targets and all(t.country not in own for t in targets):
+            return protected, targets  # police are sent abroad to keep order, never to threaten
+        return code, targets
 
     def _implied_agent(self, code: str, place: PlaceRef | None, reader: RoleReader) -> ActorRef | None:
         """Who did an act told in the passive with no agent, when only a state does it (``hosted_codes``):
