@@ -36,7 +36,8 @@ TEST_FRAMES = {
     "01_statements.txt": "016 reject+accusation/charge/allegation\n011 decline xcomp=comment\n"
     "016 deny comp=that\n"
     "012 warn comp=that\n"
-    "015 claim+attack/bombing T=obj\n",
+    "015 claim+attack/bombing T=obj\n"
+    "014 consider\n010 comment_on T=on\n",
     "02_appeals.txt": "020 urge\n020 call_on\n",
     "03_intents.txt": "036 n:readiness\n",
     "04_consult.txt": "040 meet T=obj,with need=T need=S\n043 host need=T need=S\n042 visit need=T need=S\n"
@@ -44,7 +45,7 @@ TEST_FRAMES = {
     "040 n:dialogue T=with\n",
     "07_aid.txt": "073 send+aid T=to\n072 send+weapon/armoured_vehicle T=to\n",
     "08_yield.txt": "0871 agree_to+ceasefire/truce\n",
-    "11_disapprove.txt": "111 criticize\n112 accuse T=obj\n111 condemn\n114 summon obj=actor T=obj\n",
+    "11_disapprove.txt": "111 criticize\n112 accuse T=obj\n112 n:allegation T=against\n111 condemn\n114 summon obj=actor T=obj\n",
     "12_reject.txt": "120 reject+proposal/plan/offer\n",
     "14_protest.txt": "144 block+road/highway\n145 clash_with T=with\n143 strike\n",
     "15_force_posture.txt": "150 hold+drill/exercise\n154 build+base/airstrip\n154 send+troop/soldier T=to\n"
@@ -290,6 +291,28 @@ def test_police_promised_abroad_are_no_threat(mechanics):
 def test_arms_sent_to_ones_own_ground_are_no_aid(mechanics):
     rows = code(mechanics, "[Brazil|BRA] sent 20 armoured vehicles to its northern state on Tuesday.")
     assert {r["cameo_code"] for r in rows} == {"154"}
+
+
+def test_declining_to_comment_is_no_refusal_even_when_comment_has_a_frame(mechanics):
+    text = (
+        "[Ukraine|UKR] accused [Russia|RUS] of torture. || "
+        "[Moscow|RUSGOV] said it was open to talks but declined to comment on the allegations."
+    )
+    rows = triples(code(mechanics, text))
+    assert ("011", "RUSGOV", "UKR") in rows  # the allegations were Ukraine's
+    assert not any(t[0].startswith("12") for t in rows)
+
+
+def test_considering_an_option_is_no_act_but_names_who_it_is_about(mechanics):
+    text = "[The bloc|IGOEUREEC|IGO|-] said it would consider imposing sanctions on [Georgia|GEO]."
+    rows = triples(code(mechanics, text))
+    assert ("014", "IGOEUREEC", "GEO") in rows
+    assert not any(t[0].startswith("16") or t[0].startswith("13") for t in rows)
+
+
+def test_a_second_verb_of_the_same_speaker_addresses_the_same_side(mechanics):
+    text = "[Opposition leaders|ZMBOPP] accused [the government|ZMBGOV] of fraud and demanded a recount."
+    assert ("100", "ZMBOPP", "ZMBGOV") in triples(code(mechanics, text))
 
 
 def test_event_noun_with_both_sides(mechanics):

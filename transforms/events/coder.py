@@ -38,7 +38,7 @@ from transforms.common.document import Row, Sentence
 from transforms.common.ids import stable_id
 from transforms.entities.gazetteer import Gazetteer
 from transforms.events.codebook import Codebook
-from transforms.events.frames import Frame, FrameLexicon
+from transforms.events.frames import DEFAULT_VERB_TARGETS, Frame, FrameLexicon
 from transforms.events.inflect import load_inflector
 from transforms.events.modes import Modes, load_code_maps, load_unnamed
 from transforms.events.parser import load_parser
@@ -331,6 +331,8 @@ class EventCoder:
         for child in token.children:
             if child.dep_ != "xcomp":
                 continue
+            if any(child.lemma_.lower() in frame.xcomp for frame in self._verb_frames(token)):
+                return False  # "declined to comment" is a frame of its own (011), no refusal of a comment
             if self._best_frame(child, self._verb_frames(child), reader) is not None:
                 return True
             if child.lemma_.lower() in self.modes.support_verbs and any(
@@ -489,6 +491,10 @@ class EventCoder:
             targets = self._unnamed_targets(token, frame, reader, sources, place)
         if not targets and code[:2] in ("02", "10"):
             targets = self._addressee_of_that_clause(token, reader, sources)
+        if not targets and code.startswith("014"):
+            # "would consider suspending visas for Georgians": the option considered names who it is about.
+            for option in (child for child in token.children if child.dep_ in ("xcomp", "dobj")):
+                targets = targets or self._slot_actors(option, DEFAULT_VERB_TARGETS + ("for",), reader)
         if not targets and code[:2] == "15" and len(sources) == 1:
             # Force shown with no one named is shown to the other state the sentence names ("sent troops
             # to its border with Belarus").
@@ -817,6 +823,14 @@ class EventCoder:
     def _referred_roots(self, token: Token, frame: Frame, reader: RoleReader) -> frozenset[str]:
         """The roots of the earlier event an object noun refers back to ("condemned the attack": 18, 19)."""
         heads = reader.object_tokens(token, "obj") + reader.object_tokens(token, "for")
+        owners = [token, *(child for child in token.children if child.dep_ == "xcomp" and frame.xcomp)]
+        heads += [  # "declined to comment on the allegations", "spoke about the attack"
+            head
+            for owner in owners
+            for slot in frame.target_slots
+            if slot not in ("obj", "dative", "subj", "for")
+            for head in reader.object_tokens(owner, slot)
+        ]
         for head in heads:
             if head.pos_ not in ("NOUN", "PROPN") or not any(
                 child.dep_ in ("det", "poss") and child.lower_ not in ("a", "an", "any", "no")
@@ -1068,7 +1082,9 @@ class EventCoder:
 
     def _merge(self, coded: list[_Coded], article: Mapping[str, Any]) -> list[Row]:
         coded = _counter_accusations(coded)
-        coded = _without_subsumed(_counterparts(_resolve_references(_answer_targets(_both_sides(coded)))))
+        coded = _without_subsumed(
+            _counterparts(_shared_addressee(_resolve_references(_answer_targets(_both_sides(coded)))))
+        )
         article_id = article["article_id"]
         published = article.get("published_date")
         merged: dict[tuple, list[_Coded]] = {}
@@ -1614,6 +1630,37 @@ def _both_sides(coded: list[_Coded]) -> list[_Coded]:
 
 
 _AIMED_ROOTS = frozenset({"02", "03", "10", "11", "12", "13", "16", "018"})
+
+
+def _shared_addressee(coded: list[_Coded]) -> list[_Coded]:
+    """ "accused the government of repression and demanded new elections": a verb joined to another by the
+    same speaker, with no addressee of its own, addresses the same side."""
+    result = []
+    for event in coded:
+        trigger = event.trigger
+        if (
+            event.target is None
+            and event.source is not None
+            and event.code[:2] in _AIMED_ROOTS
+            and trigger.dep_ == "conj"
+        ):
+            first = next(
+                (
+                    other
+                    for other in coded
+                    if other.sentence_index == event.sentence_index
+                    and other.trigger.doc is trigger.doc
+                    and other.trigger.i == trigger.head.i
+                    and other.target is not None
+                    and other.source is not None
+                    and other.source.code == event.source.code
+                ),
+                None,
+            )
+            if first is not None:
+                event = dataclasses.replace(event, target=first.target, rule_suffix=event.rule_suffix + "+shared")
+        result.append(event)
+    return result
 
 
 def _counterparts(coded: list[_Coded]) -> list[_Coded]:

@@ -623,6 +623,8 @@ class RoleReader:
             outer, _ = self.mode(governing) if governing is not verb else (None, None)
             if outer in (NEGATED, HABITUAL, HEDGED):
                 return outer, None
+            if infinitive and lemma in modes.hedge_heads:
+                return HEDGED, None  # "would consider suspending", "will try to reach": not (yet) done
             if outer == INTENDED and infinitive:
                 return INTENDED, governing  # "would keep attacking", "will continue to shell"
             if infinitive or lemma in modes.denial_heads:
