@@ -45,7 +45,8 @@ TEST_FRAMES = {
     "040 n:dialogue T=with\n",
     "07_aid.txt": "073 send+aid T=to\n072 send+weapon/armoured_vehicle T=to\n",
     "08_yield.txt": "0871 agree_to+ceasefire/truce\n",
-    "11_disapprove.txt": "111 criticize\n112 accuse T=obj\n112 n:allegation T=against\n111 condemn\n114 summon obj=actor T=obj\n",
+    "11_disapprove.txt": "111 criticize\n112 accuse T=obj\n112 n:allegation T=against\n"
+    "111 condemn\n114 summon obj=actor T=obj\n",
     "12_reject.txt": "120 reject+proposal/plan/offer\n",
     "14_protest.txt": "144 block+road/highway\n145 clash_with T=with\n143 strike\n",
     "15_force_posture.txt": "150 hold+drill/exercise\n154 build+base/airstrip\n154 send+troop/soldier T=to\n"

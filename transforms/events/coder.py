@@ -494,7 +494,7 @@ class EventCoder:
         if not targets and code.startswith("014"):
             # "would consider suspending visas for Georgians": the option considered names who it is about.
             for option in (child for child in token.children if child.dep_ in ("xcomp", "dobj")):
-                targets = targets or self._slot_actors(option, DEFAULT_VERB_TARGETS + ("for",), reader)
+                targets = targets or self._slot_actors(option, (*DEFAULT_VERB_TARGETS, "for"), reader)
         if not targets and code[:2] == "15" and len(sources) == 1:
             # Force shown with no one named is shown to the other state the sentence names ("sent troops
             # to its border with Belarus").
@@ -1658,7 +1658,9 @@ def _shared_addressee(coded: list[_Coded]) -> list[_Coded]:
                 None,
             )
             if first is not None:
-                event = dataclasses.replace(event, target=first.target, rule_suffix=event.rule_suffix + "+shared")
+                event = dataclasses.replace(
+                    event, target=first.target, rule_suffix=event.rule_suffix + "+shared"
+                )
         result.append(event)
     return result
 
