@@ -507,7 +507,7 @@ class EventCoder:
                 targets = _own_population(sources)
             elif aimed_at == "government":
                 targets = _own_government(sources)
-        if not targets and code[:2] == "04" and place is not None:
+        if not targets and frame.code[:2] == "04" and place is not None:  # "ready to travel to Tehran" too
             targets = self._visited_country(token, frame, reader, place, sources)
         code, targets = self._deployment(token, frame, code, mode, reader, sources, targets)
         code = self._specialised(token, code, targets, reader, sources, frame.code)
