@@ -131,7 +131,8 @@ def _date_of(container: Any, source_names: tuple[tuple[str, str], ...]):
     read; (None, the first unreadable string or None, None) when none can."""
     unreadable = None
     for field, source in source_names:
-        raw = container.get(field)
+        # ``in`` first: feedparser's ``get('updated')`` hands back the published date, with a warning.
+        raw = container.get(field) if field in container else None
         if not raw:
             continue
         when = read_publication_time(raw)
