@@ -124,9 +124,10 @@ def date_flag(published_at: dt.datetime | None, ingested_at: dt.datetime) -> str
     run), 'future' for one more than a day after the run started, None otherwise."""
     if published_at is None:
         return None
-    if (_checked(published_at) is None
-            or not EARLIEST_PLAUSIBLE_YEAR <= _as_utc(published_at).year <= _latest_plausible_year(ingested_at)):
-        return FLAG_IMPLAUSIBLE  # _checked: an offset no zone has, or no UTC instant (0001-01-01+05:00)
+    if _checked(published_at) is None:
+        return FLAG_IMPLAUSIBLE  # an offset no zone has, or no UTC instant at all (0001-01-01+05:00)
+    if not EARLIEST_PLAUSIBLE_YEAR <= _as_utc(published_at).year <= _latest_plausible_year(ingested_at):
+        return FLAG_IMPLAUSIBLE
     if _as_utc(published_at) > _as_utc(ingested_at) + FUTURE_TOLERANCE:
         return FLAG_FUTURE
     return None
