@@ -57,6 +57,11 @@ def output(tmp_path_factory) -> Path:
     finally:
         server.stop()
     assert outcome.exit_status == "ok", outcome.exit_status  # before: OverflowError, exit 1
+    # The summary's "dates" line: every assumption and fallback counted (before: none were).
+    assert {name: value for name, value in outcome.counters.items()
+            if name.startswith("date_flag_") or name == "date_missing"} == {
+        "date_flag_assumed_utc": 1, "date_flag_missing": 1, "date_flag_unparseable": 5,
+        "date_flag_implausible": 2, "date_missing": 8}
     return out
 
 
