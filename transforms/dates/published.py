@@ -5,8 +5,7 @@ Readers are tried cheapest first, and the first that reads the string wins:
 1. ISO 8601 / W3C-DTF (``2021-10-28``, ``2021-10-28T10:15:00Z``, ``2021-10-28 10:15+02:00``, the basic
    form ``20211028T101500Z``): a regex and ``datetime`` — the common case costs microseconds.
 2. RFC 822 / RFC 2822 and asctime (``Thu, 28 Oct 2021 10:15:00 GMT``, ``+0330``, ``EST``):
-   ``email.utils``.
-   Not when the string has a 12-hour marker: ``email.utils`` drops "PM" (``02:02:33 PM`` became 02:02).
+   ``email.utils``; not for a 12-hour time, whose "PM" it takes for an unknown zone (02:02 for 14:02).
 3. Unix timestamps in seconds, milliseconds or microseconds (``1635415200``), always UTC.
 4. dateparser, any language it knows (``28 octobre 2021``, ``jueves, 28 de octubre de 2021 10:15 CEST``,
    ``28/10/2021``, ``Dec 16 2023 02:02:33 PM``), restricted to absolute dates with day, month and year,
