@@ -36,6 +36,7 @@ from spacy.tokens import Doc, Token
 
 from transforms.common.document import Row, Sentence
 from transforms.common.ids import stable_id
+from transforms.dates.published import has_source_date, local_publication_date
 from transforms.entities.gazetteer import Gazetteer
 from transforms.events.codebook import Codebook
 from transforms.events.frames import DEFAULT_VERB_TARGETS, Frame, FrameLexicon
@@ -1039,7 +1040,11 @@ class EventCoder:
         article: Mapping[str, Any],
     ):
         """``(event_date, event_date_source, precision)``, or ``_NOT_NEWS`` for background and future acts."""
-        published = article.get("published_date")
+        # The local day, as the dates rows were resolved against it: "on Tuesday" in a Tuesday-morning
+        # Tokyo article is not after a UTC publication day of Monday.
+        published = local_publication_date(article)
+        published_source = "missing" if published is None else (
+            "published" if has_source_date(article) else "fetched")
         chosen = None
         clause_ids = {verb.i for verb in clause}
         for row in date_rows:
@@ -1062,7 +1067,7 @@ class EventCoder:
             ):
                 chosen = row
         if chosen is None:
-            return published, ("published" if published else "missing"), ("day" if published else None)
+            return published, published_source, ("day" if published else None)
         resolved = chosen["resolved_date"]
         granularity = chosen.get("granularity") or "day"
         if granularity != "day":
@@ -1073,7 +1078,7 @@ class EventCoder:
                 and (published - _period_end(resolved, granularity)).days > BACKGROUND_DAYS
             ):
                 return _NOT_NEWS, "", None
-            return published, "published", _GRANULARITY_PRECISION.get(granularity, granularity)
+            return published, published_source, _GRANULARITY_PRECISION.get(granularity, granularity)
         if published is not None and (resolved > published or (published - resolved).days > BACKGROUND_DAYS):
             return _NOT_NEWS, "", None
         return resolved, "text", "day"
