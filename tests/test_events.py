@@ -42,7 +42,7 @@ TEST_FRAMES = {
     "03_intents.txt": "036 n:readiness\n",
     "04_consult.txt": "040 meet T=obj,with need=T need=S\n043 host need=T need=S\n042 visit need=T need=S\n"
     "040 discuss mutual\n046 n:talk T=with,between mutual\n042 arrive_in T=in need=T\n"
-    "040 n:dialogue T=with\n",
+    "040 n:dialogue T=with\n042 travel_to T=to need=T\n042 n:visit T=to need=T need=S\n",
     "07_aid.txt": "073 send+aid T=to\n072 send+weapon/armoured_vehicle T=to\n",
     "08_yield.txt": "0871 agree_to+ceasefire/truce\n",
     "11_disapprove.txt": "111 criticize\n112 accuse T=obj\n112 n:allegation T=against\n"
@@ -50,7 +50,7 @@ TEST_FRAMES = {
     "12_reject.txt": "120 reject+proposal/plan/offer\n",
     "14_protest.txt": "144 block+road/highway\n145 clash_with T=with\n143 strike\n",
     "15_force_posture.txt": "150 hold+drill/exercise\n154 build+base/airstrip\n154 send+troop/soldier T=to\n"
-    "153 send+police/officer T=to\n",
+    "153 send+police/officer T=to\n152 place_on+alert\n",
     "16_reduce.txt": "163 impose+sanction T=on,against\n",
     "17_coerce.txt": "174 expel+diplomat/envoy/ambassador\n1724 declare+state/emergency\n"
     "173 capture\n173 seize\n173 arrest\n173 detain\n"
@@ -314,6 +314,28 @@ def test_considering_an_option_is_no_act_but_names_who_it_is_about(mechanics):
 def test_a_second_verb_of_the_same_speaker_addresses_the_same_side(mechanics):
     text = "[Opposition leaders|ZMBOPP] accused [the government|ZMBGOV] of fraud and demanded a recount."
     assert ("100", "ZMBOPP", "ZMBGOV") in triples(code(mechanics, text))
+
+
+def test_a_visit_to_a_place_is_a_visit_to_its_country(mechanics):
+    text = "[Ramaphosa|ZAFGOV|PERSON] paid a visit to [Maputo|MOZ|LOCATION] on Tuesday."
+    assert ("042", "ZAFGOV", "MOZGOV") in triples(code(mechanics, text))
+    text = "[Grossi|IGOUNOIAE|PERSON|-] said [he|IGOUNOIAE|PERSON|-] was ready to travel to [Tehran|IRN|LOCATION]."
+    assert ("036", "IGOUNOIAE", "IRNGOV") in triples(code(mechanics, text))
+
+
+def test_a_show_of_force_told_by_a_state_force_is_its_own(mechanics):
+    text = (
+        "[Indian|INDMIL] troops clashed with [Chinese|CHNMIL] troops on Monday. || "
+        "[The Indian army|INDMIL] said units along the border had been placed on high alert."
+    )
+    assert ("152", "INDMIL", "CHNMIL") in triples(code(mechanics, text))  # across the border it shares
+    text = (
+        "[India|IND] criticized [Japan|JPN] on Monday. || "
+        "[The Indian army|INDMIL] said units along the border had been placed on high alert."
+    )
+    assert ("152", "INDMIL", None) in triples(code(mechanics, text))  # Japan is no neighbour
+    text = "[India|IND] criticized [Japan|JPN]. || Units along the border had been placed on high alert."
+    assert not any(t[0] == "152" for t in triples(code(mechanics, text)))
 
 
 def test_event_noun_with_both_sides(mechanics):

@@ -28,7 +28,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from spacy.language import Language
@@ -472,7 +472,8 @@ class EventCoder:
             # ministry in Baku" was summoned by the state where that happened, and "300 people were
             # arrested" by its police.
             # A participle ("the detainees held since May") tells of a state, not of an act.
-            hosted = None if token.dep_ in ("acl", "amod") else self._implied_agent(code, place, reader)
+            participle = token.dep_ in ("acl", "amod")
+            hosted = None if participle else self._implied_agent(token, code, place, reader)
             if hosted is None:
                 return []
         if code[:2] == "04" and any(
@@ -508,8 +509,11 @@ class EventCoder:
                 targets = _own_population(sources)
             elif aimed_at == "government":
                 targets = _own_government(sources)
-        if not targets and frame.code[:2] == "04" and place is not None:  # "ready to travel to Tehran" too
-            targets = self._visited_country(token, frame, reader, place, sources)
+        if not targets and frame.code[:2] == "04":  # "ready to travel to Tehran" too
+            reached = (reader.place_in(head) for head in reader.object_tokens(token, "to"))
+            destination = place or next((found for found in reached if found is not None), None)
+            if destination is not None:
+                targets = self._visited_country(token, frame, reader, destination, sources)
         code, targets = self._deployment(token, frame, code, mode, reader, sources, targets)
         code = self._specialised(token, code, targets, reader, sources, frame.code)
         if code == "062" and frame.code[:2] == "15" and mode == INTENDED:
@@ -684,7 +688,7 @@ class EventCoder:
         own = {source.country for source in sources if source.country}
         protected = "074" if mode != INTENDED else self._mapped(self._intent_codes, "074") or code
         for head in reader.object_tokens(token, "to"):
-            if head.lemma_.lower() in self.modes.border_nouns:
+            if head.lemma_.lower() in self.modes.border_nouns | self.modes.front_nouns:
                 return code, targets
             place = reader.place_in(head)
             actors = reader.phrase_actors(head)
@@ -702,13 +706,26 @@ class EventCoder:
             return protected, targets  # police are sent abroad to keep order, never to threaten
         return code, targets
 
-    def _implied_agent(self, code: str, place: PlaceRef | None, reader: RoleReader) -> ActorRef | None:
+    def _faces_across_border(self, event: _Coded, other: str) -> bool:
+        """Whether an act is told at a border (a border noun in its sentence) the source shares with
+        ``other``."""
+        country = event.source.country if event.source else None
+        if not country or other not in self.gazetteer.neighbours(country):
+            return False
+        return any(token.lemma_.lower() in self.modes.border_nouns for token in event.trigger.doc)
+
+    def _implied_agent(
+        self, token: Token, code: str, place: PlaceRef | None, reader: RoleReader
+    ) -> ActorRef | None:
         """Who did an act told in the passive with no agent, when only a state does it (``hosted_codes``):
         the government of the place for acts done to envoys, which need a place; the police of the place,
-        else of the article's country, for arrests."""
-        kind = self._hosted_acts.get(code[:3])
+        else of the article's country, for arrests; the state force that reports a show of force."""
+        kind = self._mapped(self._hosted_acts, code)
         if kind is None:
             return None
+        if kind == "speaker":
+            # "the army said troops had been placed on alert": the state force that tells of it did it.
+            return next((s for s in reader.speaker_of(token) if _is_state_or_armed(s)), None)
         if place is not None and place.country and len(place.country) == 3:
             country, text = place.country, place.text
         elif kind == "police" and reader.home_country and len(reader.home_country) == 3:
@@ -881,6 +898,10 @@ class EventCoder:
             targets = targets or self._slot_actors(agent, prepositions, reader)
         source_codes = {actor.code for actor in sources}
         targets = [target for target in targets if target.code not in source_codes]
+        places = reader.places_of([token, token.head])
+        if not targets and frame.code[:2] == "04" and places:
+            # "undertook a working visit to Maputo": a visit to a place is one to its country.
+            targets = self._visited_country(token, frame, reader, places[0], sources)
         if frame.mutual and len(sources) + len(targets) >= 2 and not targets:
             pass
         elif not targets or (not sources and not explicit_agent):
@@ -894,7 +915,6 @@ class EventCoder:
         )
         if date is _NOT_NEWS:
             return []
-        places = reader.places_of([token, head])
         return _coded_pairs(
             self._pairs(_distinct(sources), _distinct(targets), frame),
             frame.code,
@@ -1088,7 +1108,10 @@ class EventCoder:
     def _merge(self, coded: list[_Coded], article: Mapping[str, Any]) -> list[Row]:
         coded = _counter_accusations(coded)
         coded = _without_subsumed(
-            _counterparts(_shared_addressee(_resolve_references(_answer_targets(_both_sides(coded)))))
+            _counterparts(
+                _shared_addressee(_resolve_references(_answer_targets(_both_sides(coded)))),
+                self._faces_across_border,
+            )
         )
         article_id = article["article_id"]
         published = article.get("published_date")
@@ -1670,10 +1693,13 @@ def _shared_addressee(coded: list[_Coded]) -> list[_Coded]:
     return result
 
 
-def _counterparts(coded: list[_Coded]) -> list[_Coded]:
+def _counterparts(
+    coded: list[_Coded], faces_across_border: Callable[[_Coded, str], bool] = lambda event, other: False
+) -> list[_Coded]:
     """An appeal, demand, criticism, rejection or threat with no addressee in its sentence is aimed at the
     other side of the article's main dyad: the party the article's other events most often involve
-    opposite this source."""
+    opposite this source. So is force shown at a border the two share ("troops along the frontier were
+    placed on alert")."""
     counts: dict[str, dict[str, int]] = {}
     parties: dict[str, ActorRef] = {}
     for event in coded:
@@ -1687,15 +1713,19 @@ def _counterparts(coded: list[_Coded]) -> list[_Coded]:
     dyad = _main_dyad(coded)
     result = []
     for event in coded:
-        if (
+        opposite = counts.get(event.source.country or "", {}) if event.source is not None else {}
+        best = max(sorted(opposite), key=lambda country: opposite[country]) if opposite else None
+        if event.target is None and event.code[:2] == "15" and best and faces_across_border(event, best):
+            event = dataclasses.replace(
+                event, target=parties[best], rule_suffix=event.rule_suffix + "+border"
+            )
+        elif (
             event.target is None
             and event.source is not None
             and (event.code[:2] in _AIMED_ROOTS or event.code[:3] in _AIMED_ROOTS)
             and not event.rule_suffix.endswith("+unknown")
         ):
-            opposite = counts.get(event.source.country or "", {})
-            if opposite:
-                best = max(sorted(opposite), key=lambda country: opposite[country])
+            if best:
                 event = dataclasses.replace(
                     event, target=parties[best], rule_suffix=event.rule_suffix + "+dyad"
                 )

@@ -44,6 +44,7 @@ _KEYS = (
     "ownership_words",
     "vehicle_nouns",
     "border_nouns",
+    "front_nouns",
 )
 
 
@@ -87,6 +88,7 @@ class Modes:
     ownership_words: frozenset[str]
     vehicle_nouns: frozenset[str]
     border_nouns: frozenset[str]
+    front_nouns: frozenset[str]
     mass_killing_threshold: int = 20
 
     @classmethod
