@@ -319,7 +319,10 @@ def test_a_second_verb_of_the_same_speaker_addresses_the_same_side(mechanics):
 def test_a_visit_to_a_place_is_a_visit_to_its_country(mechanics):
     text = "[Ramaphosa|ZAFGOV|PERSON] paid a visit to [Maputo|MOZ|LOCATION] on Tuesday."
     assert ("042", "ZAFGOV", "MOZGOV") in triples(code(mechanics, text))
-    text = "[Grossi|IGOUNOIAE|PERSON|-] said [he|IGOUNOIAE|PERSON|-] was ready to travel to [Tehran|IRN|LOCATION]."
+    text = (
+        "[Grossi|IGOUNOIAE|PERSON|-] said [he|IGOUNOIAE|PERSON|-] was ready to travel to "
+        "[Tehran|IRN|LOCATION]."
+    )
     assert ("036", "IGOUNOIAE", "IRNGOV") in triples(code(mechanics, text))
 
 
