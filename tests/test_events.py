@@ -341,6 +341,14 @@ def test_a_show_of_force_told_by_a_state_force_is_its_own(mechanics):
     assert not any(t[0] == "152" for t in triples(code(mechanics, text)))
 
 
+def test_acts_done_to_someone_need_someone(mechanics):
+    assert code(mechanics, "[Qatar|QAT] urged restraint on Monday.") == []
+    rows = code(mechanics, "[Qatar|QAT] urged [Sudan|SDN] to show restraint.")
+    assert ("020", "QAT", "SDN") in triples(rows)
+    # Disapproval and fighting may have no one named.
+    assert ("111", "QAT", None) in triples(code(mechanics, "[Qatar|QAT] criticized the decision on Monday."))
+
+
 def test_event_noun_with_both_sides(mechanics):
     rows = code(mechanics, "[Egypt|EGY] condemned the attack by [Israel|ISR] on [Lebanon|LBN].")
     assert ("193", "ISR", "LBN") in triples(rows)

@@ -131,6 +131,7 @@ class EventCoder:
         self._armed_protest_codes = code_maps.get("armed_protest_codes", {})
         self._domestic_targets = code_maps.get("domestic_codes", {})
         self._hosted_acts = code_maps.get("hosted_codes", {})
+        self._dyadic_roots = frozenset(code_maps.get("dyadic_roots", {}))
         # Which words may start a frame: a form of a verb with a frame of its own, or a form of a verb whose
         # frames all need an object noun together with one of those nouns, or an event noun. Event nouns
         # are trigger words too, so a support verb ("held talks") never needs a parse of its own.
@@ -1113,6 +1114,9 @@ class EventCoder:
                 self._faces_across_border,
             )
         )
+        # Cooperation, demands, rejections, threats and coercion are done to someone: with no one found
+        # after every inference above, the act is not coded (``code_maps.yaml``: ``dyadic_roots``).
+        coded = [event for event in coded if event.target or event.code[:2] not in self._dyadic_roots]
         article_id = article["article_id"]
         published = article.get("published_date")
         merged: dict[tuple, list[_Coded]] = {}

@@ -128,6 +128,7 @@ def load_code_maps() -> dict[str, dict]:
         "armed_protest_codes",
         "domestic_codes",
         "hosted_codes",
+        "dyadic_roots",
     ):
         table = data.get(key)
         if not isinstance(table, dict):
