@@ -55,10 +55,11 @@ TEST_FRAMES = {
     "17_coerce.txt": "174 expel+diplomat/envoy/ambassador\n1724 declare+state/emergency\n"
     "173 capture\n173 seize\n173 arrest\n173 detain\n"
     "175 fire+tear_gas T=at\n175 respond_with+tear_gas/gas T=at\n",
-    "18_assault.txt": "180 kill obj=actor T=obj\n",
+    "18_assault.txt": "180 kill obj=actor T=obj\n180 wound obj=actor T=obj\n",
     "13_threaten.txt": "138 vow xcomp=respond,retaliate\n",
     "10_demand.txt": "100 order obj=actor T=obj\n100 demand\n",
-    "19_fight.txt": "190 attack obj=actor\n193 n:attack T=on,against\n194 shell T=obj\n",
+    "19_fight.txt": "190 attack obj=actor\n193 n:attack T=on,against\n194 shell T=obj\n190 strike obj=actor\n"
+    "190 wage+attack T=on\n",
 }
 
 
@@ -347,6 +348,33 @@ def test_acts_done_to_someone_need_someone(mechanics):
     assert ("020", "QAT", "SDN") in triples(rows)
     # Disapproval and fighting may have no one named.
     assert ("111", "QAT", None) in triples(code(mechanics, "[Qatar|QAT] criticized the decision on Monday."))
+
+
+def test_what_one_is_accused_of_is_no_act_of_its_own(mechanics):
+    text = "[Poland|POLGOV] accused [Belarus|BLR] of waging an attack on [Lithuania|LTU]."
+    assert triples(code(mechanics, text)) == {("112", "POLGOV", "BLR")}
+
+
+def test_what_one_is_barred_from_is_not_done(mechanics):
+    text = "[Kenya|KEN] barred [Somali|SOMMIL] troops from attacking [Ethiopian|ETHMIL] units."
+    assert not any(t[0].startswith("19") for t in triples(code(mechanics, text)))
+
+
+def test_what_an_attack_did_is_that_attack(mechanics):
+    text = "[Rebels|CODREB] shelled the outskirts of [Sake|COD|LOCATION] on Monday, killing six civilians."
+    assert triples(code(mechanics, text)) == {("194", "CODREB", "CODCVL")}
+    text = "[Rebels|CODREB] shelled [the army|CODMIL] on Monday, killing six civilians."
+    assert triples(code(mechanics, text)) == {("194", "CODREB", "CODMIL")}
+
+
+def test_a_bomb_that_strikes_is_a_bombing(mechanics):
+    text = "A roadside bomb struck an [African Union|IGOAFRAFU|IGO|-] convoy, wounding three soldiers."
+    assert triples(code(mechanics, text)) == {("183", None, "IGOAFRAFU")}
+
+
+def test_forces_named_by_their_weapon_act_for_the_modifier(mechanics):
+    text = "[Syria|SYR] rejected the plan. || Government artillery shelled a village on Monday."
+    assert ("194", "SYRGOV", "SYRCVL") in triples(code(mechanics, text))
 
 
 def test_event_noun_with_both_sides(mechanics):

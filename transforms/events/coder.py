@@ -805,10 +805,7 @@ class EventCoder:
             return "192"  # "captured a police post", "seized the town": ground taken, not people arrested
         if code.startswith("173") and sources and all(_role_of(s) in _NON_STATE_ARMED for s in sources):
             return "181"  # rebels do not arrest: they abduct
-        if (
-            code[:2] in ("17", "18")
-            and token.lemma_.lower() in self.modes.harm_verbs | self.modes.killing_verbs
-        ):
+        if code[:2] in ("17", "18", "19"):
             weapon = next(
                 (
                     s.lemma_.lower()
@@ -817,8 +814,11 @@ class EventCoder:
                 ),
                 None,
             )
-            if weapon is not None:
-                return "183" if weapon in ("bomb", "explosive", "ied", "bomber") else "190"
+            if weapon in _BOMBS:
+                return "183"  # "a roadside bomb struck the convoy": a bombing, whatever the verb
+            harming = token.lemma_.lower() in self.modes.harm_verbs | self.modes.killing_verbs
+            if weapon is not None and harming:
+                return "190"
         if (
             code == "180"
             and any(_is_state_or_armed(source) for source in sources)
@@ -1107,7 +1107,7 @@ class EventCoder:
     # ------------------------------------------------------------------ rows
 
     def _merge(self, coded: list[_Coded], article: Mapping[str, Any]) -> list[Row]:
-        coded = _counter_accusations(coded)
+        coded = _counter_accusations(_folded_participles(coded))
         coded = _without_subsumed(
             _counterparts(
                 _shared_addressee(_resolve_references(_answer_targets(_both_sides(coded)))),
@@ -1309,6 +1309,7 @@ _ANY_ROOT = frozenset({"*"})
 _RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06", "08", "19"})
 _UNKNOWN_PERPETRATOR_ROOTS = frozenset({"17", "18", "19", "20"})
 _VIOLENT_ROOTS = frozenset({"18", "19", "20"})
+_BOMBS = frozenset({"bomb", "explosive", "ied", "bomber"})
 # Acts people no one names may do (protest), and the roles of such people ("protesters", "students").
 _CIVIL_ROOTS = frozenset({"14"})
 _CIVIL_ROLES = frozenset({"CVL", "OPP", "REF", "MED", "HLH"})
@@ -1662,6 +1663,41 @@ def _both_sides(coded: list[_Coded]) -> list[_Coded]:
 
 
 _AIMED_ROOTS = frozenset({"02", "03", "10", "11", "12", "13", "16", "018"})
+
+
+def _folded_participles(coded: list[_Coded]) -> list[_Coded]:
+    """ "shelled the town, killing three civilians", "a bomb struck the convoy, wounding three soldiers":
+    what an attack did is that attack, one event; its victims are the attack's target when the attack
+    named none."""
+    by_trigger: dict[tuple[int, int], list[_Coded]] = {}
+    for event in coded:
+        by_trigger.setdefault((event.sentence_index, event.trigger.i), []).append(event)
+    folded: dict[int, _Coded] = {}
+    dropped: set[int] = set()
+    for event in coded:
+        trigger = event.trigger
+        if trigger.tag_ != "VBG" or trigger.dep_ not in ("advcl", "conj"):
+            continue
+        if event.code[:2] not in _VIOLENT_ROOTS:
+            continue
+        head = trigger.head
+        while head.dep_ == "conj" and head.head is not head and head.tag_ == "VBG":
+            head = head.head  # "damaging its hull and injuring two fishermen": back to what did it
+        attacks = [
+            other
+            for other in by_trigger.get((event.sentence_index, head.i), [])
+            if other.code[:2] in _FORCE_ROOTS and other.trigger.doc is trigger.doc
+        ]
+        if not attacks:
+            continue
+        dropped.add(id(event))
+        for attack in attacks:
+            current = folded.get(id(attack), attack)
+            if current.target is None and event.target is not None:
+                folded[id(attack)] = dataclasses.replace(
+                    current, target=event.target, rule_suffix=current.rule_suffix + "+victims"
+                )
+    return [folded.get(id(event), event) for event in coded if id(event) not in dropped]
 
 
 def _shared_addressee(coded: list[_Coded]) -> list[_Coded]:

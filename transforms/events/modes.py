@@ -45,6 +45,7 @@ _KEYS = (
     "vehicle_nouns",
     "border_nouns",
     "front_nouns",
+    "accusation_heads",
 )
 
 
@@ -89,6 +90,7 @@ class Modes:
     vehicle_nouns: frozenset[str]
     border_nouns: frozenset[str]
     front_nouns: frozenset[str]
+    accusation_heads: frozenset[str]
     mass_killing_threshold: int = 20
 
     @classmethod

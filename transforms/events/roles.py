@@ -604,6 +604,14 @@ class RoleReader:
         if any(word in modes.hedge_aux for word in aux):
             return HEDGED, None
         head = verb.head
+        if verb.dep_ == "pcomp" and head.lemma_ in ("of", "for", "from") and head.head is not head:
+            # "accused Minsk of waging an attack", "blamed X for shelling": the charge's content;
+            # "barred from holding office", "prevented from leaving": not done.
+            owner = head.head
+            if head.lemma_ != "from" and owner.lemma_ in modes.accusation_heads:
+                return CONTENT, owner
+            if head.lemma_ == "from" and owner.lemma_ in modes.negating_heads:
+                return NEGATED, None
         # "offered on Tuesday to mediate": the parser may hang an infinitive on its verb as advcl.
         infinitive = verb.dep_ == "xcomp" or (
             verb.dep_ == "advcl"
