@@ -187,3 +187,23 @@ def test_non_http_urls_are_refused_without_a_request(url):
 def test_limits_must_be_positive():
     with pytest.raises(ValueError, match="positive"):
         fetch.FetchLimits(timeout_s=0)
+
+
+@pytest.mark.parametrize(("case", "retry_after"),
+                         list(enumerate(["soon", "Thu, 99 Foo 2024 99:99:99 GMT", "-5", "1e9", "Mon, 01 Jan 0001"])))
+def test_an_unparseable_retry_after_is_ignored_not_raised(server, pool, case, retry_after):
+    """Before: 'soon' raised ValueError out of fetch._retry_after and failed the whole run."""
+    path = f"/retry-after-{case}.xml"
+    server.route(path, lambda handler: handler.send_body(503, b"busy", "text/plain",
+                                                         headers={"Retry-After": retry_after}))
+    result = get(server, pool, path)
+    assert result.error_code == fetch.HTTP_ERROR and result.status == 503
+    assert result.attempts == LIMITS.max_attempts
+
+
+def test_a_huge_retry_after_waits_no_longer_than_the_backoff_cap(server, pool):
+    server.route("/retry-after-huge.xml", lambda handler: handler.send_body(
+        503, b"busy", "text/plain", headers={"Retry-After": "999999999999"}))
+    waits = []
+    get(server, pool, "/retry-after-huge.xml", sleep=waits.append)
+    assert waits and max(waits) <= LIMITS.max_backoff_s

@@ -226,13 +226,18 @@ def _read_body(response, limits: FetchLimits, deadline: float) -> bytes:
 
 
 def _retry_after(response) -> float | None:
+    """Seconds the server asks us to wait, or None when it says nothing usable (a server's bad header
+    must not fail the fetch, let alone the run; the caller caps the wait)."""
     value = (response.headers.get("Retry-After") or "").strip()
     if value.isdigit():
         return float(value)
-    when = email.utils.parsedate_to_datetime(value) if value else None
-    if when is None:
+    if not value:
         return None
-    return max(0.0, when.timestamp() - time.time())
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+        return max(0.0, when.timestamp() - time.time())
+    except (ValueError, TypeError, OverflowError, OSError):
+        return None
 
 
 def _check_url(url: str) -> None:
