@@ -22,10 +22,11 @@ from collections.abc import Callable, Iterable, Iterator
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 
+from outputs.paths import is_local
 from transforms.common.beam import counter
 from transforms.common.rejects import REJECTS, make_reject
 from transforms.normalize.article import article_id_for
-from transforms.sources import fetch
+from transforms.sources import fetch, localfiles
 from transforms.sources import pages as fetch_pages
 from transforms.sources.feeds import MAX_ENTRIES, ParsedFeed, parse_feed
 from transforms.sources.urls import host_of, is_web_url
@@ -56,14 +57,20 @@ def _local_path(feed_uri: str) -> str:
     return feed_uri
 
 
+def _read_feed_bytes(path: str, limit: int) -> bytes:
+    if is_local(path):
+        return localfiles.read_regular_file(path, limit)  # a FIFO must not hang the run
+    with FileSystems.open(path, compression_type="uncompressed") as handle:
+        return handle.read(limit)
+
+
 def read_feed_file(feed_uri: str, max_bytes: int) -> fetch.FetchResult:
     """A feed file (a path, a file:// URI or any Beam filesystem path) read within ``max_bytes``."""
     path = _local_path(feed_uri)
     result = fetch.FetchResult(url=feed_uri, final_url=feed_uri, attempts=1)
     started = time.monotonic()
     try:
-        with FileSystems.open(path, compression_type="uncompressed") as handle:
-            data = handle.read(max_bytes + 1)
+        data = _read_feed_bytes(path, max_bytes + 1)
     except FileNotFoundError as error:
         result.error_code, result.error_message = NOT_FOUND, f"No such feed file: {error}."
     except OSError as error:
