@@ -189,8 +189,10 @@ def test_limits_must_be_positive():
         fetch.FetchLimits(timeout_s=0)
 
 
-@pytest.mark.parametrize(("case", "retry_after"),
-                         list(enumerate(["soon", "Thu, 99 Foo 2024 99:99:99 GMT", "-5", "1e9", "Mon, 01 Jan 0001"])))
+BAD_RETRY_AFTER = ["soon", "Thu, 99 Foo 2024 99:99:99 GMT", "-5", "1e9", "Mon, 01 Jan 0001"]
+
+
+@pytest.mark.parametrize(("case", "retry_after"), list(enumerate(BAD_RETRY_AFTER)))
 def test_an_unparseable_retry_after_is_ignored_not_raised(server, pool, case, retry_after):
     """Before: 'soon' raised ValueError out of fetch._retry_after and failed the whole run."""
     path = f"/retry-after-{case}.xml"

@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterable, Iterator
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 
+from outputs.paths import is_local
 from transforms.common.beam import counter
 from transforms.common.rejects import REJECTS, make_reject
-from outputs.paths import is_local
 from transforms.sources import localfiles
 from transforms.sources.feeds_stage import FEED_FETCHES, FEED_ITEMS, ReadFeeds
 from transforms.sources.seeds import SeedError, parse_seed
