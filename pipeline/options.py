@@ -44,6 +44,11 @@ class RunConfig:
     quiet: bool = False
     beam_args: tuple[str, ...] = ()
 
+    @property
+    def reads_samples(self) -> bool:
+        """Whether this run reads the sample seeds that ship with communique (the summary says so)."""
+        return is_sample_seeds(self.seeds_dir)
+
     def as_json(self) -> str:
         """The options that shaped this run, for the runs table (the run id is derived from it)."""
         return _options_json(self.seeds_dir, self.feed_uris, self.output_dir, self.fetch_articles,
@@ -61,7 +66,10 @@ def _options_json(seeds_dir, feed_uris, output_dir, fetch_articles, timeout, max
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seeds", metavar="DIR", default=None,
                         help="Directory of seed files (*.txt) and feed files (*.xml, *.rss, *.atom, *.rdf). "
-                        "Default: ./seeds if it exists, else the seeds/ that ships with communique.")
+                        "Default: none when --feed or --feeds is given; with no input option at all, ./seeds "
+                        "if it exists, else the sample seeds that ship with communique.")
+    parser.add_argument("--samples", action="store_true",
+                        help="Read the sample seeds that ship with communique (also with --feed/--feeds).")
     parser.add_argument("--no-seeds", action="store_true",
                         help="Read no seeds directory, only the feeds given with --feed/--feeds.")
     parser.add_argument("--feed", metavar="URL_OR_PATH", action="append", default=[],
@@ -84,11 +92,27 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="Print no progress and no summary.")
 
 
-def default_seeds_dir() -> str:
+def is_sample_seeds(seeds_dir: str | None) -> bool:
+    """True when ``seeds_dir`` is the sample seeds directory that ships with communique."""
+    if seeds_dir is None or not is_local(seeds_dir):
+        return False
+    return os.path.realpath(seeds_dir) == os.path.realpath(_PROJECT_SEEDS)
+
+
+def choose_seeds_dir(args: argparse.Namespace) -> str | None:
+    """The seeds directory to read. The bundled samples only when asked for: ``--samples``, or no input
+    option at all (then ./seeds if it exists, else the samples). Raises ConfigError."""
+    if args.samples and (args.seeds or args.no_seeds):
+        raise ConfigError("--samples reads the sample seeds that ship with communique; it cannot be combined "
+                          f"with {'--seeds' if args.seeds else '--no-seeds'}. Give one of them.")
+    if args.samples:
+        return str(_PROJECT_SEEDS)
+    if args.seeds or args.no_seeds:
+        return None if args.no_seeds else args.seeds
+    if args.feed or args.feeds:
+        return None  # the user named their input: sample articles must not join their tables
     local = Path("seeds")
-    if local.is_dir():
-        return str(local)
-    return str(_PROJECT_SEEDS)
+    return str(local) if local.is_dir() else str(_PROJECT_SEEDS)
 
 
 def _known_beam_flags() -> set[str]:
@@ -142,7 +166,7 @@ def build_run_config(args: argparse.Namespace, beam_args: list[str]) -> RunConfi
     from pipeline import feedlist  # the feeds issue owns the list format
 
     _check_beam_args(beam_args)
-    seeds_dir = None if args.no_seeds else (args.seeds or default_seeds_dir())
+    seeds_dir = choose_seeds_dir(args)
     if seeds_dir is not None and not FileSystems.exists(seeds_dir):
         raise ConfigError(f"--seeds {seeds_dir!r} does not exist; give an existing directory or --no-seeds.")
     if seeds_dir is not None and is_local(seeds_dir) and not os.path.isdir(seeds_dir):

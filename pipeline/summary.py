@@ -32,6 +32,7 @@ class RunOutcome:
     rejects_by_reason: dict[str, int]
     exit_status: str
     feeds: dict[str, object] = dataclasses.field(default_factory=dict)  # see feed_summary
+    read_samples: bool = False  # the sample seeds bundled with communique were read
 
     @property
     def articles_per_s(self) -> float:
@@ -102,6 +103,9 @@ def format_summary(outcome: RunOutcome) -> str:
         "  rows       " + ", ".join(f"{table} {rows}" for table, rows in outcome.rows_written.items()
                                     if table not in _REBUILT_TABLES),
     ]
+    if outcome.read_samples:
+        lines.insert(2, "  samples    the sample seeds that ship with communique (no input given; name yours "
+                     "with --seeds, --feed or --feeds)")
     rebuilt = {table: rows for table, rows in outcome.rows_written.items() if table in _REBUILT_TABLES}
     if rebuilt:
         lines.append("  rebuilt    " + ", ".join(f"{table} {rows} rows in all"

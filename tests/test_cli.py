@@ -92,3 +92,48 @@ def test_console_script_runs_in_a_subprocess(tmp_path):
                           text=True, check=False)
     assert done.returncode == 0
     assert "run_id" in done.stdout
+
+
+def _one_story_feed(tmp_path) -> str:
+    from tests.feedserver import STORIES, rss
+
+    path = tmp_path / "desk.xml"
+    path.write_text(rss(STORIES[:1]), encoding="utf-8")
+    return str(path)
+
+
+def test_a_feed_alone_never_pulls_in_the_sample_seeds(tmp_path, monkeypatch, capsys):
+    """Before: with no ./seeds, --seeds fell back to the bundled samples and `run --feed URL` wrote the
+    ten 2021 sample articles and their events into the user's tables."""
+    monkeypatch.chdir(tmp_path)  # no ./seeds here
+    output = str(tmp_path / "out")
+    assert main(["run", "--feed", _one_story_feed(tmp_path), "--output", output]) == 0
+    summary = capsys.readouterr().out
+    assert "samples" not in summary and "articles 1," in summary
+    assert main(["query", "--output", output, "--format", "json",
+                 "SELECT source_kind, count(*) AS n FROM articles GROUP BY 1"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"source_kind": "feed", "n": 1}
+
+
+def test_samples_are_read_when_asked_for_and_the_summary_says_so(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    output = str(tmp_path / "out")
+    assert main(["run", "--samples", "--feed", _one_story_feed(tmp_path), "--output", output]) == 0
+    captured = capsys.readouterr()
+    assert "reading the bundled sample seeds and 1 feeds" in captured.err
+    assert "samples    the sample seeds that ship with communique" in captured.out
+    assert main(["query", "--output", output, "--format", "json",
+                 "SELECT count(*) AS n FROM articles WHERE source_kind = 'seed'"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"n": 1}
+
+
+def test_no_input_at_all_reads_the_samples_and_says_so(tmp_path, monkeypatch, capsys):
+    """README's first command: `communique run` with no input option runs on the bundled samples."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "--output", str(tmp_path / "out")]) == 0
+    assert "samples    the sample seeds that ship with communique" in capsys.readouterr().out
+
+
+def test_samples_with_seeds_is_a_usage_error(tmp_path, capsys):
+    assert main(["run", "--samples", "--seeds", str(tmp_path), "--output", str(tmp_path / "out")]) == 2
+    assert "--samples" in capsys.readouterr().err
