@@ -17,7 +17,7 @@ FEED_FETCHES = TableSpec(
                    nullable=False),
             column("final_uri", pa.string(), "The URL after redirects."),
             column("moved_to", pa.string(), "Where the feed moved when every redirect was permanent "
-                   "(301/308); later runs fetch it there."),
+                   "(301/308) and the new address gave a feed; later runs fetch it there."),
             column("http_status", pa.int32(), "HTTP status of the final response; null for local files "
                    "and network errors."),
             column("bytes", pa.int64(), "Body size in bytes as received (after decompression)."),

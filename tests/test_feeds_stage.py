@@ -276,3 +276,35 @@ def test_no_feeds_is_an_empty_but_valid_stage():
 def test_bad_option_fails_at_build_time():
     with pytest.raises(ValueError, match="max_entries"):
         ReadFeeds(["x.xml"], "run0", STARTED, max_entries=0)
+
+
+def test_a_permanent_redirect_to_a_page_that_is_not_a_feed_is_not_remembered(server, tmp_path):
+    """Before: /hijacked.xml 301 -> an HTML page was stored as the feed's address for good, so every later
+    run fetched the parking page and never the feed again."""
+    server.route("/hijacked.xml", samples.redirect(301, "/parked.html"))
+    server.route("/parked.html", samples.static(b"<html><body><p>This domain is parked.</p></body></html>",
+                                                "text/html"))
+    feed = server.url("/hijacked.xml")
+    first = Collected([feed], feed_state=feedstate.load(str(tmp_path)))
+    row = first.fetch_row(feed)
+    assert row["error_code"] == "unparseable" and row["final_uri"] == server.url("/parked.html")
+    assert row["moved_to"] is None
+    feedstate.record_run(str(tmp_path), first.fetches)
+    assert "url" not in feedstate.load(str(tmp_path)).get(feed, {})
+
+    hits = server.hits("/hijacked.xml")
+    server.route("/hijacked.xml", samples.static(samples.BASIC_FEED))  # the owner fixed the feed
+    second = Collected([feed], feed_state=feedstate.load(str(tmp_path)))
+    assert server.hits("/hijacked.xml") == hits + 1
+    assert len(second.items_of(feed)) == 2
+
+
+def test_feedstate_keeps_a_move_only_when_the_new_address_gave_a_feed(tmp_path):
+    rows = [{"feed_uri": "https://a.example/feed", "http_status": 200, "moved_to": "https://a.example/x.html",
+             "error_code": "unparseable", "not_modified": False, "etag": None, "last_modified": None},
+            {"feed_uri": "https://b.example/feed", "http_status": 200, "moved_to": "https://b.example/new",
+             "error_code": None, "not_modified": False, "etag": None, "last_modified": None}]
+    feedstate.record_run(str(tmp_path), rows)
+    state = feedstate.load(str(tmp_path))
+    assert "https://a.example/feed" not in state
+    assert state["https://b.example/feed"]["url"] == "https://b.example/new"

@@ -90,11 +90,14 @@ def feed_fetch_row(run_id: str, feed_uri: str, fetched: fetch.FetchResult, fetch
                    parsed: ParsedFeed | None, error_code: str | None, error_message: str | None) -> dict:
     """The feed_fetches row of one feed as known at fetch time (the spine adds entries_new/duplicates)."""
     rejects = (len(parsed.entry_problems) + parsed.entries_skipped) if parsed else 0
+    # A permanent redirect counts as a move only once the new address gave a feed: a 301 to a parking
+    # page or a login form must not replace the feed's address for good.
+    moved_to = fetched.moved_to if parsed is not None and not parsed.unreadable else None
     return {
         "run_id": run_id,
         "feed_uri": feed_uri,
         "final_uri": fetched.final_url,
-        "moved_to": fetched.moved_to,
+        "moved_to": moved_to,
         "http_status": fetched.status,
         "bytes": len(fetched.body) if fetched.body is not None else None,
         "entries_seen": parsed.entries_seen if parsed else 0,
