@@ -35,7 +35,7 @@ def build_pipeline(pipeline: beam.Pipeline, config: RunConfig, feed_state: dict 
         seeds_dir=config.seeds_dir, feed_uris=list(config.feed_uris), run_id=config.run_id,
         run_started_at=config.started_at, feed_state=feed_state, fetch_articles=config.fetch_articles,
         timeout_s=config.feed_timeout_s, max_bytes=config.max_feed_bytes,
-        load_known_article_ids=written_articles)
+        load_known_article_ids=written_articles, refused_feeds=config.refused_feeds)
     normalized = sources[FEED_ITEMS] | "Normalize" >> Normalize(*run)
     fresh = (normalized[DOCUMENTS] | "ProgressRead" >> Progress("read")
              | "Deduplicate" >> Deduplicate(written_articles))

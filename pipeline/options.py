@@ -43,6 +43,7 @@ class RunConfig:
     rows_per_file: int = 100_000
     quiet: bool = False
     beam_args: tuple[str, ...] = ()
+    refused_feeds: tuple[tuple[str, str], ...] = ()  # (entry, why) of --feeds entries not read: rejects
 
     @property
     def reads_samples(self) -> bool:
@@ -172,19 +173,22 @@ def build_run_config(args: argparse.Namespace, beam_args: list[str]) -> RunConfi
     if seeds_dir is not None and is_local(seeds_dir) and not os.path.isdir(seeds_dir):
         raise ConfigError(f"--seeds {seeds_dir!r} is not a directory.")
     feed_uris = list(args.feed)
+    refused = []
     if args.feeds:
         if not os.path.isfile(args.feeds):
             raise ConfigError(f"--feeds {args.feeds!r} is not a file; give a feed list (one URL per line) "
                               "or an OPML file.")
         try:
-            feed_uris.extend(feedlist.read_feed_list(args.feeds))
+            listed = feedlist.read_feed_list(args.feeds)
+            feed_uris.extend(listed.feeds)
+            refused = [(entry.entry, entry.detail) for entry in listed.refused]
         except ValueError as error:
             raise ConfigError(f"--feeds {args.feeds!r}: {error}") from error
     feed_uris = list(dict.fromkeys(feed_uris))  # the same feed twice is read once
     for uri in feed_uris:
         if is_local(uri) and not os.path.exists(uri):
             raise ConfigError(f"--feed {uri!r} is neither a URL nor an existing file.")
-    if seeds_dir is None and not feed_uris:
+    if seeds_dir is None and not feed_uris and not refused:
         raise ConfigError("nothing to read: --no-seeds was given without any --feed or --feeds.")
     _check_positive("--feed-timeout", args.feed_timeout)
     _check_positive("--max-feed-bytes", args.max_feed_bytes)
@@ -204,6 +208,7 @@ def build_run_config(args: argparse.Namespace, beam_args: list[str]) -> RunConfi
         rows_per_file=args.rows_per_file,
         quiet=args.quiet,
         beam_args=tuple(beam_args),
+        refused_feeds=tuple(refused),
     )
 
 

@@ -29,6 +29,7 @@ REASONS: dict[str, str] = {
     "broken_link": "A symbolic link among the inputs points to nothing or into a loop.",
     "unreadable_directory": "A directory among the inputs could not be listed; its files were not read.",
     "bad_file_name": "An input's file name is not valid UTF-8; the file is not read (rename it).",
+    "feed_refused": "A feed list named a file:// URL or a local file outside the list's directory; not read.",
     "stage_failed": "A stage raised an error on this article; the article was kept without that stage.",
 }
 

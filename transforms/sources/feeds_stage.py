@@ -201,9 +201,12 @@ class ReadFeedFn(beam.DoFn):
               parsed: ParsedFeed) -> Iterator:
         if parsed.unreadable:
             self._feeds_failed.inc()
+            # A local file that is not a feed may be anything (a key, a password file): its bytes are
+            # never copied into the tables. A web response's opening is kept to show what came back.
+            excerpt = fetched.body[:500] if fetched.body and is_web_url(feed_uri) else None
             yield self._reject(feed_uri, "feed_unparseable",
                                f"{parsed.problem} Check that the URL or file is an RSS or Atom feed.",
-                               fetched.body[:500] if fetched.body else None)
+                               excerpt)
             yield beam.pvalue.TaggedOutput(FEED_FETCHES, feed_fetch_row(
                 self._run_id, feed_uri, fetched, fetched_at, parsed, UNPARSEABLE, parsed.problem))
             return

@@ -159,23 +159,24 @@ class RejectUnsupportedFn(beam.DoFn):
             raw_excerpt=None, rejected_at=self._run_started_at)
 
 
-class RejectUnusableFn(beam.DoFn):
-    """(relative path, reason, detail) of an entry of the seeds directory that cannot be read (see
-    ``list_seed_dir``) -> a rejects row."""
+class RejectListedFn(beam.DoFn):
+    """(source, reason, detail) of an input refused before reading (an entry of the seeds directory
+    that cannot be read, see ``list_seed_dir``; a feed-list entry that may not be read) -> a rejects
+    row, counted under ``counter_name`` too."""
 
-    def __init__(self, run_id: str, run_started_at: dt.datetime):
+    def __init__(self, run_id: str, run_started_at: dt.datetime, counter_name: str):
         self._run_id = run_id
         self._run_started_at = run_started_at
         self._items_read = counter("items_read")
         self._rejected = counter("items_rejected")
-        self._unusable = counter("inputs_unusable")
+        self._refused = counter(counter_name)
 
     def process(self, entry: tuple[str, str, str]) -> Iterator[dict]:
-        relative, reason, detail = entry
+        source, reason, detail = entry
         self._items_read.inc()
         self._rejected.inc()
-        self._unusable.inc()
-        yield make_reject(run_id=self._run_id, source_uri=relative, stage="sources", reason=reason,
+        self._refused.inc()
+        yield make_reject(run_id=self._run_id, source_uri=source, stage="sources", reason=reason,
                           detail=detail, raw_excerpt=None, rejected_at=self._run_started_at)
 
 
@@ -185,13 +186,16 @@ class ReadSources(beam.PTransform):
     Returns a dict of PCollections: 'items' (raw item dicts), 'rejects' (rejects rows) and
     'feed_fetches' (feed_fetches rows). ``load_known_article_ids`` (a picklable callable, e.g.
     ``WrittenIds``) spares ``--fetch-articles`` the pages of articles already written.
+    ``refused_feeds``: (entry, why) of feed-list entries not read, each a reject.
     """
 
     def __init__(self, *, seeds_dir: str | None, feed_uris: list[str], run_id: str,
                  run_started_at: dt.datetime, feed_state: dict | None = None,
                  fetch_articles: bool = False, timeout_s: float = 20.0, max_bytes: int = 20_000_000,
-                 load_known_article_ids: Callable[[], Iterable[str]] | None = None):
+                 load_known_article_ids: Callable[[], Iterable[str]] | None = None,
+                 refused_feeds: Iterable[tuple[str, str]] = ()):
         super().__init__()
+        self._refused_feeds = [(entry, "feed_refused", detail) for entry, detail in refused_feeds]
         self._listing = list_seed_dir(seeds_dir) if seeds_dir else {"seed": [], "feed": [],
                                                                       "unsupported": [], "unusable": []}
         self._feed_uris = [path for path, _ in self._listing["feed"]] + list(feed_uris)
@@ -218,7 +222,14 @@ class ReadSources(beam.PTransform):
         unusable = (
             pbegin
             | "ListUnusableEntries" >> beam.Create(self._listing["unusable"], reshuffle=False)
-            | "RejectUnusableEntries" >> beam.ParDo(RejectUnusableFn(self._run_id, self._run_started_at))
+            | "RejectUnusableEntries" >> beam.ParDo(
+                RejectListedFn(self._run_id, self._run_started_at, "inputs_unusable"))
+        )
+        refused = (
+            pbegin
+            | "ListRefusedFeeds" >> beam.Create(self._refused_feeds, reshuffle=False)
+            | "RejectRefusedFeeds" >> beam.ParDo(
+                RejectListedFn(self._run_id, self._run_started_at, "feeds_refused"))
         )
         feeds = pbegin | "ReadFeeds" >> ReadFeeds(
             self._feed_uris, self._run_id, self._run_started_at, **self._feed_options)
@@ -232,7 +243,7 @@ class ReadSources(beam.PTransform):
         )
         return {
             FEED_ITEMS: items,
-            REJECTS: (seed_read[REJECTS], unsupported, unusable, feeds[REJECTS])
+            REJECTS: (seed_read[REJECTS], unsupported, unusable, refused, feeds[REJECTS])
             | "AllSourceRejects" >> beam.Flatten(),
             FEED_FETCHES: feeds[FEED_FETCHES],
         }
