@@ -64,6 +64,8 @@ def _next_state(previous: dict, row: dict, now: str) -> dict:
         # A 304 may repeat or refresh the validators; keep the stored ones otherwise.
         entry["etag"] = row.get("etag") or entry.get("etag")
         entry["last_modified"] = row.get("last_modified") or entry.get("last_modified")
+    elif row.get("entries_deferred"):
+        return entry  # entries were left for the next run: it must read the feed in full again
     elif row.get("http_status") == 200 and row.get("error_code") != "unparseable":
         entry["etag"] = row.get("etag")
         entry["last_modified"] = row.get("last_modified")

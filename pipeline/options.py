@@ -18,6 +18,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 
 from outputs.paths import is_local
 from transforms.common.ids import stable_id
+from transforms.sources.pages_stage import DEFAULT_MAX_PAGES, DEFAULT_PAGES_DEADLINE_S
 
 DEFAULT_OUTPUT = "output"
 DEFAULT_RUNNER = "FnApiRunner"
@@ -44,6 +45,9 @@ class RunConfig:
     quiet: bool = False
     beam_args: tuple[str, ...] = ()
     refused_feeds: tuple[tuple[str, str], ...] = ()  # (entry, why) of --feeds entries not read: rejects
+    max_pages: int = DEFAULT_MAX_PAGES
+    pages_deadline_s: float = DEFAULT_PAGES_DEADLINE_S
+    allow_private_addresses: bool = False
 
     @property
     def reads_samples(self) -> bool:
@@ -53,14 +57,21 @@ class RunConfig:
     def as_json(self) -> str:
         """The options that shaped this run, for the runs table (the run id is derived from it)."""
         return _options_json(self.seeds_dir, self.feed_uris, self.output_dir, self.fetch_articles,
-                             self.feed_timeout_s, self.max_feed_bytes, self.beam_args)
+                             self.feed_timeout_s, self.max_feed_bytes, self.beam_args, self._page_options())
+
+    def _page_options(self) -> dict:
+        return {"max_pages": self.max_pages, "pages_deadline_s": self.pages_deadline_s,
+                "allow_private_addresses": self.allow_private_addresses}
 
 
-def _options_json(seeds_dir, feed_uris, output_dir, fetch_articles, timeout, max_bytes, beam_args) -> str:
+def _options_json(seeds_dir, feed_uris, output_dir, fetch_articles, timeout, max_bytes, beam_args,
+                  page_options: dict) -> str:
     return json.dumps({
         "seeds": seeds_dir, "feeds": list(feed_uris), "output": output_dir,
         "fetch_articles": fetch_articles, "feed_timeout_s": timeout, "max_feed_bytes": max_bytes,
         "beam_args": list(beam_args),
+        # The page options shape only runs that fetch pages (and other runs keep their ids).
+        **(page_options if fetch_articles else {}),
     }, sort_keys=True)
 
 
@@ -81,6 +92,15 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
                         help="Where the tables are written (any Beam filesystem path). Default: %(default)s.")
     parser.add_argument("--fetch-articles", action="store_true",
                         help="Fetch each new feed entry's page and extract its full text.")
+    parser.add_argument("--max-pages", metavar="N", type=int, default=DEFAULT_MAX_PAGES,
+                        help="--fetch-articles: most pages fetched in one run; entries whose page is left "
+                        "over are read again, with their page, next run. Default: %(default)s.")
+    parser.add_argument("--pages-deadline", metavar="SECONDS", type=float, default=DEFAULT_PAGES_DEADLINE_S,
+                        help="--fetch-articles: no page fetch starts this long after the run started; "
+                        "what is left over is fetched next run. Default: %(default)s.")
+    parser.add_argument("--allow-private-addresses", action="store_true",
+                        help="--fetch-articles: let entry links (and their redirects) reach loopback, "
+                        "private and link-local addresses, refused by default (for intranets and tests).")
     parser.add_argument("--feed-timeout", metavar="SECONDS", type=float, default=20.0,
                         help="Connect and read timeout for each HTTP request. Default: %(default)s.")
     parser.add_argument("--max-feed-bytes", metavar="BYTES", type=int, default=20_000_000,
@@ -193,9 +213,13 @@ def build_run_config(args: argparse.Namespace, beam_args: list[str]) -> RunConfi
     _check_positive("--feed-timeout", args.feed_timeout)
     _check_positive("--max-feed-bytes", args.max_feed_bytes)
     _check_positive("--rows-per-file", args.rows_per_file)
+    _check_positive("--max-pages", args.max_pages)
+    _check_positive("--pages-deadline", args.pages_deadline)
     started_at = _parse_timestamp(args.run_timestamp)
+    page_options = {"max_pages": args.max_pages, "pages_deadline_s": args.pages_deadline,
+                    "allow_private_addresses": args.allow_private_addresses}
     options = _options_json(seeds_dir, feed_uris, args.output, args.fetch_articles, args.feed_timeout,
-                            args.max_feed_bytes, beam_args)
+                            args.max_feed_bytes, beam_args, page_options)
     return RunConfig(
         seeds_dir=seeds_dir,
         feed_uris=tuple(feed_uris),
@@ -209,6 +233,9 @@ def build_run_config(args: argparse.Namespace, beam_args: list[str]) -> RunConfi
         quiet=args.quiet,
         beam_args=tuple(beam_args),
         refused_feeds=tuple(refused),
+        max_pages=args.max_pages,
+        pages_deadline_s=args.pages_deadline,
+        allow_private_addresses=args.allow_private_addresses,
     )
 
 

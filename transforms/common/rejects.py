@@ -30,6 +30,9 @@ REASONS: dict[str, str] = {
     "unreadable_directory": "A directory among the inputs could not be listed; its files were not read.",
     "bad_file_name": "An input's file name is not valid UTF-8; the file is not read (rename it).",
     "feed_refused": "A feed list named a file:// URL or a local file outside the list's directory; not read.",
+    "page_fetch_failed": "An entry's page (--fetch-articles) could not be fetched; the entry keeps its text.",
+    "page_refused": "An entry's link (--fetch-articles) led to a non-public address; it was not fetched.",
+    "page_deferred": "The page budget or deadline ran out (--fetch-articles); the entry is read next run.",
     "stage_failed": "A stage raised an error on this article; the article was kept without that stage.",
 }
 

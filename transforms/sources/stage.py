@@ -16,6 +16,7 @@ from transforms.common.beam import counter
 from transforms.common.rejects import REJECTS, make_reject
 from transforms.sources import localfiles
 from transforms.sources.feeds_stage import FEED_FETCHES, FEED_ITEMS, ReadFeeds
+from transforms.sources.pages_stage import PageBudget
 from transforms.sources.seeds import SeedError, parse_seed
 
 SEED_SUFFIXES = (".txt", ".text")
@@ -193,7 +194,7 @@ class ReadSources(beam.PTransform):
                  run_started_at: dt.datetime, feed_state: dict | None = None,
                  fetch_articles: bool = False, timeout_s: float = 20.0, max_bytes: int = 20_000_000,
                  load_known_article_ids: Callable[[], Iterable[str]] | None = None,
-                 refused_feeds: Iterable[tuple[str, str]] = ()):
+                 refused_feeds: Iterable[tuple[str, str]] = (), page_budget: PageBudget | None = None):
         super().__init__()
         self._refused_feeds = [(entry, "feed_refused", detail) for entry, detail in refused_feeds]
         self._listing = list_seed_dir(seeds_dir) if seeds_dir else {"seed": [], "feed": [],
@@ -203,7 +204,7 @@ class ReadSources(beam.PTransform):
         self._run_started_at = run_started_at
         self._feed_options = {"feed_state": feed_state, "fetch_articles": fetch_articles,
                               "timeout_s": timeout_s, "max_bytes": max_bytes,
-                              "load_known_ids": load_known_article_ids}
+                              "load_known_ids": load_known_article_ids, "page_budget": page_budget}
 
     def expand(self, pbegin):
         seed_read = (
