@@ -120,6 +120,10 @@ def format_summary(outcome: RunOutcome) -> str:
             failed += f" ({_listing(feeds['errors'], _MOST_REASONS)})"
         lines.append(f"  feeds      {_plural(feeds['fetched'], 'feed')} fetched: {failed}, "
                      f"{feeds['not_modified']:,} not modified")
+    pages = {name.removeprefix("pages_"): value for name, value in counters.items()
+             if name.startswith("pages_") and value}
+    if pages:
+        lines.append(f"  pages      {_listing(pages)}")
     failures = {name: value for name, value in counters.items()
                 if name in {f"{stage}_failed" for stage in _ANNOTATING_STAGES} and value}
     if failures:
