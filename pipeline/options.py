@@ -177,6 +177,16 @@ def _parse_timestamp(value: str | None) -> dt.datetime:
     return parsed.astimezone(dt.timezone.utc)
 
 
+def _check_utf8(flag: str, value: str) -> None:
+    """A path that is not UTF-8 cannot be carried through Beam nor recorded in the tables."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        shown = os.fsencode(value).decode("utf-8", errors="backslashreplace")
+        raise ConfigError(f"{flag} '{shown}' is not valid UTF-8; rename it (e.g. convmv -f latin1 -t utf-8) "
+                          "or give it through a symlink with a UTF-8 name.") from error
+
+
 def _check_positive(name: str, value: float) -> None:
     if value <= 0:
         raise ConfigError(f"{name} must be positive, got {value}.")
@@ -188,6 +198,9 @@ def build_run_config(args: argparse.Namespace, beam_args: list[str]) -> RunConfi
 
     _check_beam_args(beam_args)
     seeds_dir = choose_seeds_dir(args)
+    for flag, value in [("--seeds", seeds_dir), ("--feeds", args.feeds), *(("--feed", f) for f in args.feed)]:
+        if value is not None:
+            _check_utf8(flag, value)
     if seeds_dir is not None and not FileSystems.exists(seeds_dir):
         raise ConfigError(f"--seeds {seeds_dir!r} does not exist; give an existing directory or --no-seeds.")
     if seeds_dir is not None and is_local(seeds_dir) and not os.path.isdir(seeds_dir):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 
@@ -137,3 +138,12 @@ def test_no_input_at_all_reads_the_samples_and_says_so(tmp_path, monkeypatch, ca
 def test_samples_with_seeds_is_a_usage_error(tmp_path, capsys):
     assert main(["run", "--samples", "--seeds", str(tmp_path), "--output", str(tmp_path / "out")]) == 2
     assert "--samples" in capsys.readouterr().err
+
+
+def test_a_path_that_is_not_utf8_is_a_usage_error_naming_it(tmp_path, capsys):
+    folder = tmp_path / os.fsdecode(b"caf\xe9")
+    folder.mkdir()
+    assert main(["run", "--seeds", str(folder), "--output", str(tmp_path / "out")]) == 2
+    assert "caf\\xe9' is not valid UTF-8" in capsys.readouterr().err
+    assert main(["run", "--feed", str(folder / "x.xml"), "--output", str(tmp_path / "out")]) == 2
+    assert "--feed" in capsys.readouterr().err

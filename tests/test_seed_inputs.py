@@ -125,3 +125,28 @@ def test_a_run_over_awkward_inputs_ends_with_a_reject_for_each(tmp_path):
     assert outcome.rows_written["articles"] == 1
     counters = outcome.counters
     assert counters["items_read"] == 1 + counters.get("duplicates", 0) + counters["items_rejected"]
+
+
+def test_the_streaming_poll_rejects_each_unusable_entry_once(tmp_path, capsys):
+    """The streaming job lists the seeds directory at every poll: a FIFO or a broken link is one reject
+    for the whole job (before: the FIFO was listed as a seed file and its read blocked the job)."""
+    from pipeline.cli import main
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(SEED_DOCUMENT, seeds / "good.txt")
+    os.mkfifo(seeds / "pipe.txt")
+    (seeds / "dangling.txt").symlink_to(seeds / "nowhere.txt")
+    output = tmp_path / "out"
+    codes = []
+    runner = threading.Thread(target=lambda: codes.append(main(
+        ["run", "--quiet", "--streaming", "--max-polls", "2", "--interval", "0.5", "--window", "60",
+         "--seeds", str(seeds), "--output", str(output)])), daemon=True)
+    runner.start()
+    runner.join(timeout=240)
+    assert not runner.is_alive(), "the streaming job hung"
+    assert codes == [3]
+    rejects = read_table(str(output), "rejects").to_pylist()
+    assert sorted((row["source_uri"], row["reason"]) for row in rejects) == [
+        ("dangling.txt", "broken_link"), ("pipe.txt", "not_a_regular_file")]
+    assert read_table(str(output), "articles").num_rows == 1
