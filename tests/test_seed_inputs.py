@@ -1,6 +1,6 @@
-"""Inputs of the seeds directory that are not plain files: FIFOs, broken symlinks, loops, unreadable
-directories and names that are not UTF-8. Each becomes a counted reject; none hangs or fails the run.
-Real files in tmp_path throughout."""
+"""Inputs of the seeds directory that are not plain files: FIFOs, broken symlinks, loops, symlinks to
+directories, unreadable directories and names that are not UTF-8. Each becomes a counted reject; none
+hangs or fails the run. Real files in tmp_path throughout."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ EXPECTED_UNUSABLE = {
     "dangling.txt": "broken_link",
     "loop-a.txt": "broken_link",
     "loop-b.txt": "broken_link",
-    "nested/back-up": "broken_link",
+    "nested/back-up": "linked_directory",
     "caf\\xe9.txt": "bad_file_name",
 }
 

@@ -18,6 +18,7 @@ import stat
 # reject reasons (see transforms.common.rejects.REASONS)
 NOT_A_REGULAR_FILE = "not_a_regular_file"
 BROKEN_LINK = "broken_link"
+LINKED_DIRECTORY = "linked_directory"
 UNREADABLE_DIRECTORY = "unreadable_directory"
 BAD_FILE_NAME = "bad_file_name"
 UNREADABLE_FILE = "unreadable_file"
@@ -61,11 +62,10 @@ def _kind_of(mode: int) -> str:
 
 def walk_files(root: str) -> tuple[list[tuple[str, str]], list[Unusable]]:
     """The regular files under ``root`` as sorted (path, path relative to root) pairs, and the entries
-    that cannot be read. Symlinks are followed; a directory already reached (a symlink loop) is not
-    entered twice."""
+    that cannot be read. Symlinks to files are followed; symlinks to directories are not (one could
+    lead to / or back up the tree), each is reported instead."""
     files: list[tuple[str, str]] = []
     unusable: list[Unusable] = []
-    visited = {os.path.realpath(root)}
     pending = [(root, "")]
     while pending:
         directory, prefix = pending.pop()
@@ -79,7 +79,7 @@ def walk_files(root: str) -> tuple[list[tuple[str, str]], list[Unusable]]:
             continue
         for entry in entries:
             relative = posixpath.join(prefix, entry.name) if prefix else entry.name
-            found = _examine(entry, relative, visited, pending)
+            found = _examine(entry, relative, pending)
             if isinstance(found, Unusable):
                 unusable.append(found)
             elif found == _FILE:
@@ -90,7 +90,7 @@ def walk_files(root: str) -> tuple[list[tuple[str, str]], list[Unusable]]:
 _FILE, _DIRECTORY = "file", "directory"
 
 
-def _examine(entry: os.DirEntry, relative: str, visited: set[str], pending: list) -> Unusable | str:
+def _examine(entry: os.DirEntry, relative: str, pending: list) -> Unusable | str:
     """Why ``entry`` cannot be read, or ``_FILE`` for a regular file, or ``_DIRECTORY`` for a directory
     (queued in ``pending``)."""
     shown = printable(relative)
@@ -108,11 +108,9 @@ def _examine(entry: os.DirEntry, relative: str, visited: set[str], pending: list
         return Unusable(shown, UNREADABLE_FILE, f"The file vanished or cannot be examined "
                         f"({error.strerror or error}).")
     if stat.S_ISDIR(info.st_mode):
-        real = os.path.realpath(entry.path)
-        if real in visited:
-            return Unusable(shown, BROKEN_LINK, "The symbolic link leads to a directory that is already "
-                            "read (a loop or a second path to it); it is not read twice.")
-        visited.add(real)
+        if entry.is_symlink():
+            return Unusable(shown, LINKED_DIRECTORY, "A symbolic link to a directory is not followed (it "
+                            "could lead anywhere, or back up the tree); link or copy the files instead.")
         pending.append((entry.path, relative + "/"))
         return _DIRECTORY
     if not stat.S_ISREG(info.st_mode):
