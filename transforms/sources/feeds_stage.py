@@ -3,7 +3,8 @@
 One element per configured feed: it is fetched (a conditional GET for http(s), a bounded read for a
 file), parsed (``transforms.sources.feeds.parse_feed``) and turned into raw items, reject rows and exactly one
 ``feed_fetches`` row. With ``fetch_articles`` the entries' linked pages are then fetched, a few at a time
-per host and only where robots.txt allows, and their main text replaces the summary.
+per host, only where robots.txt allows, only from public addresses and within the run's page budget
+(``transforms.sources.pages_stage``), and their main text replaces the summary.
 
 Accounting (counter ``items_read``): every entry read is one item or one reject; a feed that yields
 nothing because it failed is one reject; entries beyond the per-feed cap are one reject together. A feed
