@@ -131,22 +131,31 @@ class _FetchHostPagesFn(beam.DoFn):
     def _deferred(self, url: str) -> fetch_pages.PageText:
         return fetch_pages.PageText(url, problem="deferred", detail="the run's page deadline was reached")
 
-    def _one(self, url: str, robots: fetch_pages.Robots) -> fetch_pages.PageText:
+    def _limits_now(self) -> fetch.FetchLimits | None:
+        """The fetch limits, with no response allowed past the run's page deadline; None once it passed."""
         left = self._budget.seconds_left()
         if left <= 0:
+            return None
+        if left < self._limits.attempt_deadline_s:
+            return dataclasses.replace(self._limits, deadline_s=left)
+        return self._limits
+
+    def _one(self, url: str, robots: fetch_pages.Robots) -> fetch_pages.PageText:
+        limits = self._limits_now()
+        if limits is None:
             return self._deferred(url)
-        limits = self._limits
-        if left < limits.attempt_deadline_s:
-            limits = dataclasses.replace(limits, deadline_s=left)
         outcome = fetch_pages.page_text(url, robots=robots, limits=limits, pool=self._pool)
         if outcome.problem == "fetch_failed" and self._budget.seconds_left() <= 0:
             return self._deferred(url)  # cut short by the deadline: not the page's fault
         return outcome
 
     def _texts(self, urls: list[str]) -> dict[str, fetch_pages.PageText]:
-        if self._budget.seconds_left() <= 0:
+        limits = self._limits_now()
+        if limits is None:
             return {url: self._deferred(url) for url in urls}
-        robots = fetch_pages.robots_for(urls[0], limits=self._limits, pool=self._pool)
+        robots = fetch_pages.robots_for(urls[0], limits=limits, pool=self._pool)
+        if self._budget.seconds_left() <= 0:  # robots.txt took what was left: no page may start
+            return {url: self._deferred(url) for url in urls}
         delay = robots.crawl_delay_s
 
         def one(url: str) -> fetch_pages.PageText:
