@@ -93,12 +93,21 @@ class _ChoosePagesFn(beam.DoFn):
             yield item
 
 
-def _within_budget(item: dict, budgeted_links: list[str]) -> Iterator:
-    # The side input is at most max_pages links; a set per call keeps this simple and linear enough.
-    if item["source_uri"] in set(budgeted_links):
-        yield item
-    else:
-        yield beam.pvalue.TaggedOutput(_DEFERRED_ITEMS, item)
+class _WithinBudgetFn(beam.DoFn):
+    """Items whose link is among the run's budgeted links (a side input) -> main; others ->
+    ``_DEFERRED_ITEMS``."""
+
+    def __init__(self):
+        self._side_input = None
+        self._budgeted: frozenset[str] = frozenset()
+
+    def process(self, item: dict, budgeted_links: list[str]) -> Iterator:
+        if budgeted_links is not self._side_input:  # the same list for every item of a bundle
+            self._side_input, self._budgeted = budgeted_links, frozenset(budgeted_links)
+        if item["source_uri"] in self._budgeted:
+            yield item
+        else:
+            yield beam.pvalue.TaggedOutput(_DEFERRED_ITEMS, item)
 
 
 class _FetchHostPagesFn(beam.DoFn):
@@ -238,7 +247,7 @@ class FetchArticlePages(beam.PTransform):
             | "FirstLinksInBudget" >> beam.combiners.Top.Smallest(self._budget.max_pages)
         )
         budgeted = split[_FETCH] | "WithinBudget" >> beam.ParDo(
-            _within_budget, beam.pvalue.AsSingleton(budgeted_links)).with_outputs(
+            _WithinBudgetFn(), beam.pvalue.AsSingleton(budgeted_links)).with_outputs(
                 _DEFERRED_ITEMS, main=_FETCH)
         fetched = (
             budgeted[_FETCH]
