@@ -38,6 +38,9 @@ def test_no_command_prints_help_and_exits_2(capsys):
         (["--run-timestamp", "yesterday"], "not an ISO 8601 time"),
         (["--feed-timeout", "0"], "--feed-timeout must be positive"),
         (["--no-seeds"], "nothing to read"),
+        (["--max-pages", "0"], "--max-pages must be positive"),
+        (["--pages-deadline", "-1"], "--pages-deadline must be positive"),
+        (["--samples", "--no-seeds"], "cannot be combined with --no-seeds"),
         (["--frobnicate=3"], "unknown option '--frobnicate'"),
     ],
 )
