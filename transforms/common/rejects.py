@@ -21,6 +21,7 @@ REASONS: dict[str, str] = {
     "unreadable_file": "A seed file could not be read or decoded.",
     "empty_document": "The item has neither a title nor any text.",
     "unsupported_file": "A file in the seeds directory is neither a text seed file nor a feed file.",
+    "malformed_header": "A seed file's first line is not the ' date YYYY-MM-DD Headline' header.",
     "feed_unparseable": "The feed could not be parsed and yielded no entries.",
     "feed_fetch_failed": "The feed could not be fetched (network error, timeout, HTTP error, too large).",
     "entry_empty": "A feed entry has no text and no title.",

@@ -43,6 +43,8 @@ _KEYS = (
     "member_nouns",
     "ownership_words",
     "vehicle_nouns",
+    "border_nouns",
+    "front_nouns",
 )
 
 
@@ -85,6 +87,8 @@ class Modes:
     member_nouns: frozenset[str]
     ownership_words: frozenset[str]
     vehicle_nouns: frozenset[str]
+    border_nouns: frozenset[str]
+    front_nouns: frozenset[str]
     mass_killing_threshold: int = 20
 
     @classmethod
