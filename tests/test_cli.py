@@ -150,3 +150,15 @@ def test_a_path_that_is_not_utf8_is_a_usage_error_naming_it(tmp_path, capsys):
     assert "caf\\xe9' is not valid UTF-8" in capsys.readouterr().err
     assert main(["run", "--feed", str(folder / "x.xml"), "--output", str(tmp_path / "out")]) == 2
     assert "--feed" in capsys.readouterr().err
+
+
+def test_no_input_option_reads_the_users_own_seeds_directory_first(tmp_path, monkeypatch, capsys):
+    from tests.conftest import SEED_DOCUMENT
+
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "mine.txt").write_bytes(SEED_DOCUMENT.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "--output", str(tmp_path / "out")]) == 0
+    captured = capsys.readouterr()
+    assert "reading seeds →" in captured.err
+    assert "samples" not in captured.out and "articles 1," in captured.out
