@@ -97,4 +97,4 @@ def _run_locked(config: RunConfig) -> RunOutcome:
     return RunOutcome(
         run_id=config.run_id, output_dir=config.output_dir, elapsed_s=elapsed, counters=counters,
         rows_written=rows_written, rejects_by_reason=rejects_by_reason, exit_status=exit_status,
-        feeds=feed_summary(fetch_rows))
+        feeds=feed_summary(fetch_rows), read_samples=config.reads_samples)

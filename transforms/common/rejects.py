@@ -26,6 +26,15 @@ REASONS: dict[str, str] = {
     "feed_fetch_failed": "The feed could not be fetched (network error, timeout, HTTP error, too large).",
     "entry_empty": "A feed entry has no text and no title.",
     "feed_truncated": "A feed had more entries than the per-feed limit; the entries beyond it were not read.",
+    "not_a_regular_file": "An input is a FIFO, socket or device; it is not read (it could block for ever).",
+    "broken_link": "A symbolic link among the inputs points to nothing or into a loop.",
+    "linked_directory": "A symbolic link to a directory in the seeds directory is not followed.",
+    "unreadable_directory": "A directory among the inputs could not be listed; its files were not read.",
+    "bad_file_name": "An input's file name is not valid UTF-8; the file is not read (rename it).",
+    "feed_refused": "A feed list named a file:// URL or a local file outside the list's directory; not read.",
+    "page_fetch_failed": "An entry's page (--fetch-articles) could not be fetched; the entry keeps its text.",
+    "page_refused": "An entry's link (--fetch-articles) led to a non-public address; it was not fetched.",
+    "page_deferred": "The page budget or deadline ran out (--fetch-articles); the entry is read next run.",
     "stage_failed": "A stage raised an error on this article; the article was kept without that stage.",
 }
 
