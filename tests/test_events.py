@@ -42,7 +42,8 @@ TEST_FRAMES = {
     "03_intents.txt": "036 n:readiness\n",
     "04_consult.txt": "040 meet T=obj,with need=T need=S\n043 host need=T need=S\n042 visit need=T need=S\n"
     "040 discuss mutual\n046 n:talk T=with,between mutual\n042 arrive_in T=in need=T\n"
-    "040 n:dialogue T=with\n042 travel_to T=to need=T\n042 n:visit T=to need=T need=S\n",
+    "040 n:dialogue T=with\n045 mediate T=between\n042 travel_to T=to need=T\n"
+    "042 n:visit T=to need=T need=S\n",
     "07_aid.txt": "073 send+aid T=to\n072 send+weapon/armoured_vehicle T=to\n",
     "08_yield.txt": "0871 agree_to+ceasefire/truce\n",
     "11_disapprove.txt": "111 criticize\n112 accuse T=obj\n112 n:allegation T=against\n"
@@ -59,7 +60,7 @@ TEST_FRAMES = {
     "13_threaten.txt": "138 vow xcomp=respond,retaliate\n",
     "10_demand.txt": "100 order obj=actor T=obj\n100 demand\n",
     "19_fight.txt": "190 attack obj=actor\n193 n:attack T=on,against\n194 shell T=obj\n190 strike obj=actor\n"
-    "190 wage+attack T=on\n",
+    "190 wage+attack T=on\n190 repel\n190 raid\n192 seize+town/territory\n",
 }
 
 
@@ -375,6 +376,36 @@ def test_a_bomb_that_strikes_is_a_bombing(mechanics):
 def test_forces_named_by_their_weapon_act_for_the_modifier(mechanics):
     text = "[Syria|SYR] rejected the plan. || Government artillery shelled a village on Monday."
     assert ("194", "SYRGOV", "SYRCVL") in triples(code(mechanics, text))
+
+
+def test_named_victims_say_more_than_the_place_hit(mechanics):
+    text = (
+        "[Israeli|ISR] jets shelled a building in [Damascus|SYR|LOCATION], "
+        "killing two members of [Iran's Revolutionary Guards|IRNMIL|ORG]."
+    )
+    assert triples(code(mechanics, text)) == {("194", "ISR", "IRNMIL")}
+
+
+def test_force_that_meets_an_attack_answers_the_attacker(mechanics):
+    text = "[Rebels|CODREB] shelled [Sake|COD|LOCATION] on Monday. || [The army|CODMIL] repelled an attack."
+    assert ("190", "CODMIL", "CODREB") in triples(code(mechanics, text))
+
+
+def test_what_someone_does_or_has_done_since_is_no_act(mechanics):
+    text = "[Angola|AGO], which mediates between [Congo|COD] and [Rwanda|RWA], criticized [Burundi|BDI]."
+    assert {t[0] for t in triples(code(mechanics, text))} == {"111"}
+    text = "[The rebels|CODREB] have seized the territory since they took up arms in 2021."
+    assert code(mechanics, text) == []
+
+
+def test_fighters_no_one_names_act_for_the_dateline_country(mechanics):
+    text = (
+        "PEMBA, [Mozambique|MOZ|LOCATION] — [Islamic State|IMGISI|GROUP|-]-linked insurgents raided "
+        "a village on Friday. || [Rwanda|RWA], whose troops guard the area, said [Rwandan|RWA] units "
+        "would stay until [Rwanda|RWA] decides otherwise."
+    )
+    rows = {(r["cameo_root"], r["source_actor"]) for r in code(mechanics, text)}
+    assert ("19", "MOZINS") in rows
 
 
 def test_event_noun_with_both_sides(mechanics):

@@ -167,7 +167,7 @@ class EventCoder:
         ):
             return []
         context = _ArticleContext(
-            home_country=_home_country(entity_rows),
+            home_country=_dateline_country(entity_rows, sentences) or _home_country(entity_rows),
             named=_HeadWordIndex(entity_rows),
             author=_first_actor(entity_rows, sentences),
         )
@@ -655,13 +655,15 @@ class EventCoder:
     ) -> list[ActorRef]:
         """State forces named only by their kind ("the army", "troops", "police", "the government")
         act for the country of the place, else of the article; so do the people of a protest ("protesters
-        blocked the highway", "opposition supporters marched"), for protest acts only."""
+        blocked the highway", "opposition supporters marched"), for protest acts only, and fighters no one
+        names ("insurgents raided the town", "gang members attacked"), for acts of force only."""
         for head in reader.subject_tokens(token):
             role = self._unnamed_role(head)
             if role is None:
                 continue
             if role.lower() not in self.modes.state_roles and not (
-                code[:2] in _CIVIL_ROOTS and role in _CIVIL_ROLES
+                (code[:2] in _CIVIL_ROOTS and role in _CIVIL_ROLES)
+                or (code[:2] in _FORCE_ROOTS | {"14"} and role in _NON_STATE_ARMED)
             ):
                 continue
             country = (place.country if place else None) or reader.home_country
@@ -851,11 +853,17 @@ class EventCoder:
             for head in reader.object_tokens(owner, slot)
         ]
         for head in heads:
-            if head.pos_ not in ("NOUN", "PROPN") or not any(
+            definite = any(
                 child.dep_ in ("det", "poss") and child.lower_ not in ("a", "an", "any", "no")
                 for child in head.children
-            ):
-                continue  # "made an appeal" refers to nothing earlier; "the attack", "this request" do
+            )
+            # "made an appeal" refers to nothing earlier; "the attack", "this request" do, and force met
+            # with force answers an attack whatever its article ("repelled an attack").
+            answered = frame.code[:2] in _FORCE_ROOTS and bool(
+                head.lemma_.lower() in self.modes.event_nouns or self._noun_frames(head)
+            )
+            if head.pos_ not in ("NOUN", "PROPN") or not (definite or answered):
+                continue
             frames = self._noun_frames(head)
             if frames:
                 return frozenset(f.code[:2] for f in frames)
@@ -1107,7 +1115,9 @@ class EventCoder:
     # ------------------------------------------------------------------ rows
 
     def _merge(self, coded: list[_Coded], article: Mapping[str, Any]) -> list[Row]:
-        coded = _counter_accusations(_folded_participles(coded))
+        coded = _counter_accusations(
+            _folded_participles(coded, self.modes.harm_verbs | self.modes.killing_verbs)
+        )
         coded = _without_subsumed(
             _counterparts(
                 _shared_addressee(_resolve_references(_answer_targets(_both_sides(coded)))),
@@ -1310,6 +1320,8 @@ _RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06", "08", "19"})
 _UNKNOWN_PERPETRATOR_ROOTS = frozenset({"17", "18", "19", "20"})
 _VIOLENT_ROOTS = frozenset({"18", "19", "20"})
 _BOMBS = frozenset({"bomb", "explosive", "ied", "bomber"})
+# How an actor no one names was found (ActorRef.inferred): the place, the kind of people, the state faced.
+_INFERRED_VIA = frozenset({"place", "unnamed", "facing", "protected", "population", "government", "host"})
 # Acts people no one names may do (protest), and the roles of such people ("protesters", "students").
 _CIVIL_ROOTS = frozenset({"14"})
 _CIVIL_ROLES = frozenset({"CVL", "OPP", "REF", "MED", "HLH"})
@@ -1352,7 +1364,7 @@ def _quantity(head: Token) -> int:
     return 0
 
 
-_ARMED_ROLES = frozenset({"GOV", "MIL", "COP", "REB", "INS", "SEP", "SPY", "GOVMIL"})
+_ARMED_ROLES = frozenset({"GOV", "MIL", "COP", "REB", "INS", "SEP", "SPY", "GOVMIL", "CRM"})
 _NON_STATE_ARMED = frozenset({"REB", "INS", "SEP", "CRM"})
 _FIGHTER_ROLES = frozenset({"MIL", "COP", "REB", "INS", "SEP", "GOVMIL", "CRM"})
 
@@ -1489,6 +1501,22 @@ def _own_government(sources: list[ActorRef]) -> list[ActorRef]:
         if len(country) == 3 and country not in ("IGO", "NGO", "IMG") and not _is_state_or_armed(source):
             return [ActorRef.inferred(country, "GOV", source.text, "government")]
     return []
+
+
+def _dateline_country(entity_rows: Sequence[Row], sentences: Sequence[Sentence]) -> str | None:
+    """The country of the dateline ("PEMBA, Mozambique — ..."): a wire story is filed where it happens, so
+    the people and forces it names by their kind alone are that country's."""
+    first_sentence = sentences[0] if sentences else None
+    dateline = DATELINE.match(first_sentence.text) if first_sentence is not None else None
+    if dateline is None:
+        return None
+    end = first_sentence.start + dateline.end()
+    countries = [
+        row.get("country_code")
+        for row in sorted(entity_rows, key=lambda row: row["char_start"])
+        if row["sentence_index"] == first_sentence.index and row["char_end"] <= end
+    ]
+    return next((country for country in countries if country and len(country) == 3), None)
 
 
 def _home_country(entity_rows: Sequence[Row]) -> str | None:
@@ -1665,10 +1693,10 @@ def _both_sides(coded: list[_Coded]) -> list[_Coded]:
 _AIMED_ROOTS = frozenset({"02", "03", "10", "11", "12", "13", "16", "018"})
 
 
-def _folded_participles(coded: list[_Coded]) -> list[_Coded]:
+def _folded_participles(coded: list[_Coded], harming: frozenset[str]) -> list[_Coded]:
     """ "shelled the town, killing three civilians", "a bomb struck the convoy, wounding three soldiers":
-    what an attack did is that attack, one event; its victims are the attack's target when the attack
-    named none."""
+    what an attack did (a ``harming`` participle) is that attack, one event; its victims are the attack's
+    target when the attack named none. "raided the town, clashing with troops" is a second engagement."""
     by_trigger: dict[tuple[int, int], list[_Coded]] = {}
     for event in coded:
         by_trigger.setdefault((event.sentence_index, event.trigger.i), []).append(event)
@@ -1678,7 +1706,7 @@ def _folded_participles(coded: list[_Coded]) -> list[_Coded]:
         trigger = event.trigger
         if trigger.tag_ != "VBG" or trigger.dep_ not in ("advcl", "conj"):
             continue
-        if event.code[:2] not in _VIOLENT_ROOTS:
+        if event.code[:2] not in _VIOLENT_ROOTS or trigger.lemma_.lower() not in harming:
             continue
         head = trigger.head
         while head.dep_ == "conj" and head.head is not head and head.tag_ == "VBG":
@@ -1693,7 +1721,11 @@ def _folded_participles(coded: list[_Coded]) -> list[_Coded]:
         dropped.add(id(event))
         for attack in attacks:
             current = folded.get(id(attack), attack)
-            if current.target is None and event.target is not None:
+            # Named victims ("killing two members of Iran's Revolutionary Guards") say more than the
+            # country of the building that was hit.
+            named = event.target is not None and event.target.via not in _INFERRED_VIA
+            guessed = current.target is not None and current.target.via in _INFERRED_VIA
+            if event.target is not None and (current.target is None or (guessed and named)):
                 folded[id(attack)] = dataclasses.replace(
                     current, target=event.target, rule_suffix=current.rule_suffix + "+victims"
                 )

@@ -46,6 +46,7 @@ _KEYS = (
     "border_nouns",
     "front_nouns",
     "accusation_heads",
+    "backer_words",
 )
 
 
@@ -91,6 +92,7 @@ class Modes:
     border_nouns: frozenset[str]
     front_nouns: frozenset[str]
     accusation_heads: frozenset[str]
+    backer_words: frozenset[str]
     mass_killing_threshold: int = 20
 
     @classmethod

@@ -224,13 +224,19 @@ class RoleReader:
         return _unique(found)
 
     def is_stance_prefixed(self, token: Token) -> bool:
-        """Whether a modifier is a stance ("pro-EU protesters", "anti-Kremlin activists"): the name says
-        what they stand for, not who they are."""
+        """Whether a modifier is a stance ("pro-EU protesters", "anti-Kremlin activists") or a backer
+        ("Islamic State-linked insurgents"): the name says what they stand for or who backs them, not who
+        they are."""
         left = token.left_edge.i
-        return (
-            left >= 2
-            and self.doc[left - 1].text in ("-", "–")
-            and self.doc[left - 2].lower_ in ("pro", "anti")
+        prefix = self.doc[left - 2].lower_ if left >= 2 else ""
+        if prefix in ("pro", "anti") and self.doc[left - 1].text in ("-", "–"):
+            return True
+        return any(
+            sibling.dep_ == "amod"
+            and sibling.lower_ in self.modes.backer_words
+            and token.i < sibling.i
+            and self.doc[sibling.i - 1].text in ("-", "–")
+            for sibling in token.head.children
         )
 
     def _latest_actor_before(self, token: Token) -> ActorRef | None:
@@ -600,6 +606,12 @@ class RoleReader:
                 return HEDGED, None
             if child.dep_ == "prep" and self._is_duration(child):
                 return HABITUAL, None  # "has rejected the award since the 1960s", "has fought for 15 years"
+            if child.dep_ == "advcl" and any(
+                grand.dep_ == "mark" and grand.lower_ == "since" for grand in child.children
+            ) and any(aux.lemma_ == "have" for aux in verb.children if aux.dep_ == "aux"):
+                return HABITUAL, None  # "has seized large parts of the province since it took up arms"
+        if verb.dep_ == "relcl" and verb.tag_ in ("VBZ", "VBP"):
+            return HABITUAL, None  # "Angola, which mediates between the two": what someone does, no act
         aux = [child.lower_ for child in verb.children if child.dep_ in ("aux", "auxpass")]
         if any(word in modes.hedge_aux for word in aux):
             return HEDGED, None
