@@ -408,6 +408,30 @@ def test_fighters_no_one_names_act_for_the_dateline_country(mechanics):
     assert ("19", "MOZINS") in rows
 
 
+def test_a_when_clause_happened_at_the_date_it_hangs_on(mechanics):
+    text = (
+        "Dozens died in fighting in September 2022, when [Tajik|TJKMIL] forces shelled "
+        "[Kyrgyz|KGZ] villages."
+    )
+    plain = parse_item("t", text, "none").text
+    dates = [day_row(plain, "September 2022", dt.date(2022, 9, 1), granularity="month")]
+    assert code(mechanics, text, dates) == []  # two years before publication: background
+
+
+def test_an_official_killed_by_gunmen_is_assassinated(mechanics):
+    text = "Gunmen killed [the Taliban|AFGGOV|GROUP]'s deputy governor on Tuesday."
+    assert triples(code(mechanics, text)) == {("186", None, "AFGGOV")}
+    text = "Gunmen killed six [Afghan|AFG] soldiers on Tuesday."
+    assert {t[0] for t in triples(code(mechanics, text))} != {"186"}
+
+
+def test_what_a_relative_clause_says_was_done_undated_is_background(mechanics):
+    text = "[Qatar|QAT], which has criticized [Somalia|SOM] before, condemned the attack."
+    assert not any(t[0] == "111" and t[2] == "SOM" for t in triples(code(mechanics, text)))
+    text = "[Qatar|QAT], which criticized [Somalia|SOM] on Monday, condemned the attack."
+    assert ("111", "QAT", "SOM") in triples(code(mechanics, text))
+
+
 def test_event_noun_with_both_sides(mechanics):
     rows = code(mechanics, "[Egypt|EGY] condemned the attack by [Israel|ISR] on [Lebanon|LBN].")
     assert ("193", "ISR", "LBN") in triples(rows)

@@ -821,6 +821,16 @@ class EventCoder:
             harming = token.lemma_.lower() in self.modes.harm_verbs | self.modes.killing_verbs
             if weapon is not None and harming:
                 return "190"
+        victims = reader.object_tokens(token, "obj")
+        if (
+            code[:2] in ("18", "19")
+            and token.lemma_.lower() in self.modes.killing_verbs | {"shoot"}
+            and all(_role_of(source) in _NON_STATE_ARMED for source in sources)
+            and targets
+            and all(_role_of(target) in _OFFICIAL_ROLES for target in targets)
+            and any(victim.lemma_.lower() in self.modes.official_nouns for victim in victims)
+        ):
+            return "186"  # an official killed by gunmen or insurgents: an assassination
         if (
             code == "180"
             and any(_is_state_or_armed(source) for source in sources)
@@ -1059,6 +1069,29 @@ class EventCoder:
 
     # ------------------------------------------------------------------ dates
 
+    @staticmethod
+    def _date_of_when_clause(token: Token, date_rows: Sequence[Row], sentence: Sentence) -> Row | None:
+        """ "fighting in September 2022, when Tajik forces shelled Kyrgyz villages": a when-clause happened
+        at the date it modifies, or at the date of the clause it hangs on."""
+        node = token
+        while node.dep_ == "conj" and node.head is not node:
+            node = node.head
+        if node.dep_ not in ("relcl", "advcl") or not any(
+            child.lower_ == "when" for child in node.children if child.dep_ == "advmod"
+        ):
+            return None
+        anchor = node.head
+        for row in date_rows:
+            if row.get("resolved_date") is None:
+                continue
+            start, end = row["char_start"] - sentence.start, row["char_end"] - sentence.start
+            if start <= anchor.idx < end:
+                return row
+            governing = _governing_verb(token.doc, start, end)
+            if governing is not None and governing.i == anchor.i:
+                return row
+        return None
+
     def _event_date(
         self,
         token: Token,
@@ -1095,6 +1128,8 @@ class EventCoder:
                 and governing.is_ancestor(token)
             ):
                 chosen = row
+        if chosen is None:
+            chosen = self._date_of_when_clause(token, date_rows, sentence)
         if chosen is None:
             return published, published_source, ("day" if published else None)
         resolved = chosen["resolved_date"]
@@ -1366,6 +1401,7 @@ def _quantity(head: Token) -> int:
 
 _ARMED_ROLES = frozenset({"GOV", "MIL", "COP", "REB", "INS", "SEP", "SPY", "GOVMIL", "CRM"})
 _NON_STATE_ARMED = frozenset({"REB", "INS", "SEP", "CRM"})
+_OFFICIAL_ROLES = frozenset({"GOV", "JUD", "LEG", "OPP", ""})
 _FIGHTER_ROLES = frozenset({"MIL", "COP", "REB", "INS", "SEP", "GOVMIL", "CRM"})
 
 

@@ -47,6 +47,7 @@ _KEYS = (
     "front_nouns",
     "accusation_heads",
     "backer_words",
+    "official_nouns",
 )
 
 
@@ -93,6 +94,7 @@ class Modes:
     front_nouns: frozenset[str]
     accusation_heads: frozenset[str]
     backer_words: frozenset[str]
+    official_nouns: frozenset[str]
     mass_killing_threshold: int = 20
 
     @classmethod

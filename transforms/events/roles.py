@@ -612,6 +612,17 @@ class RoleReader:
                 return HABITUAL, None  # "has seized large parts of the province since it took up arms"
         if verb.dep_ == "relcl" and verb.tag_ in ("VBZ", "VBP"):
             return HABITUAL, None  # "Angola, which mediates between the two": what someone does, no act
+        if (
+            verb.dep_ == "relcl"
+            and any(child.dep_ == "aux" and child.lemma_ == "have" for child in verb.children)
+            and not any(
+                grand.dep_ == "pobj" and grand.lower_ in modes.time_words
+                for child in verb.children
+                if child.dep_ == "prep"
+                for grand in child.children
+            )
+        ):
+            return HABITUAL, None  # "Qatar, which has trained Somali soldiers": background, told undated
         aux = [child.lower_ for child in verb.children if child.dep_ in ("aux", "auxpass")]
         if any(word in modes.hedge_aux for word in aux):
             return HEDGED, None
