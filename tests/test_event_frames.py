@@ -139,7 +139,7 @@ def test_trigger_words_hold_every_inflected_form(lexicon):
     for word in ("met", "meets", "meeting", "imposed", "sanctions", "sanction", "talks", "shelled", "struck",
                  "vetoes", "levelled", "leveled", "airstrikes", "withdrew", "condemns", "condemned"):
         assert word in words, word
-    assert "said" not in words and "the" not in words
+    assert "the" not in words and "weather" not in words
 
 
 def test_verb_lemmas_undo_the_models_bad_lemmas(lexicon):

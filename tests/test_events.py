@@ -432,6 +432,15 @@ def test_what_a_relative_clause_says_was_done_undated_is_background(mechanics):
     assert ("111", "QAT", "SOM") in triples(code(mechanics, text))
 
 
+def test_a_reported_obligation_on_another_is_a_demand(coder):
+    text = "[India|INDGOV] said [Pakistan|PAK] must stop sheltering militants."
+    assert ("100", "INDGOV", "PAK") in triples(code(coder, text))
+    assert not code(coder, "[India|INDGOV] said [Pakistan|PAK] had stopped sheltering militants.")
+    # Saying is no trigger of its own: a sentence is parsed for it only when it holds "must".
+    assert not coder._may_hold_event("The minister said the weather was warm.")
+    assert coder._may_hold_event("The minister said Kyiv must withdraw.")
+
+
 def test_event_noun_with_both_sides(mechanics):
     rows = code(mechanics, "[Egypt|EGY] condemned the attack by [Israel|ISR] on [Lebanon|LBN].")
     assert ("193", "ISR", "LBN") in triples(rows)

@@ -235,7 +235,9 @@ def _is_kind(mention: Mention, written: str, kind: str) -> bool:
     if mention.person is not None:
         office = " ".join(t.office or "" for t in mention.person.tenures).lower()
     if kind == "igo":
-        return mention.entity_type == "IGO"
+        # "The EU's foreign policy chief, Josep Borrell, said the bloc would ...": one who speaks for an
+        # organization names it.
+        return mention.entity_type == "IGO" or (mention.actor_code or "").startswith("IGO")
     if kind == "org":
         return mention.entity_type in ("ORG", "MEDIA", "IGO")
     if kind == "group":

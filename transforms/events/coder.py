@@ -460,6 +460,10 @@ class EventCoder:
         threatened: list[ActorRef] = []
         if code.startswith("012"):
             code, threatened = self._warning_or_threat(token, code, reader)
+        if frame.complement and token.lemma_ in self.modes.reporting_verbs and code[:2] == "10":
+            threatened = self._obliged(token, reader)  # "said Pakistan must stop": the one obliged
+            if not threatened:
+                return []
         if code is None or code not in self.codebook:
             return []
         clause = reader.clause_verbs(token)
@@ -610,6 +614,17 @@ class EventCoder:
             actors = [a for a in actors if a.code not in own and a.country not in own]
             if actors:
                 return actors
+        return []
+
+    def _obliged(self, token: Token, reader: RoleReader) -> list[ActorRef]:
+        """The actors a reported clause lays an obligation on ("said Pakistan must stop helping militants",
+        "insisted that Kyiv must withdraw"): its subjects, when it holds "must"."""
+        for clause in (child for child in token.children if child.dep_ == "ccomp"):
+            aux = {child.lower_ for child in clause.children if child.dep_ == "aux"}
+            if not aux & _OBLIGATION_WORDS:
+                continue
+            subjects = [child for child in clause.children if child.dep_ in ("nsubj", "nsubjpass")]
+            return [actor for subject in subjects for actor in reader.phrase_actors(subject)]
         return []
 
     def _warning_or_threat(self, token: Token, code: str, reader: RoleReader) -> tuple[str, list[ActorRef]]:
@@ -1355,6 +1370,7 @@ _RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06", "08", "19"})
 _UNKNOWN_PERPETRATOR_ROOTS = frozenset({"17", "18", "19", "20"})
 _VIOLENT_ROOTS = frozenset({"18", "19", "20"})
 _BOMBS = frozenset({"bomb", "explosive", "ied", "bomber"})
+_OBLIGATION_WORDS = frozenset({"must"})
 # How an actor no one names was found (ActorRef.inferred): the place, the kind of people, the state faced.
 _INFERRED_VIA = frozenset({"place", "unnamed", "facing", "protected", "population", "government", "host"})
 # Acts people no one names may do (protest), and the roles of such people ("protesters", "students").
@@ -1427,6 +1443,10 @@ def _prefilter(frames: FrameLexicon) -> tuple[frozenset[str], dict[str, frozense
             alone.update((head, inflector.third_person(head), frame.lemma.replace("_", "")))
             continue
         forms = inflector.verb_forms(frame.lemma)
+        if frame.complement and frame.code[:2] == "10":
+            for form in forms:  # "said Pakistan must stop": a reported obligation needs its "must"
+                needs.setdefault(form, set()).update(_OBLIGATION_WORDS)
+            continue
         if not frame.objects:
             alone.update(forms)
             continue

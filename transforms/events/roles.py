@@ -558,6 +558,9 @@ class RoleReader:
         if slot == "subj":
             return self.subject_tokens(verb)
         holders = [verb] + [child for child in verb.children if child.dep_ in ("dobj", "prt", "dative")]
+        # "delivered two helicopters and a consignment of drones to the army": the parser may hang the
+        # preposition on the last object of a list.
+        holders += [grand for holder in holders[1:] for grand in holder.children if grand.dep_ == "conj"]
         found: list[Token] = []
         for holder in holders:
             for child in holder.children:
