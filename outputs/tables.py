@@ -28,7 +28,8 @@ def committed_tables(root: str, tables: Iterable[str] = TABLES) -> dict[str, lis
         listed.clear()
         for table in names:
             pattern = FileSystems.join(root, table, "*", f"*{FILE_SUFFIX}")
-            listed[table] = sorted(metadata.path for metadata in FileSystems.match([pattern])[0].metadata_list)
+            matched = FileSystems.match([pattern])[0].metadata_list
+            listed[table] = sorted(metadata.path for metadata in matched)
         return [path for paths in listed.values() for path in paths]
 
     visible = set(committed_table_files(root, list_every_table))
