@@ -172,7 +172,7 @@ def _feed_failures(connection, limit: int) -> list[dict]:
 def collect(connection: duckdb.DuckDBPyConnection, *, top_dyads: int = TOP_DYADS,
             max_runs: int = MAX_RUNS) -> dict:
     """Every figure of the report, from the views of ``connection``."""
-    if connection.sql("SELECT current_setting('TimeZone')").fetchone()[0] != "UTC":
+    if connection.execute("SELECT current_setting('TimeZone')").fetchone()[0] != "UTC":
         connection.execute("SET TimeZone = 'UTC'")  # a read_only connection is set so, and locked
     totals = _totals(connection)
     granularity = timeline_granularity(totals["first_event_date"], totals["last_event_date"])

@@ -106,7 +106,7 @@ class FailedAfterCommit(RuntimeError):
     """The run's output is committed (its manifest is written), but a step after the commit point
     failed: the message says what is committed and what the next run completes."""
 
-    def __init__(self, outcome: RunOutcome, step: str, error: BaseException, *, moved: bool,
+    def __init__(self, outcome: RunOutcome, step: str, error: BaseException, *, moved: bool, filed: bool,
                  feed_state_saved: bool, event_daily_stale: bool):
         written = ", ".join(f"{table} {rows:,}" for table, rows in outcome.rows_written.items()
                             if table != EVENT_DAILY)
@@ -115,6 +115,8 @@ class FailedAfterCommit(RuntimeError):
             consequences.append("its files are not all moved into place yet: readers see the tables as "
                                 "before this run until the next run (or 'communique compact') finishes "
                                 "moving them")
+        elif not filed:
+            consequences.append("its files are in place; the next run finishes filing the commit")
         if not feed_state_saved:
             consequences.append("the feeds' validators were not saved: the next run fetches those feeds "
                                 "in full (nothing is written twice)")
@@ -131,11 +133,12 @@ def _commit_and_finish(output: OutputDir, config: RunConfig, outcome: RunOutcome
                        fetch_rows: list[dict]) -> None:
     """Commits the staged output, then records the feed state and rebuilds event_daily. A failure before
     the commit point propagates as it is (nothing committed); after it, as ``FailedAfterCommit``."""
-    done = {"moved": False, "feed_state_saved": False, "event_daily_stale": stale(config.output_dir)}
+    done = {"moved": False, "filed": False, "feed_state_saved": not fetch_rows,
+            "event_daily_stale": stale(config.output_dir)}
     step = "moving the committed files into place"
     try:
         output.commit(config.run_id)
-        done["moved"] = True
+        done["moved"] = done["filed"] = True
         crash_point("after_commit")
         step = "saving the feed state"
         feedstate.record_run(config.output_dir, fetch_rows)
@@ -144,6 +147,7 @@ def _commit_and_finish(output: OutputDir, config: RunConfig, outcome: RunOutcome
         rebuilt = rebuild_if_stale(config.output_dir)
         done["event_daily_stale"] = False
     except CommitIncomplete as error:
+        done["moved"] = not output.staged_files(config.run_id)  # only the bookkeeping may be left
         raise FailedAfterCommit(outcome, step, error.__cause__ or error, **done) from error
     except Exception as error:
         if not done["moved"]:
