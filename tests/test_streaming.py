@@ -110,8 +110,8 @@ def test_teststream_windows_write_their_own_files_with_each_article_once(seeds, 
     batch = tmp_path / "batch"
     run_job(_config(batch_seeds, batch))
     for table in CONTENT_TABLES:
-        # (A reject's id hashes its run.)
-        assert _rows(output, table, {"run_id", "reject_id"}) == _rows(batch, table, {"run_id", "reject_id"}), table
+        run_columns = {"run_id", "reject_id"}  # a reject's id hashes its run
+        assert _rows(output, table, run_columns) == _rows(batch, table, run_columns), table
     assert not (output / "runs").exists()  # batch only
 
 
