@@ -4,6 +4,7 @@ leaves every table readable, and a failure after the commit point says what was 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from outputs.tables import read_table, table_files
 from pipeline.cli import main
 from schemas import TABLES
 from tests import feedserver as samples
+from transforms.common.rejects import make_reject, numbered_repeats, stamp_reject
 
 TEN_EMPTY_ITEMS = (
     '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Hollow</title>'
@@ -160,3 +162,22 @@ def test_a_failure_while_applying_a_commit_says_the_next_run_finishes_it(seed_on
     assert _run(output, "--seeds", str(seed_only), timestamp="2024-06-02T12:00:00Z") == 0
     assert read_table(str(output), "articles").num_rows == 1
     assert len(read_table(str(output), "runs")) == 2
+
+
+def test_repeated_rejects_are_numbered_the_same_whatever_their_order():
+    started = dt.datetime(2024, 6, 1, 12, tzinfo=dt.timezone.utc)
+    empty = make_reject(source_uri="https://hollow.example.net/#entry=x", stage="sources",
+                        reason="entry_empty", detail="No title and no text.", raw_excerpt="{}")
+    other = {**empty, "detail": "Another sentence."}
+    unstamped = (empty, empty, other, empty)
+    rows = [stamp_reject(row, "run-a", started) for row in unstamped]
+    numbered = numbered_repeats(rows)
+    ids = {row["reject_id"] for row in numbered}
+    assert len({row["reject_id"] for row in numbered}) == 4
+    assert sorted(map(repr, numbered_repeats(rows[::-1]))) == sorted(map(repr, numbered))
+    # The first occurrence keeps the id a stage that knows the run gives it; another run, other ids.
+    known_run = make_reject(source_uri=empty["source_uri"], stage="sources", reason="entry_empty", detail="",
+                            raw_excerpt="{}", run_id="run-a")
+    assert known_run["reject_id"] in ids
+    elsewhere = numbered_repeats([stamp_reject(row, "run-b", started) for row in unstamped])
+    assert not {row["reject_id"] for row in elsewhere} & ids
