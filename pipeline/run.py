@@ -125,8 +125,12 @@ class FailedAfterCommit(RuntimeError):
                                 "next run rebuilds it")
         super().__init__(
             f"run {outcome.run_id} committed its output ({written} rows) but then failed while {step}: "
-            f"{type(error).__name__}: {error}. " + "; ".join(consequences) + ".")
+            f"{type(error).__name__}: {error}. {_sentence('; '.join(consequences))}")
         self.outcome = outcome
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + "." if text else ""
 
 
 def _commit_and_finish(output: OutputDir, config: RunConfig, outcome: RunOutcome,
@@ -148,6 +152,7 @@ def _commit_and_finish(output: OutputDir, config: RunConfig, outcome: RunOutcome
         done["event_daily_stale"] = False
     except CommitIncomplete as error:
         done["moved"] = not output.staged_files(config.run_id)  # only the bookkeeping may be left
+        step = "filing the commit and cleaning its staging directory" if done["moved"] else step
         raise FailedAfterCommit(outcome, step, error.__cause__ or error, **done) from error
     except Exception as error:
         if not done["moved"]:
