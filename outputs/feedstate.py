@@ -58,12 +58,14 @@ def load(output_dir: str) -> dict:
 def _next_state(previous: dict, row: dict, now: str) -> dict:
     """What to remember about one feed after this run's fetch of it."""
     entry = dict(previous)
-    if row.get("moved_to"):
-        entry["url"] = row["moved_to"]
+    if row.get("moved_to") and row.get("http_status") == 200 and row.get("error_code") != "unparseable":
+        entry["url"] = row["moved_to"]  # only a new address that answered with a feed
     if row.get("not_modified"):
         # A 304 may repeat or refresh the validators; keep the stored ones otherwise.
         entry["etag"] = row.get("etag") or entry.get("etag")
         entry["last_modified"] = row.get("last_modified") or entry.get("last_modified")
+    elif row.get("entries_deferred"):
+        return entry  # entries were left for the next run: it must read the feed in full again
     elif row.get("http_status") == 200 and row.get("error_code") != "unparseable":
         entry["etag"] = row.get("etag")
         entry["last_modified"] = row.get("last_modified")

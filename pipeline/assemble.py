@@ -22,6 +22,7 @@ from transforms.normalize.stage import Normalize
 from transforms.sinks.stage import WriteTables
 from transforms.sources.accounting import CompleteFeedFetches
 from transforms.sources.feeds_stage import FEED_FETCHES, FEED_ITEMS
+from transforms.sources.pages_stage import PageBudget
 from transforms.sources.stage import ReadSources
 
 
@@ -35,7 +36,9 @@ def build_pipeline(pipeline: beam.Pipeline, config: RunConfig, feed_state: dict 
         seeds_dir=config.seeds_dir, feed_uris=list(config.feed_uris), run_id=config.run_id,
         run_started_at=config.started_at, feed_state=feed_state, fetch_articles=config.fetch_articles,
         timeout_s=config.feed_timeout_s, max_bytes=config.max_feed_bytes,
-        load_known_article_ids=written_articles)
+        load_known_article_ids=written_articles, refused_feeds=config.refused_feeds,
+        page_budget=PageBudget.from_now(config.max_pages, config.pages_deadline_s,
+                                        config.allow_private_addresses))
     normalized = sources[FEED_ITEMS] | "Normalize" >> Normalize(*run)
     fresh = (normalized[DOCUMENTS] | "ProgressRead" >> Progress("read")
              | "Deduplicate" >> Deduplicate(written_articles))

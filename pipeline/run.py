@@ -97,7 +97,8 @@ def _run_locked(config: RunConfig) -> RunOutcome:
     rows_written["runs"] = 1
     outcome = RunOutcome(
         run_id=config.run_id, output_dir=config.output_dir, elapsed_s=elapsed, counters=counters,
-        rows_written=rows_written, rejects_by_reason=reasons, exit_status=exit_status, feeds=feeds)
+        rows_written=rows_written, rejects_by_reason=reasons, exit_status=exit_status, feeds=feeds,
+        read_samples=config.reads_samples)
     _commit_and_finish(output, config, outcome, fetch_rows)
     return outcome
 

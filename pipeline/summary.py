@@ -32,6 +32,7 @@ class RunOutcome:
     rejects_by_reason: dict[str, int]
     exit_status: str
     feeds: dict[str, object] = dataclasses.field(default_factory=dict)  # see feed_summary
+    read_samples: bool = False  # the sample seeds bundled with communique were read
 
     @property
     def articles_per_s(self) -> float:
@@ -102,6 +103,9 @@ def format_summary(outcome: RunOutcome) -> str:
         "  rows       " + ", ".join(f"{table} {rows}" for table, rows in outcome.rows_written.items()
                                     if table not in _REBUILT_TABLES),
     ]
+    if outcome.read_samples:
+        lines.insert(2, "  samples    the sample seeds that ship with communique (no input given; name yours "
+                     "with --seeds, --feed or --feeds)")
     rebuilt = {table: rows for table, rows in outcome.rows_written.items() if table in _REBUILT_TABLES}
     if rebuilt:
         lines.append("  rebuilt    " + ", ".join(f"{table} {rows} rows in all"
@@ -116,6 +120,10 @@ def format_summary(outcome: RunOutcome) -> str:
             failed += f" ({_listing(feeds['errors'], _MOST_REASONS)})"
         lines.append(f"  feeds      {_plural(feeds['fetched'], 'feed')} fetched: {failed}, "
                      f"{feeds['not_modified']:,} not modified")
+    pages = {name.removeprefix("pages_"): value for name, value in counters.items()
+             if name.startswith("pages_") and value}
+    if pages:
+        lines.append(f"  pages      {_listing(pages)}")
     failures = {name: value for name, value in counters.items()
                 if name in {f"{stage}_failed" for stage in _ANNOTATING_STAGES} and value}
     if failures:

@@ -6,7 +6,7 @@ from schemas._spec import DATE, TIMESTAMP, TableSpec, column
 
 ARTICLES = TableSpec(
     name="articles",
-    version=1,
+    version=2,
     doc="One row per distinct article read from a seed file or a feed entry. Duplicates across feeds "
     "and runs are written once.",
     partition_by="published_date",
@@ -25,15 +25,23 @@ ARTICLES = TableSpec(
                    "char offsets in other tables index into this string.", nullable=False),
             column("text_source", pa.string(), "Where the text came from: 'body' (seed file), "
                    "'content' or 'summary' (feed entry), 'page' (fetched article page)."),
-            column("published_at", TIMESTAMP, "Publication time in UTC; null when no date was found."),
-            column("published_date", DATE, "UTC calendar date of published_at (the partition "
-                   "column); null partition when the date is missing."),
+            column("published_at", TIMESTAMP, "Publication time in UTC. Never null: without a usable "
+                   "date from the source it is the time the item was fetched (date_source 'fetched')."),
+            column("published_date", DATE, "UTC calendar date of published_at (the partition column; "
+                   "never null). The article's local day, which relative dates in its text are "
+                   "resolved against, can differ: see published_utc_offset_minutes."),
+            column("published_utc_offset_minutes", pa.int16(), "The UTC offset the source gave its date "
+                   "in, in minutes (+540 for +09:00); published_at + this offset is the local time. Null "
+                   "when the source named no zone (UTC is assumed) or gave no usable date."),
             column("published_raw", pa.string(), "The date string as the source gave it, before parsing."),
             column("date_source", pa.string(), "Where published_at came from: 'seed_header', "
-                   "'published', 'updated', 'feed_date', 'fetched_at', or 'missing'."),
-            column("date_flag", pa.string(), "Null when the date is plausible; 'future' (beyond the "
-                   "tolerance after ingestion) or 'before_1900' when it is suspicious but kept; "
-                   "'unparseable' when the source gave a date string nobody could read."),
+                   "'published', 'updated', 'feed_date' (the feed's own date), or 'fetched' (no usable "
+                   "date: the time the item was fetched, i.e. the run's start; date_flag says why)."),
+            column("date_flag", pa.string(), "Null when the date is plausible and complete. 'assumed_utc': "
+                   "a time of day without a time zone, taken as UTC. 'future': more than a day after the "
+                   "run started, kept. With date_source 'fetched': 'missing' (the source gave no date), "
+                   "'unparseable' (a date string nobody could read, see published_raw) or 'implausible' "
+                   "(a year outside 1900 to the year after the run)."),
             column("language", pa.string(), "Language code (ISO 639-1) from the feed, or detected "
                    "from the text; 'und' when unknown."),
             column("content_hash", pa.string(), "SHA-256 of title + text, to notice changed content.",

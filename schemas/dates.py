@@ -6,9 +6,11 @@ from schemas._spec import DATE, TableSpec, column
 
 DATES = TableSpec(
     name="dates",
-    version=2,
+    version=3,
     doc="One row per temporal expression in an article's text ('on Wednesday', 'March 3', 'last week'), "
-    "resolved against the article's publication date.",
+    "resolved against the article's local publication day (articles.published_at shifted by "
+    "published_utc_offset_minutes); relative expressions in an article dated by its fetch time are not "
+    "resolved.",
     partition_by="published_date",
     key=("article_id", "char_start", "char_end"),
     schema=pa.schema(
@@ -28,7 +30,9 @@ DATES = TableSpec(
             column("resolution", pa.string(), "absolute (the text names the date), relative (resolved "
                    "against the publication date) or anchored (counted from the nearest day named earlier "
                    "in the text, else the publication date: 'the next day', 'hours later', 'a day after')."),
-            column("published_date", DATE, "The article's publication date (the partition column)."),
+            column("published_date", DATE, "The article's UTC publication date (articles.published_date, "
+                   "the partition column); relative expressions were resolved against its local day, "
+                   "which can be a day later or earlier."),
         ]
     ),
 )

@@ -6,7 +6,7 @@ from schemas._spec import DATE, TableSpec, column
 
 EVENTS = TableSpec(
     name="events",
-    version=2,
+    version=3,
     doc="One row per coded event of an article: who did what to whom, when and where, with the sentence "
     "that first says so. An event restated in several sentences is one row (num_mentions counts them).",
     partition_by="event_date",
@@ -19,9 +19,11 @@ EVENTS = TableSpec(
             column("sentence_index", pa.int32(), "0-based index of the first sentence that reports the "
                    "event; -1 when it was coded from the headline.", nullable=False),
             column("event_date", DATE, "When the event happened: the date expression in its sentence "
-                   "nearest the trigger, else the publication date (the partition column)."),
+                   "nearest the trigger, else the article's local publication day (the partition "
+                   "column; never null)."),
             column("event_date_source", pa.string(), "'text' when event_date came from an expression "
-                   "in the sentence, 'published' when it is the publication date, 'missing' otherwise."),
+                   "in the sentence, 'published' when it is the local publication day, 'fetched' when the "
+                   "article had no usable date and it is the day it was fetched (articles.date_flag)."),
             column("event_date_precision", pa.string(), "How precisely event_date is known: 'day' (a day "
                    "expression or the publication date), 'week', 'month' or 'year' (the text gives only "
                    "that much; event_date is then the publication date)."),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 
@@ -37,6 +38,9 @@ def test_no_command_prints_help_and_exits_2(capsys):
         (["--run-timestamp", "yesterday"], "not an ISO 8601 time"),
         (["--feed-timeout", "0"], "--feed-timeout must be positive"),
         (["--no-seeds"], "nothing to read"),
+        (["--max-pages", "0"], "--max-pages must be positive"),
+        (["--pages-deadline", "-1"], "--pages-deadline must be positive"),
+        (["--samples", "--no-seeds"], "cannot be combined with --no-seeds"),
         (["--frobnicate=3"], "unknown option '--frobnicate'"),
     ],
 )
@@ -99,3 +103,69 @@ def test_console_script_runs_in_a_subprocess(tmp_path):
                           text=True, check=False)
     assert done.returncode == 0
     assert "run_id" in done.stdout
+
+
+def _one_story_feed(tmp_path) -> str:
+    from tests.feedserver import STORIES, rss
+
+    path = tmp_path / "desk.xml"
+    path.write_text(rss(STORIES[:1]), encoding="utf-8")
+    return str(path)
+
+
+def test_a_feed_alone_never_pulls_in_the_sample_seeds(tmp_path, monkeypatch, capsys):
+    """Before: with no ./seeds, --seeds fell back to the bundled samples and `run --feed URL` wrote the
+    ten 2021 sample articles and their events into the user's tables."""
+    monkeypatch.chdir(tmp_path)  # no ./seeds here
+    output = str(tmp_path / "out")
+    assert main(["run", "--feed", _one_story_feed(tmp_path), "--output", output]) == 0
+    summary = capsys.readouterr().out
+    assert "samples" not in summary and "articles 1," in summary
+    assert main(["query", "--output", output, "--format", "json",
+                 "SELECT source_kind, count(*) AS n FROM articles GROUP BY 1"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"source_kind": "feed", "n": 1}
+
+
+def test_samples_are_read_when_asked_for_and_the_summary_says_so(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    output = str(tmp_path / "out")
+    assert main(["run", "--samples", "--feed", _one_story_feed(tmp_path), "--output", output]) == 0
+    captured = capsys.readouterr()
+    assert "reading the bundled sample seeds and 1 feeds" in captured.err
+    assert "samples    the sample seeds that ship with communique" in captured.out
+    assert main(["query", "--output", output, "--format", "json",
+                 "SELECT count(*) AS n FROM articles WHERE source_kind = 'seed'"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"n": 1}
+
+
+def test_no_input_at_all_reads_the_samples_and_says_so(tmp_path, monkeypatch, capsys):
+    """README's first command: `communique run` with no input option runs on the bundled samples."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "--output", str(tmp_path / "out")]) == 0
+    assert "samples    the sample seeds that ship with communique" in capsys.readouterr().out
+
+
+def test_samples_with_seeds_is_a_usage_error(tmp_path, capsys):
+    assert main(["run", "--samples", "--seeds", str(tmp_path), "--output", str(tmp_path / "out")]) == 2
+    assert "--samples" in capsys.readouterr().err
+
+
+def test_a_path_that_is_not_utf8_is_a_usage_error_naming_it(tmp_path, capsys):
+    folder = tmp_path / os.fsdecode(b"caf\xe9")
+    folder.mkdir()
+    assert main(["run", "--seeds", str(folder), "--output", str(tmp_path / "out")]) == 2
+    assert "caf\\xe9' is not valid UTF-8" in capsys.readouterr().err
+    assert main(["run", "--feed", str(folder / "x.xml"), "--output", str(tmp_path / "out")]) == 2
+    assert "--feed" in capsys.readouterr().err
+
+
+def test_no_input_option_reads_the_users_own_seeds_directory_first(tmp_path, monkeypatch, capsys):
+    from tests.conftest import SEED_DOCUMENT
+
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "mine.txt").write_bytes(SEED_DOCUMENT.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "--output", str(tmp_path / "out")]) == 0
+    captured = capsys.readouterr()
+    assert "reading seeds →" in captured.err
+    assert "samples" not in captured.out and "articles 1," in captured.out

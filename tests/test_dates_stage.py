@@ -130,3 +130,47 @@ def test_an_anchored_expression_counts_from_a_day_named_in_an_earlier_sentence()
     assert_that(rows, equal_to([_row(doc, 0, "Tuesday", "2021-10-26", "day", "relative"),
                                 _row(doc, 2, "The next day", "2021-10-27", "day", "anchored")]))
     pipeline.run().wait_until_finish()
+
+
+def test_relative_dates_resolve_against_the_local_day_not_the_utc_day():
+    # Tue, 04 Mar 2025 06:30 +0900 is Monday 21:30 in UTC. Before: "on Tuesday" was 2025-02-25.
+    tokyo = _document("tokyo", "The ministers met on Tuesday. They will meet again next week.",
+                      dt.date(2025, 3, 3))
+    tokyo.article.update(published_at=dt.datetime(2025, 3, 3, 21, 30, tzinfo=dt.timezone.utc),
+                         published_utc_offset_minutes=540, date_source="published")
+    # Mon, 03 Mar 2025 20:00 -0500 is already Tuesday in UTC: "today" is the local Monday.
+    bogota = _document("bogota", "The ministers met today.", dt.date(2025, 3, 4))
+    bogota.article.update(published_at=dt.datetime(2025, 3, 4, 1, 0, tzinfo=dt.timezone.utc),
+                          published_utc_offset_minutes=-300, date_source="published")
+    pipeline = TestPipeline()
+    outputs = pipeline | beam.Create([tokyo, bogota]) | ResolveDates()
+    rows = outputs[DOCUMENTS] | "Rows" >> beam.FlatMap(lambda document: document.dates)
+    assert_that(rows, equal_to([_row(tokyo, 0, "Tuesday", "2025-03-04", "day", "relative"),
+                                _row(tokyo, 1, "next week", "2025-03-10", "week", "relative"),
+                                _row(bogota, 0, "today", "2025-03-03", "day", "relative")]))
+    pipeline.run().wait_until_finish()
+
+
+def test_a_fetch_time_standing_in_for_a_date_places_no_relative_expression():
+    fetched = _document("fetched", "Talks resumed on Monday. The accord of 3 March 2021 holds.",
+                        dt.date(2025, 3, 10))
+    fetched.article.update(date_source="fetched", date_flag="missing")
+    pipeline = TestPipeline()
+    outputs = pipeline | beam.Create([fetched]) | ResolveDates()
+    rows = outputs[DOCUMENTS] | "Rows" >> beam.FlatMap(lambda document: document.dates)
+    assert_that(rows, equal_to([_row(fetched, 1, "3 March 2021", "2021-03-03", "day", "absolute")]))
+    result = pipeline.run()
+    result.wait_until_finish()
+    assert _counter(result, "dates_unresolved") == 1
+
+
+def test_an_article_dated_at_the_ends_of_the_calendar_is_no_failure():
+    # Before: OverflowError out of the tagger, which is not an article error: the pipeline failed (exit 1).
+    ends = [_document(f"end{year}", "They met on Tuesday and will meet next week.", dt.date(year, 1, 1))
+            for year in (1, 9999)]
+    pipeline = TestPipeline()
+    outputs = pipeline | beam.Create(ends) | ResolveDates()
+    assert_that(outputs[REJECTS], equal_to([]), label="no_rejects")
+    assert_that(outputs[DOCUMENTS] | "Rows" >> beam.FlatMap(lambda document: document.dates),
+                equal_to([]), label="nothing_placed")
+    pipeline.run().wait_until_finish()

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from outputs.tables import read_table
+from pipeline.summary import format_summary
 from tests import feedserver as samples
 from tests.conftest import run_communique
 
@@ -84,15 +85,52 @@ def test_fetch_articles_fetches_a_page_once_across_runs(server, tmp_path):
     feed = samples.rss([("Ghana and Togo sign fisheries accord", page, "Summary of the accord.")])
     server.route("/one-page.xml", samples.static(feed.encode()))
     output = tmp_path / "out"
-    args = ["--no-seeds", "--output", str(output), "--feed", server.url("/one-page.xml"), "--fetch-articles"]
+    args = ["--no-seeds", "--output", str(output), "--feed", server.url("/one-page.xml"), "--fetch-articles",
+            "--allow-private-addresses"]  # the test server is on 127.0.0.1
     hits_before = server.hits("/articles/ghana-togo.html")
     first = run_communique(*args)
     assert server.hits("/articles/ghana-togo.html") == hits_before + 1
     [article] = read_table(str(output), "articles").to_pylist()
     assert article["text_source"] == "page" and first.counters["pages_extracted"] == 1
+    assert "  pages      extracted 1" in format_summary(first)
 
     # The feed is read again (no validators), but the article is written: its page is not fetched again.
     second = run_communique(*args)
     assert server.hits("/articles/ghana-togo.html") == hits_before + 1
     assert second.counters["pages_skipped_known"] == 1
     assert second.rows_written["articles"] == 0
+
+
+def test_pages_over_the_budget_are_fetched_next_run_not_lost(server, tmp_path):
+    """--max-pages 2 on a feed of three: the third entry is deferred (a page_deferred reject), the feed's
+    ETag is not stored, and the next run reads the feed in full, skips the two stored entries and fetches
+    the third page. Only then is the ETag stored and the feed asked for conditionally."""
+    pages = [server.url(f"/budget/p{n}.html") for n in range(3)]
+    for n, link in enumerate(pages):
+        server.route(link.removeprefix(server.base), samples.static(
+            samples.ARTICLE_PAGE.format(marker=f"Budget page {n}.").encode(), "text/html"))
+    feed = samples.rss([(f"Budget story {n}", link, f"Summary {n}.") for n, link in enumerate(pages)])
+    server.route("/budget.xml", samples.with_etag(feed.encode(), '"budget-v1"'))
+    output = tmp_path / "out"
+    args = ["--no-seeds", "--output", str(output), "--feed", server.url("/budget.xml"), "--fetch-articles",
+            "--allow-private-addresses", "--max-pages", "2"]
+
+    first = run_communique(*args)
+    assert first.rows_written["articles"] == 2 and first.counters["pages_deferred"] == 1
+    assert first.rejects_by_reason == {"page_deferred": 1} and first.exit_status == "ok_with_rejects"
+    [row] = _fetch_rows(output, first.run_id).values()
+    assert (row["entries_seen"], row["entries_new"], row["entries_deferred"], row["rejects"]) == (3, 2, 1, 1)
+    [deferred] = read_table(str(output), "rejects").to_pylist()
+    assert deferred["source_uri"] == pages[2]
+
+    second = run_communique(*args)
+    assert "if-none-match" not in server.headers_sent("/budget.xml")[-1]  # validators were not advanced
+    assert second.rows_written["articles"] == 1 and second.counters["pages_skipped_known"] == 2
+    articles = read_table(str(output), "articles").to_pylist()
+    assert sorted(article["source_uri"] for article in articles) == pages
+    assert {article["text_source"] for article in articles} == {"page"}
+    assert all(server.hits(link.removeprefix(server.base)) == 1 for link in pages)
+
+    third = run_communique(*args)
+    assert server.headers_sent("/budget.xml")[-1]["if-none-match"] == '"budget-v1"'
+    assert _fetch_rows(output, third.run_id)[server.url("/budget.xml")]["not_modified"]

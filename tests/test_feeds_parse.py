@@ -65,8 +65,38 @@ def test_date_falls_back_from_published_to_updated_to_feed_date_to_fetch_time():
         ("feed_date", dt.datetime(2024, 5, 3, 0, 0, tzinfo=UTC)),
     ]
     without = parse(atom(entries)).items
-    assert (without[2]["date_source"], without[2]["published_at"]) == ("fetched_at", FETCHED)
+    assert (without[2]["date_source"], without[2]["published_at"]) == ("fetched", FETCHED)
     assert without[2]["published_raw"] is None
+
+
+def test_the_sources_offset_is_kept_not_feedparsers_utc_value():
+    feed = samples.rss([("Talks", "https://d.example.net/t", "Text.")]).replace(
+        "Mon, 03 Jun 2024 00:15:00 +0200", "Tue, 04 Mar 2025 06:30 +0900")
+    item = parse(feed.encode()).items[0]
+    assert item["published_at"] == dt.datetime(2025, 3, 3, 21, 30, tzinfo=UTC)
+    assert item["published_at"].utcoffset() == dt.timedelta(hours=9)  # before: UTC, the local day lost
+
+
+@pytest.mark.parametrize(
+    "pub_date",
+    ["Thu, 06 Mar 2025 10:15:00 +99:99", "Thu, 06 Mar 2025 10:15:00 -23:59", "10000-01-01T00:00:00Z",
+     "Mon, 29 Feb 2021 10:00:00 GMT", "garbage"],
+)
+def test_an_unreadable_entry_date_is_kept_raw_for_the_flag_and_the_fetch_time_stands_in(pub_date):
+    # Before: feedparser's value won (+99:99 four days early, -23:59 accepted, 10000 as 2010-11-01) or
+    # the fetch time was used with no trace of the string.
+    feed = samples.rss([("Talks", "https://d.example.net/t", "Text.")]).replace(
+        "Mon, 03 Jun 2024 00:15:00 +0200", pub_date)
+    item = parse(feed.encode()).items[0]
+    assert (item["date_source"], item["published_at"]) == ("fetched", FETCHED)
+    assert item["published_raw"] == pub_date
+
+
+def test_an_unreadable_entry_date_gives_way_to_the_feeds_date():
+    entries = ("<entry><id>urn:e:1</id><title>A</title><published>garbage</published>"
+               "<summary>one</summary></entry>")
+    [item] = parse(atom(entries, "<updated>2024-05-03T00:00:00Z</updated>")).items
+    assert (item["date_source"], item["published_at"]) == ("feed_date", dt.datetime(2024, 5, 3, tzinfo=UTC))
 
 
 def test_a_date_feedparser_cannot_read_is_read_by_the_publication_date_parser():

@@ -7,6 +7,7 @@ import json
 import os
 import pickle
 import tempfile
+import time
 from pathlib import Path
 
 import pyarrow as pa
@@ -23,10 +24,13 @@ from transforms.common.beam import METRICS_NAMESPACE
 from transforms.common.rejects import REJECTS
 from transforms.normalize.article import article_id_for
 from transforms.sources.feeds_stage import FEED_ITEMS, ReadFeeds
+from transforms.sources.pages_stage import PageBudget
 
 STARTED = dt.datetime(2024, 6, 3, 12, 0, tzinfo=dt.timezone.utc)
 SEED_FEEDS = Path(__file__).parent.parent / "seeds" / "feeds"
 FAST = {"timeout_s": 0.5, "retry_backoff_s": 0.01}
+# The test server is on 127.0.0.1: page fetches need private addresses allowed.
+LOOPBACK_PAGES = PageBudget.from_now(allow_private_addresses=True)
 
 
 @pytest.fixture(scope="module")
@@ -232,7 +236,7 @@ def _pages_feed(server) -> bytes:
 def test_fetch_articles_uses_page_text_when_extracted_and_keeps_the_summary_otherwise(server):
     server.route("/with-pages.xml", samples.static(_pages_feed(server)))
     robots_before = server.hits("/robots.txt")
-    out = Collected([server.url("/with-pages.xml")], fetch_articles=True)
+    out = Collected([server.url("/with-pages.xml")], fetch_articles=True, page_budget=LOOPBACK_PAGES)
     by_link = {item["source_uri"]: item for item in out.items}
     assert len(by_link) == 5
     page = by_link[server.url("/articles/ghana-togo.html")]
@@ -251,6 +255,12 @@ def test_fetch_articles_uses_page_text_when_extracted_and_keeps_the_summary_othe
     assert out.counter("pages_not_html") == 1
     assert out.counter("pages_fetch_failed") == 1
     assert out.counter("items_read") == 5
+    # The page that is gone is reported (before: no reject, no trace but a counter); the entry is kept.
+    (gone,) = out.rejects
+    assert (gone["source_uri"], gone["reason"]) == (server.url("/articles/gone.html"), "page_fetch_failed")
+    assert "HTTP 404" in gone["detail"] and "keeps the text its feed gave" in gone["detail"]
+    assert out.counter("items_rejected") == 0
+    assert out.fetch_row(server.url("/with-pages.xml"))["entries_deferred"] == 0
 
 
 def test_fetch_articles_skips_articles_already_written(server):
@@ -259,7 +269,8 @@ def test_fetch_articles_skips_articles_already_written(server):
     server.route("/known-pages.xml", samples.static(feed.encode()))
     known = [article_id_for(server.url("/articles/ghana-togo.html"), "")]
     page_hits = server.hits("/articles/ghana-togo.html")
-    out = Collected([server.url("/known-pages.xml")], fetch_articles=True, load_known_ids=lambda: known)
+    out = Collected([server.url("/known-pages.xml")], fetch_articles=True, load_known_ids=lambda: known,
+                    page_budget=LOOPBACK_PAGES)
     assert [item["text_source"] for item in out.items] == ["summary"]
     assert server.hits("/articles/ghana-togo.html") == page_hits
     assert out.counter("pages_skipped_known") == 1
@@ -276,3 +287,83 @@ def test_no_feeds_is_an_empty_but_valid_stage():
 def test_bad_option_fails_at_build_time():
     with pytest.raises(ValueError, match="max_entries"):
         ReadFeeds(["x.xml"], "run0", STARTED, max_entries=0)
+
+
+def test_a_permanent_redirect_to_a_page_that_is_not_a_feed_is_not_remembered(server, tmp_path):
+    """Before: /hijacked.xml 301 -> an HTML page was stored as the feed's address for good, so every later
+    run fetched the parking page and never the feed again."""
+    server.route("/hijacked.xml", samples.redirect(301, "/parked.html"))
+    server.route("/parked.html", samples.static(b"<html><body><p>This domain is parked.</p></body></html>",
+                                                "text/html"))
+    feed = server.url("/hijacked.xml")
+    first = Collected([feed], feed_state=feedstate.load(str(tmp_path)))
+    row = first.fetch_row(feed)
+    assert row["error_code"] == "unparseable" and row["final_uri"] == server.url("/parked.html")
+    assert row["moved_to"] is None
+    feedstate.record_run(str(tmp_path), first.fetches)
+    assert "url" not in feedstate.load(str(tmp_path)).get(feed, {})
+
+    hits = server.hits("/hijacked.xml")
+    server.route("/hijacked.xml", samples.static(samples.BASIC_FEED))  # the owner fixed the feed
+    second = Collected([feed], feed_state=feedstate.load(str(tmp_path)))
+    assert server.hits("/hijacked.xml") == hits + 1
+    assert len(second.items_of(feed)) == 2
+
+
+def test_feedstate_keeps_a_move_only_when_the_new_address_gave_a_feed(tmp_path):
+    rows = [{"feed_uri": "https://a.example/feed", "http_status": 200, "moved_to": "https://a.example/x.html",
+             "error_code": "unparseable", "not_modified": False, "etag": None, "last_modified": None},
+            {"feed_uri": "https://b.example/feed", "http_status": 200, "moved_to": "https://b.example/new",
+             "error_code": None, "not_modified": False, "etag": None, "last_modified": None}]
+    feedstate.record_run(str(tmp_path), rows)
+    state = feedstate.load(str(tmp_path))
+    assert "https://a.example/feed" not in state
+    assert state["https://b.example/feed"]["url"] == "https://b.example/new"
+
+
+def test_entry_links_to_private_addresses_are_refused_by_default(server):
+    """Before: --fetch-articles followed entry links to loopback/private/link-local addresses (an internal
+    admin page was stored as article text). The feed itself, named by the user, is still read."""
+    admin = server.url("/private/briefing.html")  # loopback, and PRIVATE in its text
+    by_name = server.url("/articles/ghana-togo.html").replace("127.0.0.1", "localhost")
+    feed = samples.rss([("Admin", admin, "Summary of the admin link."),
+                        ("By name", by_name, "Summary of the named link.")])
+    server.route("/ssrf.xml", samples.static(feed.encode()))
+    hits = {path: server.hits(path) for path in ("/private/briefing.html", "/articles/ghana-togo.html",
+                                                 "/robots.txt")}
+    out = Collected([server.url("/ssrf.xml")], fetch_articles=True, page_budget=PageBudget.from_now())
+    assert {path: server.hits(path) for path in hits} == hits  # not even robots.txt was asked for
+    assert sorted(item["text_source"] for item in out.items) == ["summary", "summary"]
+    assert sorted((row["source_uri"], row["reason"]) for row in out.rejects) == sorted(
+        [(admin, "page_refused"), (by_name, "page_refused")])
+    assert all("--allow-private-addresses" in row["detail"] for row in out.rejects)
+    assert out.counter("pages_address_refused") == 2 and out.counter("pages_extracted") == 0
+
+
+def test_the_page_deadline_stops_slow_pages_and_defers_what_is_left(server):
+    """Before: pages were bounded one by one (3 × timeout each) but not per run: six dripping pages took
+    183 s. Now no page starts after the run's page deadline, one in flight stops at it, and the entries
+    whose page was not had are deferred (not stored this run), counted on their feed's row.
+
+    Pages of one host go in link order, two at a time: the article page first (extracted), then a and b
+    drip until the deadline cuts them, and c, queued behind them, is never requested."""
+    for name in ("a", "b", "c"):
+        server.route(f"/slow-pages/{name}.html", samples.drip(0.05))
+    slow = [server.url(f"/slow-pages/{name}.html") for name in ("a", "b", "c")]
+    good = server.url("/articles/ghana-togo.html")
+    feed = samples.rss([(f"Story {n}", link, f"Summary {n}.") for n, link in enumerate([good, *slow])])
+    server.route("/slow-pages.xml", samples.static(feed.encode()))
+    started = time.monotonic()
+    out = Collected([server.url("/slow-pages.xml")], fetch_articles=True, timeout_s=10.0,
+                    page_budget=PageBudget(max_pages=100, deadline_at=time.time() + 10.0,
+                                           allow_private_addresses=True))
+    assert time.monotonic() - started < 25  # each slow page alone may take 3 × 10 s
+    assert [item["source_uri"] for item in out.items] == [good]
+    assert out.items[0]["text_source"] == "page"
+    assert sorted((row["source_uri"], row["reason"]) for row in out.rejects) == [
+        (link, "page_deferred") for link in slow]
+    assert server.hits("/slow-pages/c.html") == 0
+    row = out.fetch_row(server.url("/slow-pages.xml"))
+    assert row["entries_deferred"] == 3 and row["rejects"] == 3 and row["entries_seen"] == 4
+    assert out.counter("pages_deferred") == 3 and out.counter("pages_extracted") == 1
+    assert out.counter("items_read") == 4 and out.counter("items_rejected") == 3

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import time
 
 import pytest
@@ -187,3 +188,68 @@ def test_non_http_urls_are_refused_without_a_request(url):
 def test_limits_must_be_positive():
     with pytest.raises(ValueError, match="positive"):
         fetch.FetchLimits(timeout_s=0)
+
+
+BAD_RETRY_AFTER = ["soon", "Thu, 99 Foo 2024 99:99:99 GMT", "-5", "1e9", "Mon, 01 Jan 0001"]
+
+
+@pytest.mark.parametrize(("case", "retry_after"), list(enumerate(BAD_RETRY_AFTER)))
+def test_an_unparseable_retry_after_is_ignored_not_raised(server, pool, case, retry_after):
+    """Before: 'soon' raised ValueError out of fetch._retry_after and failed the whole run."""
+    path = f"/retry-after-{case}.xml"
+    server.route(path, lambda handler: handler.send_body(503, b"busy", "text/plain",
+                                                         headers={"Retry-After": retry_after}))
+    result = get(server, pool, path)
+    assert result.error_code == fetch.HTTP_ERROR and result.status == 503
+    assert result.attempts == LIMITS.max_attempts
+
+
+def test_a_huge_retry_after_waits_no_longer_than_the_backoff_cap(server, pool):
+    server.route("/retry-after-huge.xml", lambda handler: handler.send_body(
+        503, b"busy", "text/plain", headers={"Retry-After": "999999999999"}))
+    waits = []
+    get(server, pool, "/retry-after-huge.xml", sleep=waits.append)
+    assert waits and max(waits) <= LIMITS.max_backoff_s
+
+
+@pytest.fixture(scope="module")
+def public_only_pool():
+    connections = fetch.make_pool(address_allowed=fetch.is_public_address)
+    yield connections
+    connections.clear()
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+def test_a_guarded_pool_refuses_loopback_after_resolving_the_name(server, public_only_pool, host):
+    hits = server.hits("/basic.xml")
+    url = server.url("/basic.xml").replace("127.0.0.1", host)
+    result = fetch.fetch(url, limits=LIMITS, pool=public_only_pool)
+    assert result.error_code == fetch.ADDRESS_REFUSED and result.attempts == 1
+    assert "--allow-private-addresses" in result.error_message
+    assert server.hits("/basic.xml") == hits  # no request was made
+
+
+def test_a_guarded_pool_checks_every_redirect(server):
+    """The first hop is allowed; the redirect leads to another loopback address, refused before any
+    connection is made to it."""
+    pool = fetch.make_pool(address_allowed=lambda address: address == ipaddress.ip_address("127.0.0.1"))
+    port = server.base.rsplit(":", 1)[1]
+    server.route("/to-internal.xml", lambda handler: handler.send_body(
+        302, b"", headers={"Location": f"http://127.0.0.2:{port}/admin"}))
+    result = fetch.fetch(server.url("/to-internal.xml"), limits=LIMITS, pool=pool)
+    assert server.hits("/to-internal.xml") >= 1
+    assert result.error_code == fetch.ADDRESS_REFUSED
+    assert result.final_url == f"http://127.0.0.2:{port}/admin"
+    allowed = fetch.fetch(server.url("/basic.xml"), limits=LIMITS, pool=pool)
+    assert allowed.ok and allowed.body == BASIC_FEED
+    pool.clear()
+
+
+@pytest.mark.parametrize(("address", "public"), [
+    ("93.184.216.34", True), ("2606:4700::1111", True), ("127.0.0.1", False), ("10.1.2.3", False),
+    ("172.16.0.1", False), ("192.168.1.1", False), ("169.254.169.254", False), ("100.64.0.1", False),
+    ("0.0.0.0", False), ("::1", False), ("fe80::1", False), ("fc00::1", False), ("::ffff:127.0.0.1", False),
+    ("224.0.0.1", False),
+])
+def test_public_addresses(address, public):
+    assert fetch.is_public_address(ipaddress.ip_address(address)) is public

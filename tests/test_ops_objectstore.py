@@ -138,8 +138,8 @@ def test_a_run_and_a_rerun_on_an_object_store(small_seeds, bucket, tmp_path, mon
     workdir.mkdir()
     monkeypatch.chdir(workdir)  # a stray local directory named after the URL would appear here
     outcome = run_communique("--seeds", str(small_seeds), "--output", bucket)
-    assert outcome.rows_written["articles"] == 7
-    assert len(_rows(bucket, "articles")) == 7 and len(_rows(bucket, "rejects")) == 3
+    assert outcome.rows_written["articles"] == 6
+    assert len(_rows(bucket, "articles")) == 6 and len(_rows(bucket, "rejects")) == 4
     assert not any("/_staging/" in key for key in _keys())
     assert f"{bucket}/{LOCK_NAME}" not in MemoryObjectStore.objects  # released
     assert any(key.startswith(f"{bucket}/_commits/") for key in _keys())
@@ -147,7 +147,7 @@ def test_a_run_and_a_rerun_on_an_object_store(small_seeds, bucket, tmp_path, mon
 
     again = run_communique("--seeds", str(small_seeds), "--output", bucket)
     assert again.rows_written["articles"] == 0
-    assert len(_rows(bucket, "articles")) == 7
+    assert len(_rows(bucket, "articles")) == 6
     assert len(_rows(bucket, "runs")) == 2
 
 

@@ -29,21 +29,24 @@ def test_every_item_is_accounted_for(small_seeds, tmp_path):
     counters = outcome.counters
     articles = read_table(str(output), "articles")
     rejects = read_table(str(output), "rejects")
-    # 11 files: 7 usable articles, 1 exact copy, 3 unusable (binary, empty, unsupported .pdf)
+    # 11 files: 6 usable articles, 1 exact copy, 4 unusable (no header line, binary, empty, unsupported .pdf)
     assert counters["items_read"] == 11
-    assert articles.num_rows == 7
+    assert articles.num_rows == 6
     assert counters["duplicates"] == 1
-    assert rejects.num_rows == 3
+    assert rejects.num_rows == 4
     assert counters["items_read"] == articles.num_rows + counters["duplicates"] + counters["items_rejected"]
-    assert sorted(rejects.column("reason").to_pylist()) == ["empty_document", "unreadable_file",
-                                                            "unsupported_file"]
+    assert sorted(rejects.column("reason").to_pylist()) == ["empty_document", "malformed_header",
+                                                            "unreadable_file", "unsupported_file"]
     assert all(rejects.column("detail").to_pylist())
     assert outcome.exit_status == "ok_with_rejects"
     by_source = {row["source_uri"]: row for row in articles.to_pylist()}
     assert by_source["005_utf16.txt"]["published_date"].isoformat() == "2020-02-29"
-    assert by_source["004_no_date_line.txt"]["date_source"] == "missing"
-    assert by_source["004_no_date_line.txt"]["published_date"] is None
-    assert by_source["011_bad_date.txt"]["date_flag"] == "unparseable"
+    # Before: kept with title and date NULL, in the NULL partition, and exit 0 for it.
+    [no_header] = [row for row in rejects.to_pylist() if row["source_uri"] == "004_no_date_line.txt"]
+    assert no_header["reason"] == "malformed_header" and "' date YYYY-MM-DD Headline'" in no_header["detail"]
+    bad_date = by_source["011_bad_date.txt"]  # ' date 2021-02-30 ...': kept, dated by the run, flagged
+    assert (bad_date["date_source"], bad_date["date_flag"]) == ("fetched", "unparseable")
+    assert bad_date["published_at"] == bad_date["ingested_at"]
     assert "Côte d’Ivoire" in by_source["006_cp1252.txt"]["title"]
     assert "009_copy_of_001.txt" not in by_source
 
@@ -70,7 +73,8 @@ def test_tables_read_back_with_documented_types(small_seeds, tmp_path):
     assert duck_types["published_at"] == "TIMESTAMP WITH TIME ZONE"
     assert duck_types["published_date"] == "DATE"
     null_dates = run_query(str(output), "SELECT count(*) AS n FROM articles WHERE published_date IS NULL")
-    assert null_dates.column("n").to_pylist() == [2]  # no date line; impossible date
+    assert null_dates.column("n").to_pylist() == [0]  # before: 2 (no date line; impossible date)
+    assert not list(output.rglob("*__HIVE_DEFAULT_PARTITION__*"))
 
 
 def test_same_input_same_rows_and_ids(small_seeds, tmp_path):
@@ -94,15 +98,15 @@ def test_rerun_adds_nothing_and_a_new_article_adds_exactly_its_rows(small_seeds,
 
     again = run_communique("--seeds", str(small_seeds), "--output", str(output))
     after_rerun = {table: read_table(str(output), table).num_rows for table in CONTENT_TABLES}
-    # The data tables are unchanged; the rerun records its own rejects (the same three bad files).
-    assert after_rerun == {**before, "rejects": before["rejects"] + 3}
-    assert again.rows_written["rejects"] == 3 and again.exit_status == "ok_with_rejects"
+    # The data tables are unchanged; the rerun records its own rejects (the same bad files again).
+    assert after_rerun == {**before, "rejects": 2 * before["rejects"]}
+    assert again.rows_written["rejects"] == before["rejects"] and again.exit_status == "ok_with_rejects"
     rejects = read_table(str(output), "rejects").to_pylist()
     items_by_run = {run_id: sorted((row["source_uri"], row["stage"], row["reason"]) for row in rejects
                                    if row["run_id"] == run_id)
                     for run_id in {row["run_id"] for row in rejects}}
     assert len(items_by_run) == 2 and len({tuple(items) for items in items_by_run.values()}) == 1
-    assert again.counters["duplicates"] == 8  # the 7 articles written before, and the copy
+    assert again.counters["duplicates"] == 7  # the 6 articles written before, and the copy
     assert read_table(str(output), "runs").num_rows == 2
 
     shutil.copy(next(seed_only.iterdir()), small_seeds / "seed.txt")

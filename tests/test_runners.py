@@ -57,4 +57,4 @@ def test_the_small_corpus_fills_every_content_table(outputs):
     output, outcome = outputs["default"]
     for table in ("articles", "entities", "dates", "events", "rejects"):
         assert read_table(str(output), table).num_rows > 0, table
-    assert outcome.rows_written["articles"] == 8
+    assert outcome.rows_written["articles"] == 7  # 004_no_date_line.txt is a malformed_header reject

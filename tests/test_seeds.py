@@ -37,12 +37,25 @@ def test_header_variations_give_the_same_article(raw):
     assert parsed["text"] == BODY
 
 
-def test_missing_date_line_keeps_the_whole_text_and_says_so():
-    parsed = parse_seed(BODY.encode())
-    assert parsed["published_raw"] is None
-    assert parsed["date_source"] == "missing"
-    assert parsed["title"] is None
-    assert parsed["text"] == BODY
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [
+        (b"Just a headline\n\n" + BODY.encode(), "it does not start with 'date'"),
+        (b" date 10/05/2024 Talks in Oslo.\n\n" + BODY.encode(), "its date is not YYYY-MM-DD"),
+        (b"date: 2024-05-10 Talks in Oslo.\n\n" + BODY.encode(), "it does not start with 'date'"),
+        (b" date May 10, 2024 Talks in Oslo.\n\n" + BODY.encode(), "its date is not YYYY-MM-DD"),
+        (BODY.encode(), "it does not start with 'date'"),
+    ],
+    ids=["headline-only", "slashed-date", "colon", "written-date", "no-header"],
+)
+def test_a_malformed_header_is_a_reject_that_names_the_expected_header(raw, problem):
+    # Before: accepted silently with title and date NULL (the article in the NULL partition).
+    with pytest.raises(SeedError) as caught:
+        parse_seed(raw)
+    assert caught.value.reason == "malformed_header"
+    assert problem in caught.value.detail
+    assert "' date YYYY-MM-DD Headline'" in caught.value.detail
+    assert raw.split(b"\n")[0].strip().decode()[:40] in caught.value.detail  # shows what was found
 
 
 def test_windows_1252_text_is_decoded():

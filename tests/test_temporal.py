@@ -450,3 +450,38 @@ def test_date_precision_of_found_expressions(tagger):
 def test_date_precision_refuses_a_row_without_a_granularity():
     with pytest.raises(ValueError, match="granularity"):
         date_precision({"resolved_date": dt.date(2021, 10, 1)})
+
+
+# Found under attack (issue 14): an item dated 0001-01-01 or 9999-12-31 saying "on Tuesday" or "next week"
+# raised OverflowError here and failed the whole run, every run.
+EDGE_SENTENCES = ["They met on Tuesday.", "They will meet next week.", "It happened yesterday.",
+                  "Talks resume in two days.", "They met two years ago.", "They met last year.",
+                  "Talks were held in May this year.", "They will meet on March 3.", "They met in March.",
+                  "The next day they left.", "Two days later they left."]
+
+
+@pytest.mark.parametrize("base", [dt.date.min, dt.date(1, 1, 7), dt.date(9999, 12, 25), dt.date.max],
+                         ids=str)
+@pytest.mark.parametrize("sentence", EDGE_SENTENCES)
+def test_a_publication_date_at_the_ends_of_the_calendar_resolves_nothing_and_never_raises(tagger, base,
+                                                                                            sentence):
+    mentions = tagger.find(sentence, base)
+    assert mentions and all(mention.resolved_date is None for mention in mentions)
+
+
+def test_an_anchor_at_the_ends_of_the_calendar_is_no_anchor(tagger):
+    [mention] = tagger.find("The next day they left.", THU, anchor=dt.date.max)
+    assert mention.resolved_date == THU + dt.timedelta(days=1)  # falls back to the publication date
+
+
+def test_a_result_outside_the_years_news_can_mean_is_unresolved(tagger):
+    [mention] = tagger.find("They met 999 years ago.", THU)
+    assert mention.resolved_date is None
+    assert [m.resolved_date for m in tagger.find("They met 20 years ago.", THU)] == [dt.date(2001, 1, 1)]
+
+
+def test_a_dated_expression_still_resolves_with_an_unusable_publication_date(tagger):
+    found = tagger.find_in_sentences(
+        [_Sentence("They met on 3 March 2021."), _Sentence("The next day they left.")],
+        dt.date.max)
+    assert [mention.resolved_date for _, mention in found] == [dt.date(2021, 3, 3), dt.date(2021, 3, 4)]

@@ -46,7 +46,8 @@ def execute(args: argparse.Namespace, beam_args: list[str]) -> int:
 
         enable_progress_logging()
         feeds = f" and {len(config.feed_uris)} feeds" if config.feed_uris else ""
-        print(f"communique run {config.run_id}: reading {config.seeds_dir or 'no seeds'}{feeds} → "
+        seeds = "the bundled sample seeds" if config.reads_samples else config.seeds_dir or "no seeds"
+        print(f"communique run {config.run_id}: reading {seeds}{feeds} → "
               f"{config.output_dir}", file=sys.stderr)
 
     def job():

@@ -19,7 +19,8 @@ RAW_ITEM_KEYS = (
     "feed_uri",  # the feed the entry came from (None for seed files)
     "title",
     "text",
-    "published_at",  # datetime (tz-aware) when the source already parsed it
+    "published_at",  # datetime in the source's own offset (naive: no zone given) when the source parsed it;
+    # the fetch time when date_source is 'fetched'
     "published_raw",  # the date string as found, when not yet parsed
     "date_source",  # which field gave the date: 'seed_header', 'published', 'updated', ...
     "language",

@@ -66,7 +66,10 @@ verbs of scheduled events ("closes", "runs") are future cues; "plans" after a de
 a noun, no cue; a past verb of intent or appeal followed by an infinitive ("urged supporters to rally on
 Saturday", "pledged to send troops by November") puts what follows the infinitive in the future.
 Expressions that need a publication date are skipped (resolved_date None)
-when the article has none; full dates, month-year and year expressions are still resolved.
+when the article has none; full dates, month-year and year expressions are still resolved. A publication
+date or an anchor outside the years ``MIN_YEAR`` to ``MAX_YEAR`` counts as none (an item dated
+0001-01-01 or 9999-12-31 cannot place "on Tuesday"; the arithmetic would leave the calendar), and so is a
+result outside those years ("999 years ago").
 
 The patterns are English; in other languages only ISO dates (2021-03-03) are reliably found.
 
@@ -393,6 +396,7 @@ class TemporalTagger:
         """
         if isinstance(base, dt.datetime):
             base = base.date()  # a timestamp given for a date: its calendar day (callers pass UTC)
+        base, anchor = _within_years(base), _within_years(anchor)
         mentions = []
         for candidate in self.candidates(sentence):
             if candidate.kind == "anchored":
@@ -401,6 +405,7 @@ class TemporalTagger:
                 resolved, granularity, resolution = self._resolve(sentence, candidate, base)
             if resolution is None:
                 continue  # not a date after all (e.g. "in two years" in a past clause)
+            resolved = _within_years(resolved)
             mentions.append(Mention(candidate.start, candidate.end, sentence[candidate.start:candidate.end],
                                     resolved, granularity, resolution, candidate.kind))
         return mentions
@@ -647,6 +652,11 @@ def _split_cues(cues: Iterable[str]) -> tuple[frozenset[str], tuple[tuple[str, .
     normalized = [cue.lower().replace("’", "'") for cue in cues]
     return (frozenset(c for c in normalized if len(c.split()) == 1),
             tuple(tuple(c.split()) for c in normalized if len(c.split()) > 1))
+
+
+def _within_years(day: dt.date | None) -> dt.date | None:
+    """``day`` when its year is one news prose can mean (MIN_YEAR to MAX_YEAR), else None."""
+    return day if day is not None and MIN_YEAR <= day.year <= MAX_YEAR else None
 
 
 def _safe_date(year: int, month: int, day: int) -> dt.date | None:

@@ -9,6 +9,7 @@ import apache_beam as beam
 from transforms.common.annotate import annotate_documents
 from transforms.common.beam import counter
 from transforms.common.document import Document
+from transforms.dates.published import has_source_date, local_publication_date
 from transforms.dates.resolve import TemporalTagger
 
 DateRow = dict[str, Any]  # a row of the ``dates`` table (schemas/dates.py)
@@ -22,17 +23,21 @@ class DateAnnotator:
     def __init__(self):
         self._tagger: TemporalTagger | None = None
         self._found = counter("dates_found")
-        # Relative expressions in an article without a publication date cannot be placed in time.
+        # Relative expressions in an article without a date from its source cannot be placed in time.
         self._unresolved = counter("dates_unresolved")
 
     def setup(self) -> None:
         self._tagger = TemporalTagger.from_lexicon()
 
     def annotate(self, document: Document) -> dict[str, Any]:
-        published_date = document.article.get("published_date")
+        article = document.article
+        published_date = article.get("published_date")
+        # "On Tuesday" in a Tuesday-morning Tokyo article is that Tuesday, though it was Monday in UTC.
+        # A date that stands in for a missing one (the fetch time) would place them by guesswork.
+        base = local_publication_date(article) if has_source_date(article) else None
         rows: list[DateRow] = []
         unresolved = 0
-        for sentence, expression in self._tagger.find_in_sentences(document.sentences, published_date):
+        for sentence, expression in self._tagger.find_in_sentences(document.sentences, base):
             if expression.resolved_date is None:
                 unresolved += 1
                 continue
@@ -58,11 +63,12 @@ class DateAnnotator:
 @beam.typehints.with_output_types(Document)
 class ResolveDates(beam.PTransform):
     """Finds the temporal expressions in every sentence ("on Wednesday", "March 3", "last week") and
-    resolves them against the article's publication date into ``Document.dates``.
+    resolves them against the article's local publication day into ``Document.dates``.
 
-    Needs ``Document.sentences`` (the sentences stage runs first). An article without a publication date
-    keeps only the dates its text spells out with a year. Outputs: 'documents' and REJECTS (an article
-    the tagger failed on passes through without dates, with a ``stage_failed`` reject).
+    Needs ``Document.sentences`` (the sentences stage runs first). An article whose date is only the time
+    it was fetched (``date_source`` 'fetched') keeps only the dates its text spells out with a year.
+    Outputs: 'documents' and REJECTS (an article the tagger failed on passes through without dates, with
+    a ``stage_failed`` reject).
     Counters: ``dates_found`` (rows written), ``dates_unresolved`` (expressions that could not be
     placed), ``dates_failed``.
     """

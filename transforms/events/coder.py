@@ -28,7 +28,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from spacy.language import Language
@@ -36,9 +36,10 @@ from spacy.tokens import Doc, Token
 
 from transforms.common.document import Row, Sentence
 from transforms.common.ids import stable_id
+from transforms.dates.published import has_source_date, local_publication_date
 from transforms.entities.gazetteer import Gazetteer
 from transforms.events.codebook import Codebook
-from transforms.events.frames import Frame, FrameLexicon
+from transforms.events.frames import DEFAULT_VERB_TARGETS, Frame, FrameLexicon
 from transforms.events.inflect import load_inflector
 from transforms.events.modes import Modes, load_code_maps, load_unnamed
 from transforms.events.parser import load_parser
@@ -113,9 +114,10 @@ class EventCoder:
         self.unnamed = dict(unnamed or {})
         # Nouns that name a state's forces with no actor mention ("the army", "police"): a sentence that
         # holds one is parsed even when the entities stage found no actor in it.
-        self._state_words = frozenset(
-            word for word, role in self.unnamed.items() if role.lower() in modes.state_roles
-        ) | frozenset(word + "s" for word, role in self.unnamed.items() if role.lower() in modes.state_roles)
+        # So does a noun of people who protest ("students blocked the road").
+        acting = {word for word, role in self.unnamed.items() if role.lower() in modes.state_roles}
+        acting |= {word for word, role in self.unnamed.items() if role in _CIVIL_ROLES}
+        self._state_words = frozenset(acting) | frozenset(word + "s" for word in acting)
         self.topics = topics
         # "both governments", "each side": the two parties of the article, so the sentence is worth a parse.
         self._side_words = modes.side_nouns | frozenset(word + "s" for word in modes.side_nouns)
@@ -127,8 +129,9 @@ class EventCoder:
         self._refusal_codes = code_maps.get("refusal_codes", {})
         self._complement_codes = code_maps.get("complement_codes", {})
         self._armed_protest_codes = code_maps.get("armed_protest_codes", {})
-        self._domestic_prefixes = tuple(code_maps.get("domestic_codes", {}))
-        self._hosted_acts = frozenset(code_maps.get("hosted_codes", {}))
+        self._domestic_targets = code_maps.get("domestic_codes", {})
+        self._hosted_acts = code_maps.get("hosted_codes", {})
+        self._dyadic_roots = frozenset(code_maps.get("dyadic_roots", {}))
         # Which words may start a frame: a form of a verb with a frame of its own, or a form of a verb whose
         # frames all need an object noun together with one of those nouns, or an event noun. Event nouns
         # are trigger words too, so a support verb ("held talks") never needs a parse of its own.
@@ -186,6 +189,7 @@ class EventCoder:
         headline = (
             self._headline(article, entity_rows) if len(sentences) <= self.HEADLINE_BODY_LIMIT else None
         )
+        chosen = [_without_dateline(sentence) for sentence in chosen]
         texts = [sentence.text for sentence in chosen] + ([headline[0].text] if headline else [])
         docs = list(self.nlp.pipe(texts, batch_size=64))
         self.sentences_parsed += len(texts)
@@ -329,6 +333,8 @@ class EventCoder:
         for child in token.children:
             if child.dep_ != "xcomp":
                 continue
+            if any(child.lemma_.lower() in frame.xcomp for frame in self._verb_frames(token)):
+                return False  # "declined to comment" is a frame of its own (011), no refusal of a comment
             if self._best_frame(child, self._verb_frames(child), reader) is not None:
                 return True
             if child.lemma_.lower() in self.modes.support_verbs and any(
@@ -461,22 +467,25 @@ class EventCoder:
             clause.append(governing)
         places = reader.places_of(clause)
         place = places[0] if places else None
-        hosted = False
+        hosted: ActorRef | None = None
         if reader.is_passive(token) and not reader.agents(token) and frame.source_slot == "subj":
             # "protesters were killed": no one is said to have done it. But an envoy "was summoned to the
-            # ministry in Baku" was summoned by the state where that happened.
-            if not (code[:3] in self._hosted_acts and place is not None and place.country):
+            # ministry in Baku" was summoned by the state where that happened, and "300 people were
+            # arrested" by its police.
+            # A participle ("the detainees held since May") tells of a state, not of an act.
+            participle = token.dep_ in ("acl", "amod")
+            hosted = None if participle else self._implied_agent(token, code, place, reader)
+            if hosted is None:
                 return []
-            hosted = True
         if code[:2] == "04" and any(
             subject.lemma_.lower() in self.modes.vehicle_nouns for subject in reader.subject_tokens(token)
         ):
             return []  # "cargo planes landed in Bamako": a plane visits no one
         sources, targets = self._roles(token, frame, reader, governing)
-        if hosted:
-            sources = [ActorRef.inferred(place.country, "GOV", place.text, "host")]
+        if hosted is not None:
+            sources = [hosted]
         if not sources and frame.source_slot == "subj":
-            sources = self._unnamed_sources(token, reader, place)
+            sources = self._unnamed_sources(token, reader, place, code)
         refers_to: frozenset[str] = frozenset()
         if threatened:
             own = {s.code for s in sources} | {s.country for s in sources if s.country}
@@ -485,16 +494,28 @@ class EventCoder:
             targets = self._unnamed_targets(token, frame, reader, sources, place)
         if not targets and code[:2] in ("02", "10"):
             targets = self._addressee_of_that_clause(token, reader, sources)
+        if not targets and code.startswith("014"):
+            # "would consider suspending visas for Georgians": the option considered names who it is about.
+            for option in (child for child in token.children if child.dep_ in ("xcomp", "dobj")):
+                targets = targets or self._slot_actors(option, (*DEFAULT_VERB_TARGETS, "for"), reader)
         if not targets and code[:2] == "15" and len(sources) == 1:
             # Force shown with no one named is shown to the other state the sentence names ("sent troops
             # to its border with Belarus").
             other = _other_country_in(reader, sources)
             if other:
                 targets = [ActorRef.inferred(other, "", other, "facing", entity_type="COUNTRY")]
-        if not targets and sources and any(code.startswith(prefix) for prefix in self._domestic_prefixes):
-            targets = _own_population(sources)
-        if not targets and code[:2] == "04" and place is not None:
-            targets = self._visited_country(token, frame, reader, place, sources)
+        if not targets and sources:
+            aimed_at = self._mapped(self._domestic_targets, code)
+            if aimed_at == "population":
+                targets = _own_population(sources)
+            elif aimed_at == "government":
+                targets = _own_government(sources)
+        if not targets and frame.code[:2] == "04":  # "ready to travel to Tehran" too
+            reached = (reader.place_in(head) for head in reader.object_tokens(token, "to"))
+            destination = place or next((found for found in reached if found is not None), None)
+            if destination is not None:
+                targets = self._visited_country(token, frame, reader, destination, sources)
+        code, targets = self._deployment(token, frame, code, mode, reader, sources, targets)
         code = self._specialised(token, code, targets, reader, sources, frame.code)
         if code == "062" and frame.code[:2] == "15" and mode == INTENDED:
             code = self._mapped(self._intent_codes, code, keep_default=True)
@@ -548,12 +569,6 @@ class EventCoder:
                 role = self._unnamed_role(head)
                 if role is None:
                     continue
-                if any(
-                    child.lower_ == "opposition"
-                    for child in head.children
-                    if child.dep_ in ("compound", "amod")
-                ):
-                    role = "OPP"  # "opposition supporters", "opposition protesters"
                 country = (
                     (place.country if place else None)
                     or _other_country_in(reader, sources)
@@ -613,8 +628,13 @@ class EventCoder:
         return code, []
 
     def _unnamed_role(self, token: Token) -> str | None:
-        """The role of a noun no one names; for "gang members", "police units" the modifier says it."""
+        """The role of a noun no one names; for "gang members", "police units" the modifier says it, and
+        "opposition supporters" are the opposition."""
         role = self.unnamed.get(token.lemma_.lower()) or self.unnamed.get(token.lower_)
+        if role is not None and any(
+            child.lower_ == "opposition" for child in token.children if child.dep_ in ("compound", "amod")
+        ):
+            return "OPP"
         if role is None and token.lemma_.lower() in _QUANTITY_NOUNS:
             # "dozens of villagers", "a group of fishermen": the people counted
             for child in token.children:
@@ -630,12 +650,19 @@ class EventCoder:
                         break
         return role
 
-    def _unnamed_sources(self, token: Token, reader: RoleReader, place: PlaceRef | None) -> list[ActorRef]:
+    def _unnamed_sources(
+        self, token: Token, reader: RoleReader, place: PlaceRef | None, code: str
+    ) -> list[ActorRef]:
         """State forces named only by their kind ("the army", "troops", "police", "the government")
-        act for the country of the place, else of the article."""
+        act for the country of the place, else of the article; so do the people of a protest ("protesters
+        blocked the highway", "opposition supporters marched"), for protest acts only."""
         for head in reader.subject_tokens(token):
             role = self._unnamed_role(head)
-            if role is None or role.lower() not in self.modes.state_roles:
+            if role is None:
+                continue
+            if role.lower() not in self.modes.state_roles and not (
+                code[:2] in _CIVIL_ROOTS and role in _CIVIL_ROLES
+            ):
                 continue
             country = (place.country if place else None) or reader.home_country
             if country and len(country) == 3:
@@ -643,6 +670,70 @@ class EventCoder:
                 text, start = span.text, span.start_char
                 return [ActorRef.inferred(country, role, text, "unnamed", start=start)]
         return []
+
+    def _deployment(
+        self,
+        token: Token,
+        frame: Frame,
+        code: str,
+        mode: str | None,
+        reader: RoleReader,
+        sources: list[ActorRef],
+        targets: list[ActorRef],
+    ) -> tuple[str, list[ActorRef]]:
+        """Where forces or arms are sent decides what sending them is: troops or police sent "to" another
+        country (not to a border) protect it (074); weapons sent to one's own territory are no aid but a
+        show of force (154)."""
+        if frame.code[:2] not in ("15", "07") or not sources:
+            return code, targets
+        own = {source.country for source in sources if source.country}
+        protected = "074" if mode != INTENDED else self._mapped(self._intent_codes, "074") or code
+        for head in reader.object_tokens(token, "to"):
+            if head.lemma_.lower() in self.modes.border_nouns | self.modes.front_nouns:
+                return code, targets
+            place = reader.place_in(head)
+            actors = reader.phrase_actors(head)
+            country = place.country if place else next((a.country for a in actors if a.country), None)
+            if any(c.dep_ == "poss" and c.lower_ in self.modes.possessive_pronouns for c in head.children):
+                country = next(iter(own), None)  # "to its northern state": the source's own ground
+            if not country or len(country) != 3:
+                continue
+            if frame.code[:2] == "15" and country not in own and not frame.code.startswith("150"):
+                destination = actors or [ActorRef.inferred(country, "", head.text, "protected")]
+                return protected, destination
+            if frame.code[:2] == "07" and country in own and not targets:
+                return ("154" if mode != INTENDED else "138"), []
+        if frame.code.startswith("153") and targets and all(t.country not in own for t in targets):
+            return protected, targets  # police are sent abroad to keep order, never to threaten
+        return code, targets
+
+    def _faces_across_border(self, event: _Coded, other: str) -> bool:
+        """Whether an act is told at a border (a border noun in its sentence) the source shares with
+        ``other``."""
+        country = event.source.country if event.source else None
+        if not country or other not in self.gazetteer.neighbours(country):
+            return False
+        return any(token.lemma_.lower() in self.modes.border_nouns for token in event.trigger.doc)
+
+    def _implied_agent(
+        self, token: Token, code: str, place: PlaceRef | None, reader: RoleReader
+    ) -> ActorRef | None:
+        """Who did an act told in the passive with no agent, when only a state does it (``hosted_codes``):
+        the government of the place for acts done to envoys, which need a place; the police of the place,
+        else of the article's country, for arrests; the state force that reports a show of force."""
+        kind = self._mapped(self._hosted_acts, code)
+        if kind is None:
+            return None
+        if kind == "speaker":
+            # "the army said troops had been placed on alert": the state force that tells of it did it.
+            return next((s for s in reader.speaker_of(token) if _is_state_or_armed(s)), None)
+        if place is not None and place.country and len(place.country) == 3:
+            country, text = place.country, place.text
+        elif kind == "police" and reader.home_country and len(reader.home_country) == 3:
+            country, text = reader.home_country, ""
+        else:
+            return None
+        return ActorRef.inferred(country, "COP" if kind == "police" else "GOV", text, kind)
 
     def _visited_country(
         self, token: Token, frame: Frame, reader: RoleReader, place: PlaceRef, sources: list[ActorRef]
@@ -714,10 +805,7 @@ class EventCoder:
             return "192"  # "captured a police post", "seized the town": ground taken, not people arrested
         if code.startswith("173") and sources and all(_role_of(s) in _NON_STATE_ARMED for s in sources):
             return "181"  # rebels do not arrest: they abduct
-        if (
-            code[:2] in ("17", "18")
-            and token.lemma_.lower() in self.modes.harm_verbs | self.modes.killing_verbs
-        ):
+        if code[:2] in ("17", "18", "19"):
             weapon = next(
                 (
                     s.lemma_.lower()
@@ -726,8 +814,11 @@ class EventCoder:
                 ),
                 None,
             )
-            if weapon is not None:
-                return "183" if weapon in ("bomb", "explosive", "ied", "bomber") else "190"
+            if weapon in _BOMBS:
+                return "183"  # "a roadside bomb struck the convoy": a bombing, whatever the verb
+            harming = token.lemma_.lower() in self.modes.harm_verbs | self.modes.killing_verbs
+            if weapon is not None and harming:
+                return "190"
         if (
             code == "180"
             and any(_is_state_or_armed(source) for source in sources)
@@ -751,6 +842,14 @@ class EventCoder:
     def _referred_roots(self, token: Token, frame: Frame, reader: RoleReader) -> frozenset[str]:
         """The roots of the earlier event an object noun refers back to ("condemned the attack": 18, 19)."""
         heads = reader.object_tokens(token, "obj") + reader.object_tokens(token, "for")
+        owners = [token, *(child for child in token.children if child.dep_ == "xcomp" and frame.xcomp)]
+        heads += [  # "declined to comment on the allegations", "spoke about the attack"
+            head
+            for owner in owners
+            for slot in frame.target_slots
+            if slot not in ("obj", "dative", "subj", "for")
+            for head in reader.object_tokens(owner, slot)
+        ]
         for head in heads:
             if head.pos_ not in ("NOUN", "PROPN") or not any(
                 child.dep_ in ("det", "poss") and child.lower_ not in ("a", "an", "any", "no")
@@ -779,7 +878,7 @@ class EventCoder:
         if readiness is not None:
             return self._code_readiness(token, frame, readiness, reader, sentence, date_rows, article)
         sources: list[ActorRef] = []
-        explicit_agent = False
+        agents: list[Token] = []
         for child in token.children:
             if child.dep_ in ("poss", "compound", "amod", "nmod"):
                 sources.extend(reader.phrase_actors(child))
@@ -788,13 +887,22 @@ class EventCoder:
                 if child.dep_ in ("prep", "agent") and child.lemma_ == "by":
                     for object_ in child.children:
                         if object_.dep_ == "pobj":
-                            explicit_agent = True
+                            agents.append(object_)
                             sources.extend(reader.phrase_actors(object_))
+        explicit_agent = bool(agents)
         targets = self._slot_actors(token, frame.target_slots, reader)
         for acl in (child for child in token.children if child.dep_ == "acl"):
             targets = targets or self._slot_actors(acl, frame.target_slots, reader)
+        prepositions = [slot for slot in frame.target_slots if slot not in ("obj", "dative", "subj")]
+        for agent in agents:
+            # "the attack by gunmen on Mali troops": the parser often hangs the target on the doer.
+            targets = targets or self._slot_actors(agent, prepositions, reader)
         source_codes = {actor.code for actor in sources}
         targets = [target for target in targets if target.code not in source_codes]
+        places = reader.places_of([token, token.head])
+        if not targets and frame.code[:2] == "04" and places:
+            # "undertook a working visit to Maputo": a visit to a place is one to its country.
+            targets = self._visited_country(token, frame, reader, places[0], sources)
         if frame.mutual and len(sources) + len(targets) >= 2 and not targets:
             pass
         elif not targets or (not sources and not explicit_agent):
@@ -808,7 +916,6 @@ class EventCoder:
         )
         if date is _NOT_NEWS:
             return []
-        places = reader.places_of([token, head])
         return _coded_pairs(
             self._pairs(_distinct(sources), _distinct(targets), frame),
             frame.code,
@@ -954,7 +1061,11 @@ class EventCoder:
         article: Mapping[str, Any],
     ):
         """``(event_date, event_date_source, precision)``, or ``_NOT_NEWS`` for background and future acts."""
-        published = article.get("published_date")
+        # The local day, as the dates rows were resolved against it: "on Tuesday" in a Tuesday-morning
+        # Tokyo article is not after a UTC publication day of Monday.
+        published = local_publication_date(article)
+        published_source = "missing" if published is None else (
+            "published" if has_source_date(article) else "fetched")
         chosen = None
         clause_ids = {verb.i for verb in clause}
         for row in date_rows:
@@ -977,7 +1088,7 @@ class EventCoder:
             ):
                 chosen = row
         if chosen is None:
-            return published, ("published" if published else "missing"), ("day" if published else None)
+            return published, published_source, ("day" if published else None)
         resolved = chosen["resolved_date"]
         granularity = chosen.get("granularity") or "day"
         if granularity != "day":
@@ -988,7 +1099,7 @@ class EventCoder:
                 and (published - _period_end(resolved, granularity)).days > BACKGROUND_DAYS
             ):
                 return _NOT_NEWS, "", None
-            return published, "published", _GRANULARITY_PRECISION.get(granularity, granularity)
+            return published, published_source, _GRANULARITY_PRECISION.get(granularity, granularity)
         if published is not None and (resolved > published or (published - resolved).days > BACKGROUND_DAYS):
             return _NOT_NEWS, "", None
         return resolved, "text", "day"
@@ -996,8 +1107,16 @@ class EventCoder:
     # ------------------------------------------------------------------ rows
 
     def _merge(self, coded: list[_Coded], article: Mapping[str, Any]) -> list[Row]:
-        coded = _counter_accusations(coded)
-        coded = _without_subsumed(_counterparts(_resolve_references(_answer_targets(_both_sides(coded)))))
+        coded = _counter_accusations(_folded_participles(coded))
+        coded = _without_subsumed(
+            _counterparts(
+                _shared_addressee(_resolve_references(_answer_targets(_both_sides(coded)))),
+                self._faces_across_border,
+            )
+        )
+        # Cooperation, demands, rejections, threats and coercion are done to someone: with no one found
+        # after every inference above, the act is not coded (``code_maps.yaml``: ``dyadic_roots``).
+        coded = [event for event in coded if event.target or event.code[:2] not in self._dyadic_roots]
         article_id = article["article_id"]
         published = article.get("published_date")
         merged: dict[tuple, list[_Coded]] = {}
@@ -1100,6 +1219,16 @@ def _coded_pairs(
     ]
 
 
+def _without_dateline(sentence: Sentence) -> Sentence:
+    """The sentence after its dateline ("GOMA, Congo — M23 rebels shelled ..."): parsed with it, the city
+    becomes the root and the story's verb a modifier of it."""
+    dateline = DATELINE.match(sentence.text)
+    if dateline is None or dateline.end() >= len(sentence.text):
+        return sentence
+    cut = dateline.end()
+    return Sentence(sentence.index, sentence.start + cut, sentence.end, sentence.text[cut:])
+
+
 def _period_end(start: dt.date, granularity: str) -> dt.date:
     if granularity == "week":
         return start + dt.timedelta(days=6)
@@ -1163,11 +1292,27 @@ def _same_party(left: ActorRef, right: ActorRef) -> bool:
     return left.code == right.code or (left.country is not None and left.country == right.country)
 
 
+def _same_side(left: ActorRef, right: ActorRef) -> bool:
+    """One party of a domestic quarrel: the same actor, or the same country's state ("the ministry",
+    "Kenya", "the police"); a government and its opposition or its rebels are two sides."""
+    if left.code == right.code:
+        return True
+    if left.country is None or left.country != right.country:
+        return False
+    roles = {_role_of(left) or "", _role_of(right) or ""}
+    return roles <= _STATE_SIDE_ROLES
+
+
+_STATE_SIDE_ROLES = frozenset({"", "GOV", "MIL", "COP", "JUD", "LEG", "SPY", "GOVMIL"})
 _ANY_ROOT = frozenset({"*"})
 # Roots whose acts a joint subject with no one else does to each other ("agreed to a ceasefire", "clashed").
 _RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06", "08", "19"})
 _UNKNOWN_PERPETRATOR_ROOTS = frozenset({"17", "18", "19", "20"})
 _VIOLENT_ROOTS = frozenset({"18", "19", "20"})
+_BOMBS = frozenset({"bomb", "explosive", "ied", "bomber"})
+# Acts people no one names may do (protest), and the roles of such people ("protesters", "students").
+_CIVIL_ROOTS = frozenset({"14"})
+_CIVIL_ROLES = frozenset({"CVL", "OPP", "REF", "MED", "HLH"})
 _FORCE_ROOTS = frozenset({"15", "17", "18", "19", "20"})
 _QUANTITY_NOUNS = frozenset(
     {
@@ -1336,6 +1481,16 @@ def _own_population(sources: list[ActorRef]) -> list[ActorRef]:
     return []
 
 
+def _own_government(sources: list[ActorRef]) -> list[ActorRef]:
+    """A protest with no addressee ("protesters blocked the highway") is aimed at the protesters' own
+    government."""
+    for source in sources:
+        country = source.country or ""
+        if len(country) == 3 and country not in ("IGO", "NGO", "IMG") and not _is_state_or_armed(source):
+            return [ActorRef.inferred(country, "GOV", source.text, "government")]
+    return []
+
+
 def _home_country(entity_rows: Sequence[Row]) -> str | None:
     """The country an article names most (a state, its people or its officials); of two named as often,
     the one named first (a story opens with where it happens)."""
@@ -1376,6 +1531,7 @@ def _resolve_references(coded: list[_Coded]) -> list[_Coded]:
     for index, event in enumerate(coded):
         if event.target is None and event.refers_to:
             claim = event.code.startswith("015")
+            unknown = False
             same_sentence_after = [
                 other
                 for other in coded[index + 1 :]
@@ -1391,19 +1547,24 @@ def _resolve_references(coded: list[_Coded]) -> list[_Coded]:
                     not claim
                     and earlier.source is not None
                     and event.source is not None
-                    and _same_party(earlier.source, event.source)
+                    and _same_side(earlier.source, event.source)
                 ):
                     continue  # one's own act is not what one condemns
                 doer = earlier.source or (None if claim else claimants.get(id(earlier)))
                 if doer is None and not claim:
-                    event = dataclasses.replace(event, rule_suffix=event.rule_suffix + "+unknown")
-                    break
+                    # "condemned the attacks" after a bombing someone claimed and one no one did: the
+                    # condemnation reaches whoever is known; an act by no one known leaves no target.
+                    unknown = True
+                    continue
                 target = earlier.target if claim else doer
                 if target is not None and (event.source is None or target.code != event.source.code):
                     event = dataclasses.replace(
                         event, target=target, rule_suffix=event.rule_suffix + "+refers"
                     )
+                    unknown = False
                 break
+            if unknown:
+                event = dataclasses.replace(event, rule_suffix=event.rule_suffix + "+unknown")
         result.append(event)
     return result
 
@@ -1504,10 +1665,81 @@ def _both_sides(coded: list[_Coded]) -> list[_Coded]:
 _AIMED_ROOTS = frozenset({"02", "03", "10", "11", "12", "13", "16", "018"})
 
 
-def _counterparts(coded: list[_Coded]) -> list[_Coded]:
+def _folded_participles(coded: list[_Coded]) -> list[_Coded]:
+    """ "shelled the town, killing three civilians", "a bomb struck the convoy, wounding three soldiers":
+    what an attack did is that attack, one event; its victims are the attack's target when the attack
+    named none."""
+    by_trigger: dict[tuple[int, int], list[_Coded]] = {}
+    for event in coded:
+        by_trigger.setdefault((event.sentence_index, event.trigger.i), []).append(event)
+    folded: dict[int, _Coded] = {}
+    dropped: set[int] = set()
+    for event in coded:
+        trigger = event.trigger
+        if trigger.tag_ != "VBG" or trigger.dep_ not in ("advcl", "conj"):
+            continue
+        if event.code[:2] not in _VIOLENT_ROOTS:
+            continue
+        head = trigger.head
+        while head.dep_ == "conj" and head.head is not head and head.tag_ == "VBG":
+            head = head.head  # "damaging its hull and injuring two fishermen": back to what did it
+        attacks = [
+            other
+            for other in by_trigger.get((event.sentence_index, head.i), [])
+            if other.code[:2] in _FORCE_ROOTS and other.trigger.doc is trigger.doc
+        ]
+        if not attacks:
+            continue
+        dropped.add(id(event))
+        for attack in attacks:
+            current = folded.get(id(attack), attack)
+            if current.target is None and event.target is not None:
+                folded[id(attack)] = dataclasses.replace(
+                    current, target=event.target, rule_suffix=current.rule_suffix + "+victims"
+                )
+    return [folded.get(id(event), event) for event in coded if id(event) not in dropped]
+
+
+def _shared_addressee(coded: list[_Coded]) -> list[_Coded]:
+    """ "accused the government of repression and demanded new elections": a verb joined to another by the
+    same speaker, with no addressee of its own, addresses the same side."""
+    result = []
+    for event in coded:
+        trigger = event.trigger
+        if (
+            event.target is None
+            and event.source is not None
+            and event.code[:2] in _AIMED_ROOTS
+            and trigger.dep_ == "conj"
+        ):
+            first = next(
+                (
+                    other
+                    for other in coded
+                    if other.sentence_index == event.sentence_index
+                    and other.trigger.doc is trigger.doc
+                    and other.trigger.i == trigger.head.i
+                    and other.target is not None
+                    and other.source is not None
+                    and other.source.code == event.source.code
+                ),
+                None,
+            )
+            if first is not None:
+                event = dataclasses.replace(
+                    event, target=first.target, rule_suffix=event.rule_suffix + "+shared"
+                )
+        result.append(event)
+    return result
+
+
+def _counterparts(
+    coded: list[_Coded], faces_across_border: Callable[[_Coded, str], bool] = lambda event, other: False
+) -> list[_Coded]:
     """An appeal, demand, criticism, rejection or threat with no addressee in its sentence is aimed at the
     other side of the article's main dyad: the party the article's other events most often involve
-    opposite this source."""
+    opposite this source. So is force shown at a border the two share ("troops along the frontier were
+    placed on alert")."""
     counts: dict[str, dict[str, int]] = {}
     parties: dict[str, ActorRef] = {}
     for event in coded:
@@ -1521,15 +1753,19 @@ def _counterparts(coded: list[_Coded]) -> list[_Coded]:
     dyad = _main_dyad(coded)
     result = []
     for event in coded:
-        if (
+        opposite = counts.get(event.source.country or "", {}) if event.source is not None else {}
+        best = max(sorted(opposite), key=lambda country: opposite[country]) if opposite else None
+        if event.target is None and event.code[:2] == "15" and best and faces_across_border(event, best):
+            event = dataclasses.replace(
+                event, target=parties[best], rule_suffix=event.rule_suffix + "+border"
+            )
+        elif (
             event.target is None
             and event.source is not None
             and (event.code[:2] in _AIMED_ROOTS or event.code[:3] in _AIMED_ROOTS)
             and not event.rule_suffix.endswith("+unknown")
         ):
-            opposite = counts.get(event.source.country or "", {})
-            if opposite:
-                best = max(sorted(opposite), key=lambda country: opposite[country])
+            if best:
                 event = dataclasses.replace(
                     event, target=parties[best], rule_suffix=event.rule_suffix + "+dyad"
                 )

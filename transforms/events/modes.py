@@ -43,6 +43,9 @@ _KEYS = (
     "member_nouns",
     "ownership_words",
     "vehicle_nouns",
+    "border_nouns",
+    "front_nouns",
+    "accusation_heads",
 )
 
 
@@ -85,6 +88,9 @@ class Modes:
     member_nouns: frozenset[str]
     ownership_words: frozenset[str]
     vehicle_nouns: frozenset[str]
+    border_nouns: frozenset[str]
+    front_nouns: frozenset[str]
+    accusation_heads: frozenset[str]
     mass_killing_threshold: int = 20
 
     @classmethod
@@ -124,6 +130,7 @@ def load_code_maps() -> dict[str, dict]:
         "armed_protest_codes",
         "domestic_codes",
         "hosted_codes",
+        "dyadic_roots",
     ):
         table = data.get(key)
         if not isinstance(table, dict):

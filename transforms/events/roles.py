@@ -506,6 +506,17 @@ class RoleReader:
                 return found
             if node.dep_ in _SUBJECT_SHARING and node.head is not node:
                 head = node.head
+                if (
+                    node.dep_ == "conj"
+                    and head.dep_ == "ccomp"
+                    and self.is_passive(head)
+                    and not self.is_passive(node)
+                    and head.head.lemma_ in self.modes.reporting_verbs
+                ):
+                    # "said 300 people had been arrested and accused X": what was done to someone cannot
+                    # be the subject of an active conjunct; the parser hung it on the reported clause,
+                    # the sentence means the speaker.
+                    head = head.head
                 if node.dep_ == "xcomp" and head.lemma_ in self.modes.appeal_heads:
                     # "urged Iran to release": the infinitive's subject is the appeal's object.
                     objects = [child for child in head.children if child.dep_ in ("dobj", "dative")]
@@ -593,6 +604,14 @@ class RoleReader:
         if any(word in modes.hedge_aux for word in aux):
             return HEDGED, None
         head = verb.head
+        if verb.dep_ == "pcomp" and head.lemma_ in ("of", "for", "from") and head.head is not head:
+            # "accused Minsk of waging an attack", "blamed X for shelling": the charge's content;
+            # "barred from holding office", "prevented from leaving": not done.
+            owner = head.head
+            if head.lemma_ != "from" and owner.lemma_ in modes.accusation_heads:
+                return CONTENT, owner
+            if head.lemma_ == "from" and owner.lemma_ in modes.negating_heads:
+                return NEGATED, None
         # "offered on Tuesday to mediate": the parser may hang an infinitive on its verb as advcl.
         infinitive = verb.dep_ == "xcomp" or (
             verb.dep_ == "advcl"
@@ -612,6 +631,8 @@ class RoleReader:
             outer, _ = self.mode(governing) if governing is not verb else (None, None)
             if outer in (NEGATED, HABITUAL, HEDGED):
                 return outer, None
+            if infinitive and lemma in modes.hedge_heads:
+                return HEDGED, None  # "would consider suspending", "will try to reach": not (yet) done
             if outer == INTENDED and infinitive:
                 return INTENDED, governing  # "would keep attacking", "will continue to shell"
             if infinitive or lemma in modes.denial_heads:

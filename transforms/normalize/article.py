@@ -5,19 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from transforms.common.ids import content_hash, stable_id
-from transforms.dates.published import date_flag, parse_publication_date
+from transforms.dates.published import publication_fields
 from transforms.normalize.textclean import clean_text, clean_title
 from transforms.sources.language import guess_language, normalize_language
 
 
 class EmptyItemError(ValueError):
     """The item has neither text nor a title."""
-
-
-def _as_utc(value: dt.datetime) -> dt.datetime:
-    if value.tzinfo is None:
-        return value.replace(tzinfo=dt.timezone.utc)
-    return value.astimezone(dt.timezone.utc)
 
 
 def article_id_for(article_key: str | None, hashed_content: str) -> str:
@@ -39,16 +33,8 @@ def normalize_item(item: dict, *, run_id: str, ingested_at: dt.datetime) -> dict
         text, text_source = title, "title"
     published_raw = item.get("published_raw")
     published_at = item.get("published_at")
-    date_source = item.get("date_source")
-    if isinstance(published_at, dt.datetime):
-        published_at = _as_utc(published_at)
-    else:
-        published_at = parse_publication_date(published_raw)
-    flag = date_flag(published_at, ingested_at)
-    if published_at is None:
-        if published_raw:
-            flag = "unparseable"
-        date_source = "missing"
+    dated = publication_fields(published_at if isinstance(published_at, dt.datetime) else None,
+                               published_raw, item.get("date_source"), ingested_at)
     hashed = content_hash(f"{title or ''}\n\n{text}")
     return {
         "article_id": article_id_for(item.get("article_key"), hashed),
@@ -58,11 +44,12 @@ def normalize_item(item: dict, *, run_id: str, ingested_at: dt.datetime) -> dict
         "title": title,
         "text": text,
         "text_source": text_source,
-        "published_at": published_at,
-        "published_date": published_at.date() if published_at else None,
+        "published_at": dated["published_at"],
+        "published_date": dated["published_date"],
+        "published_utc_offset_minutes": dated["published_utc_offset_minutes"],
         "published_raw": published_raw,
-        "date_source": date_source,
-        "date_flag": flag,
+        "date_source": dated["date_source"],
+        "date_flag": dated["date_flag"],
         "language": normalize_language(item.get("language")) or guess_language(text),
         "content_hash": hashed,
         "num_sentences": None,

@@ -10,6 +10,7 @@ import apache_beam as beam
 from transforms.common.beam import DOCUMENTS, OUTCOME_REJECTED, OUTCOMES, counter
 from transforms.common.document import Document
 from transforms.common.rejects import REJECTS, make_reject
+from transforms.dates.published import DATE_FLAGS, FETCHED
 from transforms.normalize.article import EmptyItemError, normalize_item
 
 
@@ -19,8 +20,8 @@ class _NormalizeFn(beam.DoFn):
         self._run_started_at = run_started_at
         self._normalized = counter("items_normalized")
         self._rejected = counter("items_rejected")
-        self._flagged = {flag: counter(f"date_flag_{flag}") for flag in ("future", "before_1900",
-                                                                          "unparseable")}
+        self._flagged = {flag: counter(f"date_flag_{flag}") for flag in DATE_FLAGS}
+        # Articles dated by when they were fetched, for want of a usable date from their source.
         self._missing_date = counter("date_missing")
 
     def process(self, item: dict) -> Iterator:
@@ -39,7 +40,7 @@ class _NormalizeFn(beam.DoFn):
         self._normalized.inc()
         if article["date_flag"]:
             self._flagged[article["date_flag"]].inc()
-        if article["date_source"] == "missing":
+        if article["date_source"] == FETCHED:
             self._missing_date.inc()
         yield Document(article=article)
 

@@ -13,8 +13,13 @@ A feed is untrusted input, so the work is bounded before feedparser sees it:
 
 Each item's publication time comes from the entry's published date, else its updated date, else the
 feed's own date, else ``fetched_at`` (the run's start time, so that re-running the same input gives the
-same rows); ``date_source`` says which. Links are canonical (``transforms.sources.urls``) and are the
-``article_key``; an entry without a link is keyed by its guid and the feed.
+same rows); ``date_source`` says which ('fetched' for the last; normalization flags it). Dates are read by
+``transforms.dates.published`` only, keeping the source's UTC offset: feedparser's own ``*_parsed``
+values are not used, since they shift impossible offsets (``+99:99`` by four days), misread years
+(10000 as 2010) and drop the offset the article's local day depends on.
+
+Links are canonical (``transforms.sources.urls``) and are the ``article_key``; an entry without a link is
+keyed by its guid and the feed.
 
 Malformed feeds ("bozo" in feedparser's words) keep the entries feedparser could read, and the problem is
 reported in ``ParsedFeed.problem``; a document with nothing readable is ``ParsedFeed.unreadable``.
@@ -22,7 +27,6 @@ reported in ``ParsedFeed.problem``; a document with nothing readable is ``Parsed
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
 import datetime as dt
 import io
@@ -32,7 +36,7 @@ from typing import Any
 import feedparser
 
 from transforms.common.ids import stable_id
-from transforms.dates.published import parse_publication_date
+from transforms.dates.published import FETCHED, read_publication_time
 from transforms.sources.html import to_plain_text
 from transforms.sources.urls import canonical_url, is_web_url, resolve
 
@@ -122,26 +126,20 @@ def _keep_first_entries(data: bytes, max_entries: int) -> tuple[bytes, int]:
     return data[: ends[max_entries - 1]] + data[ends[-1]:], len(ends)
 
 
-def _utc(parsed_time: Any) -> dt.datetime | None:
-    """feedparser's *_parsed values are UTC ``time.struct_time``; None when absent or impossible."""
-    if not parsed_time:
-        return None
-    try:
-        return dt.datetime.fromtimestamp(calendar.timegm(parsed_time), tz=dt.timezone.utc)
-    except (OverflowError, ValueError, OSError):
-        return None
-
-
 def _date_of(container: Any, source_names: tuple[tuple[str, str], ...]):
-    """(aware UTC datetime, raw string, date_source) from the first date field that can be read."""
+    """(datetime in the source's offset, raw string, date_source) from the first date field that can be
+    read; (None, the first unreadable string or None, None) when none can."""
+    unreadable = None
     for field, source in source_names:
-        raw = container.get(field)
+        # ``in`` first: feedparser's ``get('updated')`` hands back the published date, with a warning.
+        raw = container.get(field) if field in container else None
         if not raw:
             continue
-        when = _utc(container.get(f"{field}_parsed")) or parse_publication_date(raw)
+        when = read_publication_time(raw)
         if when is not None:
             return when, raw, source
-    return None, None, None
+        unreadable = unreadable or raw
+    return None, unreadable, None
 
 
 def _text_of(detail_value: str | None, detail: Any) -> str:
@@ -201,7 +199,8 @@ def entry_to_item(entry: Any, *, feed_uri: str, feed_key: str, base_url: str | N
     if published_at is None and feed_date[0] is not None:
         published_at, published_raw, date_source = feed_date
     if published_at is None:
-        published_at, published_raw, date_source = fetched_at, None, "fetched_at"
+        # The unreadable string, if any, is kept so that normalization can say the date was unparseable.
+        published_at, date_source = fetched_at, FETCHED
     if link:
         source_uri, article_key = link, link
     elif guid:

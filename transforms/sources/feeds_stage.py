@@ -3,7 +3,8 @@
 One element per configured feed: it is fetched (a conditional GET for http(s), a bounded read for a
 file), parsed (``transforms.sources.feeds.parse_feed``) and turned into raw items, reject rows and exactly one
 ``feed_fetches`` row. With ``fetch_articles`` the entries' linked pages are then fetched, a few at a time
-per host and only where robots.txt allows, and their main text replaces the summary.
+per host, only where robots.txt allows, only from public addresses and within the run's page budget
+(``transforms.sources.pages_stage``), and their main text replaces the summary.
 
 Accounting (counter ``items_read``): every entry read is one item or one reject; a feed that yields
 nothing because it failed is one reject; entries beyond the per-feed cap are one reject together. A feed
@@ -22,21 +23,25 @@ from collections.abc import Callable, Iterable, Iterator
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 
+from outputs.paths import is_local
 from transforms.common.beam import counter
 from transforms.common.rejects import REJECTS, make_reject
-from transforms.normalize.article import article_id_for
-from transforms.sources import fetch
-from transforms.sources import pages as fetch_pages
+from transforms.sources import fetch, localfiles
 from transforms.sources.feeds import MAX_ENTRIES, ParsedFeed, parse_feed
+from transforms.sources.pages_stage import (
+    DEFERRED,
+    ITEMS,
+    FetchArticlePages,
+    PageBudget,
+    with_deferred_counts,
+)
 from transforms.sources.urls import host_of, is_web_url
 
 FEED_ITEMS = "items"
 FEED_FETCHES = "feed_fetches"
 STAGE = "sources"
-PAGES_PER_HOST = 2  # concurrent page requests to one host
 FEEDS_PER_BATCH = 8  # feeds fetched concurrently by one worker
 FEEDS_PER_HOST = 2  # of which at most this many from one host
-_FETCH, _KEEP = "fetch", "keep"
 
 # feed_fetches.error_code values besides the fetch codes of transforms.sources.fetch.
 NOT_FOUND = "not_found"
@@ -56,14 +61,20 @@ def _local_path(feed_uri: str) -> str:
     return feed_uri
 
 
+def _read_feed_bytes(path: str, limit: int) -> bytes:
+    if is_local(path):
+        return localfiles.read_regular_file(path, limit)  # a FIFO must not hang the run
+    with FileSystems.open(path, compression_type="uncompressed") as handle:
+        return handle.read(limit)
+
+
 def read_feed_file(feed_uri: str, max_bytes: int) -> fetch.FetchResult:
     """A feed file (a path, a file:// URI or any Beam filesystem path) read within ``max_bytes``."""
     path = _local_path(feed_uri)
     result = fetch.FetchResult(url=feed_uri, final_url=feed_uri, attempts=1)
     started = time.monotonic()
     try:
-        with FileSystems.open(path, compression_type="uncompressed") as handle:
-            data = handle.read(max_bytes + 1)
+        data = _read_feed_bytes(path, max_bytes + 1)
     except FileNotFoundError as error:
         result.error_code, result.error_message = NOT_FOUND, f"No such feed file: {error}."
     except OSError as error:
@@ -83,17 +94,21 @@ def feed_fetch_row(run_id: str, feed_uri: str, fetched: fetch.FetchResult, fetch
                    parsed: ParsedFeed | None, error_code: str | None, error_message: str | None) -> dict:
     """The feed_fetches row of one feed as known at fetch time (the spine adds entries_new/duplicates)."""
     rejects = (len(parsed.entry_problems) + parsed.entries_skipped) if parsed else 0
+    # A permanent redirect counts as a move only once the new address gave a feed: a 301 to a parking
+    # page or a login form must not replace the feed's address for good.
+    moved_to = fetched.moved_to if parsed is not None and not parsed.unreadable else None
     return {
         "run_id": run_id,
         "feed_uri": feed_uri,
         "final_uri": fetched.final_url,
-        "moved_to": fetched.moved_to,
+        "moved_to": moved_to,
         "http_status": fetched.status,
         "bytes": len(fetched.body) if fetched.body is not None else None,
         "entries_seen": parsed.entries_seen if parsed else 0,
         "entries_new": 0,
         "duplicates": 0,
         "rejects": rejects,
+        "entries_deferred": 0,
         "not_modified": fetched.not_modified,
         "error_code": error_code,
         "error_message": error_message,
@@ -191,9 +206,12 @@ class ReadFeedFn(beam.DoFn):
               parsed: ParsedFeed) -> Iterator:
         if parsed.unreadable:
             self._feeds_failed.inc()
+            # A local file that is not a feed may be anything (a key, a password file): its bytes are
+            # never copied into the tables. A web response's opening is kept to show what came back.
+            excerpt = fetched.body[:500] if fetched.body and is_web_url(feed_uri) else None
             yield self._reject(feed_uri, "feed_unparseable",
                                f"{parsed.problem} Check that the URL or file is an RSS or Atom feed.",
-                               fetched.body[:500] if fetched.body else None)
+                               excerpt)
             yield beam.pvalue.TaggedOutput(FEED_FETCHES, feed_fetch_row(
                 self._run_id, feed_uri, fetched, fetched_at, parsed, UNPARSEABLE, parsed.problem))
             return
@@ -221,107 +239,6 @@ class ReadFeedFn(beam.DoFn):
             self._run_id, feed_uri, fetched, fetched_at, parsed, error_code, parsed.problem))
 
 
-def _page_key(item: dict) -> tuple[str, dict]:
-    return host_of(item["source_uri"]), item
-
-
-class _FetchHostPagesFn(beam.DoFn):
-    """(host, items) -> the items, with the main text of their pages where it could be extracted.
-
-    One host's pages are fetched by at most ``PAGES_PER_HOST`` threads, after its robots.txt is read;
-    a Crawl-delay makes them one at a time with that pause. The same link in several feeds is fetched
-    once.
-    """
-
-    def __init__(self, limits: fetch.FetchLimits):
-        self._limits = limits
-        self._pool = None
-        self._outcomes = {name: counter(f"pages_{name}") for name in
-                          ("extracted", "disallowed", "fetch_failed", "not_html", "no_text")}
-
-    def setup(self) -> None:
-        self._pool = fetch.make_pool(max_connections_per_host=PAGES_PER_HOST,
-                                     header_deadline_s=self._limits.attempt_deadline_s)
-
-    def teardown(self) -> None:
-        if self._pool is not None:
-            self._pool.clear()
-
-    def _texts(self, urls: list[str]) -> dict[str, fetch_pages.PageText]:
-        robots = fetch_pages.robots_for(urls[0], limits=self._limits, pool=self._pool)
-        delay = robots.crawl_delay_s
-
-        def one(url: str) -> fetch_pages.PageText:
-            outcome = fetch_pages.page_text(url, robots=robots, limits=self._limits, pool=self._pool)
-            if delay:
-                time.sleep(delay)
-            return outcome
-
-        workers = 1 if delay else PAGES_PER_HOST
-        with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as executor:
-            return dict(zip(urls, executor.map(one, urls), strict=True))
-
-    def process(self, keyed: tuple[str, Iterable[dict]]) -> Iterator[dict]:
-        _, items = keyed
-        items = list(items)
-        urls = sorted({item["source_uri"] for item in items})
-        texts = self._texts(urls)
-        for item in items:
-            outcome = texts[item["source_uri"]]
-            self._outcomes["extracted" if outcome.text else outcome.problem].inc()
-            if outcome.text:
-                item = {**item, "text": outcome.text, "text_source": "page"}
-            yield item
-
-
-class FetchArticlePages(beam.PTransform):
-    """Raw feed items -> the same items, with the main text of their linked page when it can be had.
-
-    Items without a web link, and items whose article is already written (``load_known_ids``), pass
-    through untouched; so do items whose page is disallowed, unreachable or yields no main text (they
-    keep their content or summary).
-    """
-
-    def __init__(self, limits: fetch.FetchLimits, *,
-                 load_known_ids: Callable[[], Iterable[str]] | None = None):
-        super().__init__()
-        self._limits = limits
-        self._load_known_ids = load_known_ids
-
-    def expand(self, items):
-        split = items | "ChooseItemsToFetch" >> beam.ParDo(
-            _ChoosePagesFn(self._load_known_ids)).with_outputs(_KEEP, main=_FETCH)
-        fetched = (
-            split[_FETCH]
-            | "KeyByHost" >> beam.Map(_page_key)
-            | "GroupByHost" >> beam.GroupByKey()
-            | "FetchPages" >> beam.ParDo(_FetchHostPagesFn(self._limits))
-        )
-        return (fetched, split[_KEEP]) | "AllFeedItems" >> beam.Flatten()
-
-
-class _ChoosePagesFn(beam.DoFn):
-    """Items worth a page fetch go to the main output; the others to ``_KEEP`` as they are."""
-
-    def __init__(self, load_known_ids: Callable[[], Iterable[str]] | None):
-        self._load_known_ids = load_known_ids
-        self._known: frozenset[str] = frozenset()
-        self._skipped_known = counter("pages_skipped_known")
-
-    def setup(self) -> None:
-        self._known = frozenset(self._load_known_ids()) if self._load_known_ids else frozenset()
-
-    def process(self, item: dict) -> Iterator:
-        key = item.get("article_key")
-        if not key or not is_web_url(item["source_uri"]):
-            yield beam.pvalue.TaggedOutput(_KEEP, item)
-        elif self._known and article_id_for(key, "") in self._known:
-            self._skipped_known.inc()
-            yield beam.pvalue.TaggedOutput(_KEEP, item)
-        else:
-            yield item
-
-
 class ReadFeeds(beam.PTransform):
     """Fetches and parses feeds; returns a dict of PCollections: 'items' (raw item dicts, see
     transforms.common.document.RAW_ITEM_KEYS), 'rejects' (rejects rows) and 'feed_fetches' (one row per feed).
@@ -329,13 +246,14 @@ class ReadFeeds(beam.PTransform):
     ``feed_uris``: http(s) URLs, file:// URIs or paths. ``feed_state`` (see outputs.feedstate) gives
     each feed's stored ETag, Last-Modified and moved URL. ``fetch_articles`` replaces each entry's text
     by the main text of its linked page when that can be extracted (``load_known_ids``, a picklable
-    callable returning the article ids already written, saves fetching pages of known articles).
+    callable returning the article ids already written, saves fetching pages of known articles);
+    ``page_budget`` bounds the page fetches of the run (see transforms.sources.pages_stage).
     """
 
     def __init__(self, feed_uris: list[str], run_id: str, run_started_at: dt.datetime,
                  *, feed_state: dict | None = None, fetch_articles: bool = False,
                  timeout_s: float = 20.0, max_bytes: int = 20_000_000, max_entries: int = MAX_ENTRIES,
-                 retry_backoff_s: float = 1.0,
+                 retry_backoff_s: float = 1.0, page_budget: PageBudget | None = None,
                  load_known_ids: Callable[[], Iterable[str]] | None = None):
         super().__init__()
         if max_entries < 1:
@@ -348,6 +266,7 @@ class ReadFeeds(beam.PTransform):
         self._limits = fetch.FetchLimits(timeout_s=timeout_s, max_bytes=max_bytes, backoff_s=retry_backoff_s)
         self._max_entries = max_entries
         self._load_known_ids = load_known_ids
+        self._page_budget = page_budget or PageBudget.from_now()
 
     def _batches(self) -> list[list[str]]:
         size = FEEDS_PER_BATCH
@@ -362,9 +281,15 @@ class ReadFeeds(beam.PTransform):
                                                     self._limits, self._max_entries))
             .with_outputs(REJECTS, FEED_FETCHES, main=FEED_ITEMS)
         )
-        items = read[FEED_ITEMS]
-        if self._fetch_articles:
-            items = items | "FetchArticlePages" >> FetchArticlePages(
-                self._limits, load_known_ids=self._load_known_ids)
-        return {FEED_ITEMS: items, REJECTS: read[REJECTS], FEED_FETCHES: read[FEED_FETCHES]}
-
+        if not self._fetch_articles:
+            return {FEED_ITEMS: read[FEED_ITEMS], REJECTS: read[REJECTS], FEED_FETCHES: read[FEED_FETCHES]}
+        pages = read[FEED_ITEMS] | "FetchArticlePages" >> FetchArticlePages(
+            self._limits, budget=self._page_budget, load_known_ids=self._load_known_ids)
+        fetches = (
+            {"fetches": read[FEED_FETCHES] | "KeyFetchByFeed" >> beam.Map(lambda row: (row["feed_uri"], row)),
+             "deferred": pages[DEFERRED]}
+            | "JoinDeferredPages" >> beam.CoGroupByKey()
+            | "CountDeferredEntries" >> beam.FlatMap(with_deferred_counts)
+        )
+        rejects = (read[REJECTS], pages[REJECTS]) | "AllFeedRejects" >> beam.Flatten()
+        return {FEED_ITEMS: pages[ITEMS], REJECTS: rejects, FEED_FETCHES: fetches}

@@ -11,7 +11,10 @@ network or the server does. What it guarantees:
 - redirects followed by hand (at most ``max_redirects``, http/https only); when every hop was permanent
   (301/308) the result says where the resource moved, so the caller can update its stored URL;
 - bounded retries with exponential backoff on timeouts, connection errors and 5xx, never on 4xx;
-- a User-Agent naming communique, its version and where to read about it.
+- a User-Agent naming communique, its version and where to read about it;
+- optionally (``make_pool(address_allowed=...)``), connections only to addresses a policy allows, checked
+  on the addresses the host name resolves to, at every connection, so on every redirect too: links found
+  in fetched content must not reach loopback, private or link-local services (SSRF).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import dataclasses
 import email.utils
 import http.client
 import importlib.metadata
+import ipaddress
 import socket
 import threading
 import time
@@ -31,6 +35,7 @@ from collections.abc import Callable
 import urllib3
 import urllib3.connection
 import urllib3.exceptions
+import urllib3.util.connection
 
 # No project URL in it: communique has no public home page to point site owners at.
 USER_AGENT = f"communique/{importlib.metadata.version('communique')} (Apache Beam news-event pipeline)"
@@ -51,6 +56,7 @@ TLS_ERROR = "tls_error"
 TOO_MANY_REDIRECTS = "too_many_redirects"
 BAD_URL = "bad_url"
 BAD_ENCODING = "bad_encoding"
+ADDRESS_REFUSED = "address_refused"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -107,6 +113,51 @@ class FetchError(Exception):
         self.status, self.retry_after_s = status, retry_after_s
 
 
+class AddressRefused(urllib3.exceptions.HTTPError):
+    """The host resolves to an address the pool's policy does not allow; no connection was made."""
+
+
+def is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """True for a globally routable unicast address; False for loopback, private, link-local (cloud
+    metadata services live there), shared, reserved, multicast and unspecified addresses."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_global and not address.is_multicast
+
+
+class _AddressGuard:
+    """Resolves the host itself and connects only when the policy allows every address it resolves to,
+    connecting to a checked address (so a second DNS answer cannot differ from the one checked)."""
+
+    address_allowed: Callable | None = None  # set per pool class, as a staticmethod
+
+    def _new_conn(self):
+        allowed = self.address_allowed
+        if allowed is None:
+            return super()._new_conn()
+        host = self.host
+        try:
+            resolved = socket.getaddrinfo(host, self.port, type=socket.SOCK_STREAM)
+        except (socket.gaierror, UnicodeError) as error:
+            raise urllib3.exceptions.NameResolutionError(host, self, error) from error
+        addresses = list(dict.fromkeys(info[4][0] for info in resolved))
+        for address in addresses:
+            if not allowed(ipaddress.ip_address(address.split("%", 1)[0])):
+                raise AddressRefused(f"{host} resolves to {address}, a loopback, private, link-local or "
+                                     "otherwise non-public address; links found in fetched content may "
+                                     "not lead there (--allow-private-addresses allows it).")
+        try:
+            return urllib3.util.connection.create_connection(
+                (addresses[0], self.port), self.timeout, source_address=self.source_address,
+                socket_options=self.socket_options)
+        except TimeoutError as error:
+            raise urllib3.exceptions.ConnectTimeoutError(
+                self, f"Connection to {host} timed out. (connect timeout={self.timeout})") from error
+        except OSError as error:
+            raise urllib3.exceptions.NewConnectionError(
+                self, f"Failed to establish a new connection: {error}") from error
+
+
 class HeadersTooSlow(urllib3.exceptions.TimeoutError):
     """The status line and headers did not arrive within the deadline."""
 
@@ -143,12 +194,13 @@ class _HeaderDeadline:
         return response
 
 
-def _pool_classes(header_deadline_s: float) -> dict[str, type]:
-    deadline = {"header_deadline_s": header_deadline_s}
-    http_connection = type("DeadlineHTTPConnection", (_HeaderDeadline, urllib3.connection.HTTPConnection),
-                           deadline)
+def _pool_classes(header_deadline_s: float, address_allowed: Callable | None) -> dict[str, type]:
+    settings = {"header_deadline_s": header_deadline_s,
+                "address_allowed": staticmethod(address_allowed) if address_allowed else None}
+    http_connection = type("DeadlineHTTPConnection",
+                           (_AddressGuard, _HeaderDeadline, urllib3.connection.HTTPConnection), settings)
     https_connection = type("DeadlineHTTPSConnection",
-                            (_HeaderDeadline, urllib3.connection.HTTPSConnection), deadline)
+                            (_AddressGuard, _HeaderDeadline, urllib3.connection.HTTPSConnection), settings)
     return {
         "http": type("DeadlineHTTPConnectionPool", (urllib3.HTTPConnectionPool,),
                      {"ConnectionCls": http_connection}),
@@ -157,11 +209,15 @@ def _pool_classes(header_deadline_s: float) -> dict[str, type]:
     }
 
 
-def make_pool(max_connections_per_host: int = 4, header_deadline_s: float = 60.0) -> urllib3.PoolManager:
+def make_pool(max_connections_per_host: int = 4, header_deadline_s: float = 60.0,
+              address_allowed: Callable[[ipaddress.IPv4Address | ipaddress.IPv6Address], bool] | None = None,
+              ) -> urllib3.PoolManager:
     """A connection pool for many fetches; certificates are verified (urllib3's default), and headers
-    must arrive within ``header_deadline_s``."""
+    must arrive within ``header_deadline_s``. With ``address_allowed`` (e.g. ``is_public_address``), a
+    connection is made only when every address the host resolves to passes it (a refusal is the fetch
+    error ``address_refused``)."""
     pool = urllib3.PoolManager(num_pools=32, maxsize=max_connections_per_host, block=True, retries=False)
-    pool.pool_classes_by_scheme = _pool_classes(header_deadline_s)
+    pool.pool_classes_by_scheme = _pool_classes(header_deadline_s, address_allowed)
     return pool
 
 
@@ -226,13 +282,18 @@ def _read_body(response, limits: FetchLimits, deadline: float) -> bytes:
 
 
 def _retry_after(response) -> float | None:
+    """Seconds the server asks us to wait, or None when it says nothing usable (a server's bad header
+    must not fail the fetch, let alone the run; the caller caps the wait)."""
     value = (response.headers.get("Retry-After") or "").strip()
     if value.isdigit():
         return float(value)
-    when = email.utils.parsedate_to_datetime(value) if value else None
-    if when is None:
+    if not value:
         return None
-    return max(0.0, when.timestamp() - time.time())
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+        return max(0.0, when.timestamp() - time.time())
+    except (ValueError, TypeError, OverflowError, OSError):
+        return None
 
 
 def _check_url(url: str) -> None:
@@ -297,6 +358,8 @@ def _attempt(pool: urllib3.PoolManager, url: str, headers: dict, limits: FetchLi
 
 
 def _as_fetch_error(error: urllib3.exceptions.HTTPError) -> FetchError:
+    if isinstance(error, AddressRefused):
+        return FetchError(ADDRESS_REFUSED, f"Refused: {error}", retryable=False)
     if isinstance(error, HeadersTooSlow):
         return FetchError(TOO_SLOW, f"The server is too slow: {error}.", retryable=False)
     # NewConnectionError subclasses ConnectTimeoutError in urllib3, but a refusal is not a timeout.

@@ -33,16 +33,19 @@ class PageText:
 
     url: str
     text: str | None = None
-    problem: str | None = None  # 'disallowed', 'fetch_failed', 'not_html', 'no_text'
+    # 'disallowed', 'fetch_failed', 'address_refused', 'not_html', 'no_text', 'deferred'
+    problem: str | None = None
     detail: str | None = None
 
 
 class Robots:
     """robots.txt rules of one host, for communique's User-Agent."""
 
-    def __init__(self, parser: urllib.robotparser.RobotFileParser | None, allow_all: bool):
+    def __init__(self, parser: urllib.robotparser.RobotFileParser | None, allow_all: bool,
+                 refused: str | None = None):
         self._parser = parser
         self._allow_all = allow_all
+        self.refused = refused  # why the host's address may not be reached at all
 
     def allowed(self, url: str) -> bool:
         if self._parser is None:
@@ -63,6 +66,8 @@ def robots_for(page_url: str, *, limits: fetch.FetchLimits, pool) -> Robots:
     robots_url = urllib.parse.urlunsplit((parts.scheme, parts.netloc, "/robots.txt", "", ""))
     small = dataclasses.replace(limits, max_bytes=min(limits.max_bytes, ROBOTS_MAX_BYTES), max_attempts=1)
     result = fetch.fetch(robots_url, limits=small, pool=pool, accept="text/plain, */*;q=0.5")
+    if result.error_code == fetch.ADDRESS_REFUSED:
+        return Robots(None, allow_all=False, refused=result.error_message)
     if result.ok and result.body is not None:
         parser = urllib.robotparser.RobotFileParser(robots_url)
         parser.parse(result.body.decode("utf-8", errors="replace").splitlines())
@@ -92,9 +97,13 @@ def extract_main_text(html: bytes | str, url: str | None = None) -> str | None:
 
 def page_text(url: str, *, robots: Robots, limits: fetch.FetchLimits, pool) -> PageText:
     """Fetch ``url`` (if robots.txt allows) and extract its main text."""
+    if robots.refused:
+        return PageText(url, problem="address_refused", detail=robots.refused)
     if not robots.allowed(url):
         return PageText(url, problem="disallowed", detail="robots.txt disallows it")
     result = fetch.fetch(url, limits=limits, pool=pool, accept=fetch.PAGE_ACCEPT)
+    if result.error_code == fetch.ADDRESS_REFUSED:
+        return PageText(url, problem="address_refused", detail=result.error_message)
     if not result.ok or result.body is None:
         return PageText(url, problem="fetch_failed", detail=result.error_message or "no body")
     if not _is_html(result.content_type, result.body):

@@ -1,7 +1,9 @@
 """Seed files: plain-text articles whose first line is `` date YYYY-MM-DD Headline.``.
 
-Variations are tolerated: no leading space, CRLF line ends, a byte-order mark, a missing date line,
-UTF-16 or Windows-1252 text. A file that is not text at all raises ``SeedError``.
+Variations are tolerated: no leading space, CRLF line ends, a byte-order mark, blank lines before the
+header, UTF-16 or Windows-1252 text. A file that is not text at all, or whose first line is not that
+header (a bare headline, ``date 10/05/2024 ...``), raises ``SeedError``: guessing would file the article
+under no date or a wrong one without anyone noticing.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from transforms.normalize.textclean import clean_text, clean_title
 
 _HEADER = re.compile(r"^\s*date\s+(\S+)\s*(.*)$", re.IGNORECASE)
 _ISO_DAY = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+EXPECTED_HEADER = "' date YYYY-MM-DD Headline' (e.g. ' date 2021-10-28 Talks in Oslo.')"
+_HEADER_EXCERPT_CHARS = 80
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -53,9 +57,9 @@ def _looks_binary(text: str) -> bool:
 
 
 def parse_seed(data: bytes) -> dict:
-    """The parts of a seed file: ``title``, ``text``, ``published_raw`` (or None) and ``date_source``.
+    """The parts of a seed file: ``title``, ``text``, ``published_raw`` and ``date_source``.
 
-    Raises ``SeedError`` for a file that is empty or binary.
+    Raises ``SeedError`` for a file that is empty, binary or without the header line.
     """
     if not data.strip():
         raise SeedError("empty_document", "The seed file is empty; remove it or add the article text.")
@@ -69,15 +73,24 @@ def parse_seed(data: bytes) -> dict:
                         "plain text with a ' date YYYY-MM-DD Headline' first line.")
     text = raw.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     first_line, _, rest = text.lstrip("\n").partition("\n")
-    header = _HEADER.match(first_line)
-    if header and _ISO_DAY.match(header.group(1)):
-        # An impossible date ("2021-02-30") is passed on as found: the article is kept and its date
-        # flagged 'unparseable' by normalization, rather than losing the text over a typo.
-        title, body, published_raw, date_source = header.group(2), rest, header.group(1), "seed_header"
-    else:
-        title, body, published_raw, date_source = None, text, None, "missing"
-    body = clean_text(body)
+    title, published_raw = _header_parts(first_line)
+    body = clean_text(rest)
     title = clean_title(title)
     if not body and not title:
         raise SeedError("empty_document", "The seed file has a date line but no headline or text.")
-    return {"title": title, "text": body, "published_raw": published_raw, "date_source": date_source}
+    return {"title": title, "text": body, "published_raw": published_raw, "date_source": "seed_header"}
+
+
+def _header_parts(first_line: str) -> tuple[str, str]:
+    """(headline, date string) of a seed's header line; ``SeedError`` when it is not one.
+
+    An impossible date of the right shape ("2021-02-30") is passed on as found: the article is kept and
+    normalization flags its date 'unparseable', rather than losing the text over a typo.
+    """
+    header = _HEADER.match(first_line)
+    if header and _ISO_DAY.match(header.group(1)):
+        return header.group(2), header.group(1)
+    found = first_line.strip()[:_HEADER_EXCERPT_CHARS]
+    problem = "its date is not YYYY-MM-DD" if header else "it does not start with 'date'"
+    raise SeedError("malformed_header", f"The first line of the seed file is not a header ({problem}): "
+                    f"{found!r}. Seed files must start with {EXPECTED_HEADER}, then the article text.")

@@ -11,9 +11,12 @@ from collections.abc import Callable, Iterable, Iterator
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 
+from outputs.paths import is_local
 from transforms.common.beam import counter
 from transforms.common.rejects import REJECTS, make_reject
+from transforms.sources import localfiles
 from transforms.sources.feeds_stage import FEED_FETCHES, FEED_ITEMS, ReadFeeds
+from transforms.sources.pages_stage import PageBudget
 from transforms.sources.seeds import SeedError, parse_seed
 
 SEED_SUFFIXES = (".txt", ".text")
@@ -35,18 +38,32 @@ def classify_seed_path(relative_path: str) -> str:
     return "unsupported"
 
 
-def list_seed_dir(seeds_dir: str) -> dict[str, list[tuple[str, str]]]:
-    """The files under ``seeds_dir`` by kind, as sorted (path, path relative to seeds_dir) pairs.
+def _listed_files(root: str) -> tuple[list[tuple[str, str]], list[localfiles.Unusable]]:
+    if is_local(root):
+        return localfiles.walk_files(root)
+    matched = FileSystems.match([FileSystems.join(root, "**")])[0].metadata_list
+    return [(metadata.path, metadata.path[len(root):].lstrip("/\\").replace("\\", "/"))
+            for metadata in matched], []
+
+
+def list_seed_dir(seeds_dir: str) -> dict[str, list[tuple[str, ...]]]:
+    """The files under ``seeds_dir`` by kind, as sorted (path, path relative to seeds_dir) pairs, and
+    under 'unusable' the (relative path, reason, detail) of entries that cannot be read (FIFOs, broken
+    symlinks, unreadable directories, names that are not UTF-8: see transforms.sources.localfiles).
 
     Listing happens at pipeline build time so that the set of inputs is fixed and ordered before the
     run starts; any Beam filesystem works (local, gs://, s3://).
     """
-    root = seeds_dir.rstrip("/")
-    matched = FileSystems.match([FileSystems.join(root, "**")])[0].metadata_list
-    by_kind: dict[str, list[tuple[str, str]]] = {"seed": [], "feed": [], "unsupported": [], "ignored": []}
-    for metadata in matched:
-        relative = metadata.path[len(root):].lstrip("/\\").replace("\\", "/")
-        by_kind[classify_seed_path(relative)].append((metadata.path, relative))
+    root = seeds_dir.rstrip("/") or "/"
+    files, unusable = _listed_files(root)
+    by_kind: dict[str, list[tuple[str, ...]]] = {"seed": [], "feed": [], "unsupported": [], "ignored": [],
+                                                 "unusable": []}
+    for path, relative in files:
+        by_kind[classify_seed_path(relative)].append((path, relative))
+    for entry in unusable:
+        # Editors' lock files are dangling symlinks (.#name): what is ignored by name stays ignored.
+        kind = "ignored" if classify_seed_path(entry.relative) == "ignored" else "unusable"
+        by_kind[kind].append((entry.relative, entry.reason, entry.detail))
     return {kind: sorted(paths) for kind, paths in by_kind.items()}
 
 
@@ -56,6 +73,13 @@ def _packed(item: dict) -> bytes:
 
 def _unpacked(packed: bytes) -> dict:
     return pickle.loads(zlib.decompress(packed))
+
+
+def _read_seed_bytes(path: str) -> bytes:
+    if is_local(path):
+        return localfiles.read_regular_file(path, MAX_SEED_BYTES + 1)
+    with FileSystems.open(path) as handle:
+        return handle.read(MAX_SEED_BYTES + 1)
 
 
 class ReadSeedFileFn(beam.DoFn):
@@ -80,8 +104,11 @@ class ReadSeedFileFn(beam.DoFn):
         self._items_read.inc()
         self._seed_files.inc()
         try:
-            with FileSystems.open(path) as handle:
-                data = handle.read(MAX_SEED_BYTES + 1)
+            data = _read_seed_bytes(path)
+        except localfiles.NotRegularFile as error:
+            yield self._reject(relative, localfiles.NOT_A_REGULAR_FILE,
+                               f"Not read: {error.strerror}. Move it out of the seeds directory.", None)
+            return
         except OSError as error:
             yield self._reject(relative, "unreadable_file",
                                f"Could not read the seed file: {error}. Check its permissions.", None)
@@ -133,27 +160,51 @@ class RejectUnsupportedFn(beam.DoFn):
             raw_excerpt=None, rejected_at=self._run_started_at)
 
 
+class RejectListedFn(beam.DoFn):
+    """(source, reason, detail) of an input refused before reading (an entry of the seeds directory
+    that cannot be read, see ``list_seed_dir``; a feed-list entry that may not be read) -> a rejects
+    row, counted under ``counter_name`` too."""
+
+    def __init__(self, run_id: str, run_started_at: dt.datetime, counter_name: str):
+        self._run_id = run_id
+        self._run_started_at = run_started_at
+        self._items_read = counter("items_read")
+        self._rejected = counter("items_rejected")
+        self._refused = counter(counter_name)
+
+    def process(self, entry: tuple[str, str, str]) -> Iterator[dict]:
+        source, reason, detail = entry
+        self._items_read.inc()
+        self._rejected.inc()
+        self._refused.inc()
+        yield make_reject(run_id=self._run_id, source_uri=source, stage="sources", reason=reason,
+                          detail=detail, raw_excerpt=None, rejected_at=self._run_started_at)
+
+
 class ReadSources(beam.PTransform):
     """Reads the seeds directory (text seed files and feed files) and the configured feeds.
 
     Returns a dict of PCollections: 'items' (raw item dicts), 'rejects' (rejects rows) and
     'feed_fetches' (feed_fetches rows). ``load_known_article_ids`` (a picklable callable, e.g.
     ``WrittenIds``) spares ``--fetch-articles`` the pages of articles already written.
+    ``refused_feeds``: (entry, why) of feed-list entries not read, each a reject.
     """
 
     def __init__(self, *, seeds_dir: str | None, feed_uris: list[str], run_id: str,
                  run_started_at: dt.datetime, feed_state: dict | None = None,
                  fetch_articles: bool = False, timeout_s: float = 20.0, max_bytes: int = 20_000_000,
-                 load_known_article_ids: Callable[[], Iterable[str]] | None = None):
+                 load_known_article_ids: Callable[[], Iterable[str]] | None = None,
+                 refused_feeds: Iterable[tuple[str, str]] = (), page_budget: PageBudget | None = None):
         super().__init__()
+        self._refused_feeds = [(entry, "feed_refused", detail) for entry, detail in refused_feeds]
         self._listing = list_seed_dir(seeds_dir) if seeds_dir else {"seed": [], "feed": [],
-                                                                      "unsupported": []}
+                                                                      "unsupported": [], "unusable": []}
         self._feed_uris = [path for path, _ in self._listing["feed"]] + list(feed_uris)
         self._run_id = run_id
         self._run_started_at = run_started_at
         self._feed_options = {"feed_state": feed_state, "fetch_articles": fetch_articles,
                               "timeout_s": timeout_s, "max_bytes": max_bytes,
-                              "load_known_ids": load_known_article_ids}
+                              "load_known_ids": load_known_article_ids, "page_budget": page_budget}
 
     def expand(self, pbegin):
         seed_read = (
@@ -169,6 +220,18 @@ class ReadSources(beam.PTransform):
             | "RejectUnsupportedFiles" >> beam.ParDo(
                 RejectUnsupportedFn(self._run_id, self._run_started_at))
         )
+        unusable = (
+            pbegin
+            | "ListUnusableEntries" >> beam.Create(self._listing["unusable"], reshuffle=False)
+            | "RejectUnusableEntries" >> beam.ParDo(
+                RejectListedFn(self._run_id, self._run_started_at, "inputs_unusable"))
+        )
+        refused = (
+            pbegin
+            | "ListRefusedFeeds" >> beam.Create(self._refused_feeds, reshuffle=False)
+            | "RejectRefusedFeeds" >> beam.ParDo(
+                RejectListedFn(self._run_id, self._run_started_at, "feeds_refused"))
+        )
         feeds = pbegin | "ReadFeeds" >> ReadFeeds(
             self._feed_uris, self._run_id, self._run_started_at, **self._feed_options)
         # Beam's in-process runner keeps the output of a Flatten of two stages in memory until the next
@@ -181,6 +244,7 @@ class ReadSources(beam.PTransform):
         )
         return {
             FEED_ITEMS: items,
-            REJECTS: (seed_read[REJECTS], unsupported, feeds[REJECTS]) | "AllSourceRejects" >> beam.Flatten(),
+            REJECTS: (seed_read[REJECTS], unsupported, unusable, refused, feeds[REJECTS])
+            | "AllSourceRejects" >> beam.Flatten(),
             FEED_FETCHES: feeds[FEED_FETCHES],
         }

@@ -14,6 +14,7 @@ tables when the job started.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import typing
 from collections.abc import Callable, Iterable, Iterator
 
@@ -23,6 +24,7 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.transforms import window as beam_window
 from apache_beam.transforms.userstate import ReadModifyWriteStateSpec
 
+from outputs.paths import is_local
 from transforms.common.beam import DOCUMENTS, counter
 from transforms.common.rejects import REJECTS
 from transforms.normalize.dedup import Deduplicate
@@ -30,9 +32,39 @@ from transforms.normalize.stage import Normalize
 from transforms.sources import fetch
 from transforms.sources.feeds import MAX_ENTRIES
 from transforms.sources.feeds_stage import FEED_FETCHES, FEED_ITEMS, ReadFeedFn
-from transforms.sources.stage import ReadSeedFileFn, RejectUnsupportedFn, classify_seed_path
+from transforms.sources.stage import (
+    ReadSeedFileFn,
+    RejectListedFn,
+    RejectUnsupportedFn,
+    classify_seed_path,
+    list_seed_dir,
+)
 
-SEED, UNSUPPORTED, FEED = "seed", "unsupported", "feed"
+SEED, UNSUPPORTED, FEED, UNUSABLE = "seed", "unsupported", "feed", "unusable"
+
+
+def _seed_dir_entries(seeds_dir: str) -> Iterator[tuple]:
+    """(kind, path, relative path, size, modification time) of the inputs of the seeds directory; an
+    entry that cannot be read (see ``list_seed_dir``) is (UNUSABLE, reason, relative path, detail, None)."""
+    root = seeds_dir.rstrip("/") or "/"
+    if not is_local(root):
+        for metadata in FileSystems.match([FileSystems.join(root, "**")])[0].metadata_list:
+            relative = metadata.path[len(root):].lstrip("/\\").replace("\\", "/")
+            kind = classify_seed_path(relative)
+            if kind != "ignored":
+                yield kind, metadata.path, relative, metadata.size_in_bytes, metadata.last_updated_in_seconds
+        return
+    listing = list_seed_dir(root)
+    for kind in (SEED, FEED, UNSUPPORTED):
+        for path, relative in listing[kind]:
+            try:
+                info = os.stat(path)
+                size, modified = info.st_size, info.st_mtime
+            except OSError:
+                size = modified = None  # gone since the listing: reading it will say so
+            yield kind, path, relative, size, modified
+    for relative, reason, detail in listing[UNUSABLE]:
+        yield UNUSABLE, reason, relative, detail, None
 
 
 class _ListInputsFn(beam.DoFn):
@@ -46,13 +78,7 @@ class _ListInputsFn(beam.DoFn):
     def process(self, tick) -> Iterator[tuple]:
         self._polls.inc()
         if self._seeds_dir:
-            root = self._seeds_dir.rstrip("/")
-            for metadata in FileSystems.match([FileSystems.join(root, "**")])[0].metadata_list:
-                relative = metadata.path[len(root):].lstrip("/\\").replace("\\", "/")
-                kind = classify_seed_path(relative)
-                if kind != "ignored":
-                    yield kind, metadata.path, relative, metadata.size_in_bytes, \
-                        metadata.last_updated_in_seconds
+            yield from _seed_dir_entries(self._seeds_dir)
         for uri in self._feed_uris:
             yield FEED, uri, uri, None, None
 
@@ -146,6 +172,13 @@ class ReadListedInputs(beam.PTransform):
             | "UnsupportedPaths" >> beam.Map(_path_pair)
             | "RejectUnsupported" >> beam.ParDo(RejectUnsupportedFn(*run))
         )
+        unusable = (
+            listed
+            | "OnlyUnusable" >> beam.Filter(_kind_is(UNUSABLE))
+            | "NewUnusable" >> FirstSighting("unusable_inputs", _file_version)
+            | "UnusableEntries" >> beam.Map(lambda entry: (entry[2], entry[1], entry[3]))
+            | "RejectUnusable" >> beam.ParDo(RejectListedFn(*run, "inputs_unusable"))
+        )
         feeds = (
             listed
             | "OnlyFeeds" >> beam.Filter(_kind_is(FEED))
@@ -155,7 +188,8 @@ class ReadListedInputs(beam.PTransform):
         )
         return {
             FEED_ITEMS: (seeds[FEED_ITEMS], feeds[FEED_ITEMS]) | "AllItems" >> beam.Flatten(),
-            REJECTS: (seeds[REJECTS], unsupported, feeds[REJECTS]) | "AllSourceRejects" >> beam.Flatten(),
+            REJECTS: (seeds[REJECTS], unsupported, unusable, feeds[REJECTS])
+            | "AllSourceRejects" >> beam.Flatten(),
         }
 
 
