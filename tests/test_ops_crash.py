@@ -106,12 +106,12 @@ def corpus(tmp_path_factory):
     outcome = run_communique("--seeds", str(seeds), "--output", str(reference), "--run-timestamp",
                              ATTEMPT_TIME)
     # Every run records its own rejects: the three of the small seeds again, and the new empty file.
-    assert outcome.rows_written["articles"] == 2 and outcome.rows_written["rejects"] == 4
     before, after = visible_rows(base), visible_rows(reference)
     assert _content(before) != _content(after)
     (base_rejects,) = before["rejects_by_run"].values()
     run_rejects = after["rejects_by_run"][outcome.run_id]
-    assert len(base_rejects) == 3 and len(run_rejects) == 4
+    assert outcome.rows_written["articles"] == 2
+    assert outcome.rows_written["rejects"] == len(run_rejects) == len(base_rejects) + 1 > 1
     return {"root": root, "seeds": seeds, "base": base, "before": before, "after": after,
             "base_rejects": base_rejects, "run_rejects": run_rejects}
 
