@@ -32,7 +32,7 @@ import apache_beam as beam
 from pipeline.assemble import build_pipeline
 from pipeline.cli import _parser
 from pipeline.options import build_run_config
-from transforms.common.rejects import REJECTS, stamp_reject
+from transforms.common.rejects import REJECTS, numbered_repeats, stamp_reject
 
 STAGES = ("read", "normalize", "dedup", "sentences", "dates", "entities", "events", "write")
 # The composite transform of each per-article stage, in pipeline order (labels of transforms.annotating).
@@ -240,7 +240,11 @@ def run_loop(seeds_dir: str, output_dir: str, run_timestamp: str = _DEFAULT_TIME
         for writer in document_writers:
             count_files(writer.finish_bundle())
         # The pipeline stamps the run on the rejects one step before their sink (StampRejects).
-        stamped = [stamp_reject(row, config.run_id, config.started_at) for row in rejects]
+        by_id: dict[str, list[dict]] = collections.defaultdict(list)
+        for row in rejects:
+            stamped_row = stamp_reject(row, config.run_id, config.started_at)
+            by_id[stamped_row["reject_id"]].append(stamped_row)
+        stamped = [row for repeats in by_id.values() for row in numbered_repeats(repeats)]  # as the pipeline
         grouped_rows = {"rejects": stamped, "feed_fetches": feed_fetches}
         for table, (key_fn, write) in grouped_tables.items():
             partitions: dict[str, list] = collections.defaultdict(list)

@@ -38,6 +38,7 @@ from apache_beam.io.filesystems import FileSystems
 
 from outputs.paths import is_local
 from outputs.tablefiles import FILE_SUFFIX, file_num_rows
+from schemas import TABLES
 
 STAGING = "_staging"
 STATE = "_state"
@@ -51,6 +52,23 @@ CRASH_ENV = "COMMUNIQUE_TEST_CRASH_AT"
 _SNAPSHOT_ATTEMPTS = 20
 
 _LOG = logging.getLogger(__name__)
+
+
+class CommitIncomplete(RuntimeError):
+    """A commit passed its commit point (the manifest is written, so its output is committed) but
+    applying it failed: the next writer (a run, or ``communique compact``) finishes it."""
+
+    def __init__(self, writer_id: str, error: BaseException):
+        super().__init__(f"the commit of {writer_id} is made but moving its files into place failed "
+                         f"({type(error).__name__}: {error}); the next 'communique run' or 'communique "
+                         "compact' finishes it, and until then readers see the tables as before it")
+        self.writer_id = writer_id
+
+
+class UnsafeManifest(ValueError):
+    """A manifest names a path that is not a table file of this output directory (or, for a move's
+    source, not a file of its own staging directory): written by something other than communique, so
+    nothing of it is applied."""
 
 
 def crash_point(name: str) -> None:
@@ -108,6 +126,38 @@ def _delete_tree(path: str) -> None:
 def _ensure_parent(path: str) -> None:
     if is_local(path):
         os.makedirs(os.path.dirname(path), exist_ok=True)
+
+
+def _is_table_file(relative: str) -> bool:
+    """``<table>/<partition>/<name>.parquet`` with a known table and no part that climbs or is empty."""
+    parts = relative.split("/")
+    return (len(parts) == 3 and parts[0] in TABLES and "\\" not in relative and ":" not in relative
+            and all(part not in ("", ".", "..") for part in parts) and relative.endswith(FILE_SUFFIX))
+
+
+def _check_manifest(manifest: dict, run_id: str, manifest_path: str) -> None:
+    """Raises ``UnsafeManifest`` unless every move goes from this writer's staging directory to a table
+    file and every removal is a table file: a forged manifest must not move or delete anything else."""
+    own_staging = f"{STAGING}/{run_id}/"
+    problems = []
+    try:
+        moves, removes = manifest["moves"], manifest["removes"]
+        for source, destination in moves:
+            if not (isinstance(source, str) and source.startswith(own_staging)
+                    and _is_table_file(source[len(own_staging):])):
+                problems.append(f"move source {source!r}")
+            if not (isinstance(destination, str) and _is_table_file(destination)):
+                problems.append(f"move destination {destination!r}")
+        problems.extend(f"removal {path!r}" for path in removes
+                        if not (isinstance(path, str) and _is_table_file(path)))
+    except (KeyError, TypeError, ValueError) as error:
+        problems.append(f"its structure ({type(error).__name__}: {error})")
+    if problems:
+        raise UnsafeManifest(
+            f"the commit manifest {manifest_path} names paths that are not table files of this output "
+            f"directory: {', '.join(problems[:3])}{' …' if len(problems) > 3 else ''}. communique never "
+            "writes such a manifest; nothing of it was applied. If you did not put it there, delete "
+            f"{FileSystems.split(manifest_path)[0]} and run again.")
 
 
 def _free_name(relative: str, taken: set[str]) -> str:
@@ -192,7 +242,10 @@ class OutputDir:
         crash_point("manifest_partial")
         FileSystems.rename([partial], [manifest_path])  # the commit point
         crash_point("committed")
-        self._apply(run_id, manifest)
+        try:
+            self._apply(run_id, manifest)
+        except Exception as error:  # committed all the same: say so, whatever stopped the moves
+            raise CommitIncomplete(run_id, error) from error
         return manifest
 
     def _apply(self, run_id: str, manifest: dict) -> None:
@@ -234,9 +287,14 @@ class OutputDir:
         return sorted(run_id for run_id in found if run_id)
 
     def _manifest(self, run_id: str) -> dict | None:
-        manifest = _read_json(FileSystems.join(self.staging_root(run_id), MANIFEST))
+        """The manifest of ``run_id``'s pending commit, None when there is none; raises
+        ``UnsafeManifest`` when it names a path outside what a commit may touch."""
+        manifest_path = FileSystems.join(self.staging_root(run_id), MANIFEST)
+        manifest = _read_json(manifest_path)
         if manifest is not None and manifest.get("format") != MANIFEST_FORMAT:
             manifest = self._upgrade(manifest)
+        if manifest is not None:
+            _check_manifest(manifest, run_id, manifest_path)
         return manifest
 
     def _upgrade(self, manifest: dict) -> dict:
@@ -273,7 +331,11 @@ class OutputDir:
         hidden: set[str] = set()
         for manifest_path in manifest_paths:
             run_id = _relative(FileSystems.join(self.root, STAGING), manifest_path).split("/", 1)[0]
-            manifest = self._manifest(run_id)
+            try:
+                manifest = self._manifest(run_id)
+            except UnsafeManifest as unsafe:
+                _LOG.warning("ignoring %s", unsafe)  # never applied: it hides nothing
+                continue
             if manifest is None:
                 continue  # finished and filed since it was listed; the snapshot check will notice
             if self.staged_files(run_id):

@@ -106,7 +106,9 @@ def compact_table(output: OutputDir, table: str, target_rows: int = DEFAULT_TARG
     removes = []
     for group_index, (partition, group) in enumerate(plan):
         merged = _merged(spec, group)
-        for chunk_index, start in enumerate(range(0, merged.num_rows, target_rows)):
+        # Files of zero rows (a table's first, schema-carrying file) merge into one of zero rows, never
+        # into none: the partition would lose its only file.
+        for chunk_index, start in enumerate(range(0, max(merged.num_rows, 1), target_rows)):
             name = f"part-{compaction_id}-{group_index:04d}-{chunk_index:04d}{FILE_SUFFIX}"
             write_parquet(FileSystems.join(staging, table, partition, name), merged.slice(start, target_rows))
             result.files_after += 1

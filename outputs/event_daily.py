@@ -140,6 +140,11 @@ def mark_stale(output_dir: str) -> None:
         pass
 
 
+def stale(output_dir: str) -> bool:
+    """Whether event_daily is marked for a rebuild (see ``mark_stale``)."""
+    return FileSystems.exists(FileSystems.join(output_dir, STALE_MARK))
+
+
 def rebuild_if_stale(output_dir: str) -> int | None:
     """Rebuilds event_daily (returning its rows) when it is marked stale, or missing while there are
     events; None when it is up to date."""
@@ -153,4 +158,4 @@ def rebuild_if_stale(output_dir: str) -> int | None:
     return rows
 
 
-__all__ = ["EVENT_DAILY", "mark_stale", "rebuild_event_daily", "rebuild_if_stale"]
+__all__ = ["EVENT_DAILY", "mark_stale", "rebuild_event_daily", "rebuild_if_stale", "stale"]

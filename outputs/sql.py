@@ -2,14 +2,27 @@
 
 DuckDB reads only the columns and row groups a query needs and streams them, so SQL over the whole
 output (``communique query``, the event_daily rebuild) does not hold the tables in memory.
+
+``read_only`` is the connection for SQL a person types (``communique query``) and for ``report``: it
+reads the committed table files and nothing else, and writes nothing. DuckDB's own settings do most of
+it (external access off, the table files the only paths allowed, the configuration locked); but a path
+DuckDB may read it may also write (``COPY ... TO`` a table file), so statements other than queries are
+refused before they run (``check_read_only``).
 """
 
 from __future__ import annotations
 
 import duckdb
 
-from outputs.tables import table_files
+from outputs.tables import committed_tables
 from schemas import TABLES
+
+# Statements that only read: SELECT (with WITH, FROM-first, VALUES, DESCRIBE, SHOW, SUMMARIZE) and EXPLAIN.
+_READING_STATEMENTS = frozenset({duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN})
+
+
+class NotReadOnly(ValueError):
+    """A statement that would write, or change the connection, given where only queries are allowed."""
 
 
 def _sql_literal(text: str) -> str:
@@ -24,6 +37,21 @@ def scan_files_sql(files: list[str], partition_by: str) -> str:
             f"hive_types = {{{_sql_literal(partition_by)}: 'DATE'}})")
 
 
+def _create_views(connection: duckdb.DuckDBPyConnection, output_dir: str) -> list[str]:
+    """A view per table over its committed files, all listed as of one instant (see
+    ``committed_tables``); returns every file the views read."""
+    files_by_table = committed_tables(output_dir)
+    for name, spec in TABLES.items():
+        files = files_by_table[name]
+        if files:
+            scan = scan_files_sql(files, spec.partition_by)
+            connection.execute(f"CREATE VIEW {name} AS SELECT * FROM {scan}")
+        else:
+            connection.register(f"_empty_{name}", spec.schema.empty_table())
+            connection.execute(f"CREATE VIEW {name} AS SELECT * FROM _empty_{name}")
+    return [path for files in files_by_table.values() for path in files]
+
+
 def connect(output_dir: str) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection with a view per table over the Parquet files in ``output_dir``.
 
@@ -31,15 +59,34 @@ def connect(output_dir: str) -> duckdb.DuckDBPyConnection:
     lack of data.
     """
     connection = duckdb.connect()
-    for name, spec in TABLES.items():
-        files = table_files(output_dir, name)
-        if files:
-            scan = scan_files_sql(files, spec.partition_by)
-            connection.execute(f"CREATE VIEW {name} AS SELECT * FROM {scan}")
-        else:
-            connection.register(f"_empty_{name}", spec.schema.empty_table())
-            connection.execute(f"CREATE VIEW {name} AS SELECT * FROM _empty_{name}")
+    _create_views(connection, output_dir)
     return connection
+
+
+def read_only(output_dir: str) -> duckdb.DuckDBPyConnection:
+    """Like ``connect``, times shown in UTC, and closed to everything but reading the table files: no
+    other file, no extension, no change of settings. Give it only statements ``check_read_only``
+    accepts."""
+    connection = duckdb.connect(config={"autoinstall_known_extensions": False,
+                                        "autoload_known_extensions": False})
+    files = _create_views(connection, output_dir)
+    connection.execute("SET TimeZone = 'UTC'")  # the tables are in UTC; show them so everywhere
+    connection.execute("SET allowed_paths = ?", [files])
+    connection.execute("SET enable_external_access = false")
+    connection.execute("SET lock_configuration = true")
+    return connection
+
+
+def check_read_only(connection: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Raises ``NotReadOnly`` unless every statement in ``sql`` is a query (or its EXPLAIN)."""
+    for statement in connection.extract_statements(sql):
+        if statement.type not in _READING_STATEMENTS:
+            words = statement.query.split()
+            first = words[0].upper() if words else statement.type.name
+            raise NotReadOnly(
+                f"{first} is not allowed here: only queries run (SELECT, WITH, FROM, VALUES, DESCRIBE, "
+                "SHOW, SUMMARIZE, EXPLAIN), so the tables cannot be changed by accident. To save a "
+                "result, use --format csv, json or parquet with --to FILE.")
 
 
 def run_query(output_dir: str, sql: str):

@@ -7,6 +7,8 @@ compaction, event_daily, the tests) lists files here, so none sees part of a com
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pyarrow as pa
 import pyarrow.dataset as pads
 from apache_beam.io.filesystems import FileSystems
@@ -16,11 +18,27 @@ from outputs.tablefiles import FILE_SUFFIX, NULL_PARTITION, read_file_column
 from schemas import TABLES
 
 
+def committed_tables(root: str, tables: Iterable[str] = TABLES) -> dict[str, list[str]]:
+    """The committed Parquet files of each of ``tables`` under ``root``, sorted, all as of one instant:
+    every table before a pending commit, or every table after it, never some of each."""
+    names = list(tables)
+    listed: dict[str, list[str]] = {}
+
+    def list_every_table() -> list[str]:
+        listed.clear()
+        for table in names:
+            pattern = FileSystems.join(root, table, "*", f"*{FILE_SUFFIX}")
+            matched = FileSystems.match([pattern])[0].metadata_list
+            listed[table] = sorted(metadata.path for metadata in matched)
+        return [path for paths in listed.values() for path in paths]
+
+    visible = set(committed_table_files(root, list_every_table))
+    return {table: [path for path in paths if path in visible] for table, paths in listed.items()}
+
+
 def table_files(root: str, table: str) -> list[str]:
     """The committed Parquet files of ``table`` under ``root``, sorted; empty when it has none yet."""
-    pattern = FileSystems.join(root, table, "*", f"*{FILE_SUFFIX}")
-    return committed_table_files(root, lambda: sorted(
-        metadata.path for metadata in FileSystems.match([pattern])[0].metadata_list))
+    return committed_tables(root, [table])[table]
 
 
 def read_column(root: str, table: str, column: str) -> list:

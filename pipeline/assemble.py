@@ -16,7 +16,7 @@ from pipeline.options import RunConfig
 from transforms.annotating import Annotate
 from transforms.common.beam import DOCUMENTS, OUTCOMES
 from transforms.common.progress import Progress
-from transforms.common.rejects import REJECTS, StampRejects
+from transforms.common.rejects import REJECTS, NumberRepeatedRejects, StampRejects
 from transforms.normalize.dedup import Deduplicate, SkipWrittenRows
 from transforms.normalize.stage import Normalize
 from transforms.sinks.stage import WriteTables
@@ -48,6 +48,7 @@ def build_pipeline(pipeline: beam.Pipeline, config: RunConfig, feed_state: dict 
         (sources[REJECTS], normalized[REJECTS], coded[REJECTS])
         | "AllRejects" >> beam.Flatten()
         | "StampRejects" >> StampRejects(*run)
+        | "OneRowPerItem" >> NumberRepeatedRejects()
         | "NewRejects" >> SkipWrittenRows(WrittenIds(config.output_dir, "rejects", "reject_id"), "reject_id")
     )
     feed_fetches = {

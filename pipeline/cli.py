@@ -16,8 +16,9 @@ Two worker processes:
 Any other Beam runner: pass its options, e.g.
   communique run --runner=PortableRunner --job_endpoint=embed --environment_type=LOOPBACK
 
-Exit codes of 'run': 0 success; 3 success, but some items were rejected (see the rejects table);
-1 the run failed and committed nothing; 2 bad options; 75 another run or compaction holds the output
+Exit codes of 'run': 0 success; 3 success, but this run rejected items or a feed failed (see the rejects
+table); 1 the run failed (nothing committed, unless the message says what was); 2 bad options; 75 another
+run or compaction holds the output
 directory (nothing was done; try again later). See docs/operations.md for schedules and clusters.
 """
 

@@ -172,7 +172,8 @@ def _feed_failures(connection, limit: int) -> list[dict]:
 def collect(connection: duckdb.DuckDBPyConnection, *, top_dyads: int = TOP_DYADS,
             max_runs: int = MAX_RUNS) -> dict:
     """Every figure of the report, from the views of ``connection``."""
-    connection.execute("SET TimeZone = 'UTC'")
+    if connection.execute("SELECT current_setting('TimeZone')").fetchone()[0] != "UTC":
+        connection.execute("SET TimeZone = 'UTC'")  # a read_only connection is set so, and locked
     totals = _totals(connection)
     granularity = timeline_granularity(totals["first_event_date"], totals["last_event_date"])
     return {
@@ -191,6 +192,6 @@ def collect(connection: duckdb.DuckDBPyConnection, *, top_dyads: int = TOP_DYADS
 
 def load(output_dir: str, **options) -> dict:
     """The report's figures for the tables under ``output_dir``."""
-    from outputs.sql import connect
+    from outputs.sql import read_only
 
-    return collect(connect(output_dir), **options)
+    return collect(read_only(output_dir), **options)

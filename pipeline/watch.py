@@ -108,7 +108,7 @@ class Watcher:
         self._stop.set()
 
     def _poll(self, number: int) -> Poll:
-        from pipeline.run import run_job
+        from pipeline.run import FailedAfterCommit, run_job
 
         started_at = dt.datetime.now(dt.timezone.utc)
         poll = Poll(number=number, started_at=started_at)
@@ -119,6 +119,9 @@ class Watcher:
             poll.status = poll.outcome.exit_status
         except OutputLocked as locked:
             poll.status, poll.error = "skipped", str(locked)
+        except FailedAfterCommit as failure:  # its output is committed; the message says what is left
+            _LOG.error("poll %d: %s", number, failure)
+            poll.status, poll.error = "failed", str(failure)
         except Exception as error:  # a failed poll commits nothing; the next one tries again
             _LOG.exception("poll %d failed and committed nothing", number)
             poll.status, poll.error = "failed", f"{type(error).__name__}: {error}"

@@ -22,8 +22,10 @@ RUNS = TableSpec(
             column("duplicates", pa.int64(), "Items skipped because the article was already written "
                    "(earlier run or another feed)."),
             column("rows_written", pa.string(), "JSON object: table name -> rows this run added."),
-            column("rejects_by_reason", pa.string(), "JSON object: reject reason -> count."),
-            column("exit_status", pa.string(), "'ok', 'ok_with_rejects' or 'failed'."),
+            column("rejects_by_reason", pa.string(), "JSON object: reject reason -> this run's rejects "
+                   "(its rows in rejects)."),
+            column("exit_status", pa.string(), "'ok', 'ok_with_rejects' (the run rejected items or a feed "
+                   "failed: exit code 3) or 'failed'."),
             column("run_date", DATE, "UTC date of started_at (the partition column)."),
         ]
     ),

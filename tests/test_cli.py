@@ -71,14 +71,21 @@ def test_run_then_query_in_every_format(seed_only, tmp_path, capsys):
                      "date_source": "seed_header"}]
     assert main(["query", "--output", output, "SELECT count(*) AS n FROM runs"]) == 0
     assert "1" in capsys.readouterr().out
-
-
-def test_query_on_empty_output_sees_empty_tables_and_bad_sql_is_an_error(tmp_path, capsys):
-    assert main(["query", "--output", str(tmp_path), "--format", "json",
-                 "SELECT count(*) AS n FROM events"]) == 0
-    assert json.loads(capsys.readouterr().out) == {"n": 0}
-    assert main(["query", "--output", str(tmp_path), "SELECT * FROM no_such_table"]) == 2
+    assert main(["query", "--output", output, "SELECT * FROM no_such_table"]) == 2
     assert "no_such_table" in capsys.readouterr().err
+    # A clean run has every table, empty ones included.
+    assert main(["query", "--output", output, "--format", "json", "SELECT count(*) AS n FROM rejects"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"n": 0}
+
+
+def test_query_on_a_directory_without_tables_exits_2_naming_where_it_looked(tmp_path, capsys):
+    # It used to answer 0 rows with exit 0, as if the tables were there and empty.
+    for output in (tmp_path, tmp_path / "no-such-dir"):
+        assert main(["query", "--output", str(output), "--format", "json",
+                     "SELECT count(*) AS n FROM events"]) == 2
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        assert f"no tables under --output '{output}'" in captured.err and "communique run" in captured.err
 
 
 def test_schema_documents_every_column(capsys):

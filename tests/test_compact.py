@@ -83,7 +83,8 @@ def test_compaction_merges_files_and_changes_no_row(output, capsys):
     before_duck = {table: _duckdb_multiset(output, table) for table in TABLES_WITH_ROWS}
     crowded = {table: {partition: count for partition, count in _files_per_partition(output, table).items()
                        if count > 1} for table in TABLES}
-    assert len(table_files(str(output), "articles")) == 8 and crowded["runs"] == {"run_date=2024-06-01": 3}
+    one_file_a_row = len(table_files(str(output), "articles")) == read_table(str(output), "articles").num_rows
+    assert one_file_a_row and crowded["runs"] == {"run_date=2024-06-01": 3}
 
     assert main(["compact", "--output", str(output)]) == 0
     printed = capsys.readouterr().out.splitlines()
@@ -158,7 +159,7 @@ def test_duckdb_reads_during_compaction_see_the_same_rows(output):
 @pytest.mark.parametrize(("point", "view"), [("committed", "before"), ("removed:3", "after")])
 def test_an_interrupted_compaction_is_finished_by_the_next_one(output, point, view):
     before = {table: _multiset(output, table) for table in TABLES}
-    files_before = len(table_files(str(output), "articles"))
+    files_before = sum(len(table_files(str(output), table)) for table in TABLES)
     crashed = subprocess.run([sys.executable, "-m", "pipeline.cli", "compact", "--output", str(output)],
                              env={**os.environ, CRASH_ENV: point}, capture_output=True, check=False,
                              timeout=120)
@@ -166,7 +167,7 @@ def test_an_interrupted_compaction_is_finished_by_the_next_one(output, point, vi
     assert list((output / STAGING).glob("*"))  # it was cut short
     for table in TABLES:
         assert _multiset(output, table) == before[table], (point, table)
-    merged = len(table_files(str(output), "articles")) < files_before
+    merged = sum(len(table_files(str(output), table)) for table in TABLES) < files_before
     assert merged == (view == "after")
 
     assert main(["compact", "--output", str(output), "--quiet"]) == 0

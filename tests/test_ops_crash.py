@@ -26,8 +26,10 @@ from outputs.tables import read_table
 from schemas import TABLES
 from tests.conftest import DATA, run_communique
 
-# Columns that name the run that wrote a row; everything else must match row for row.
-RUN_COLUMNS = {"run_id", "ingested_at", "rejected_at", "rejected_date", "fetched_at", "fetched_date"}
+# Columns that name the run that wrote a row; everything else must match row for row. (A reject's id
+# hashes its run: a reject is an event of the run that rejected it.)
+RUN_COLUMNS = {"run_id", "ingested_at", "rejected_at", "rejected_date", "fetched_at", "fetched_date",
+               "reject_id"}
 CONTENT_TABLES = ("articles", "entities", "dates", "events", "rejects", "feed_fetches")
 BASE_TIME, ATTEMPT_TIME, RECOVERY_TIME = ("2024-06-01T12:00:00Z", "2024-06-02T12:00:00Z",
                                          "2024-06-03T12:00:00Z")
@@ -45,14 +47,24 @@ NEW_SEEDS = {
 }
 
 
-def visible_rows(output: Path) -> dict[str, list[tuple]]:
-    """What a reader sees: every content table's rows (sorted, run columns left out), and the run ids."""
+def _without_run_columns(row: dict) -> tuple:
+    return tuple((key, repr(value)) for key, value in sorted(row.items()) if key not in RUN_COLUMNS)
+
+
+def visible_rows(output: Path) -> dict[str, list]:
+    """What a reader sees: every content table's rows (sorted, run columns left out), the run ids, and
+    the rejects of each run (every run records its own)."""
     seen = {}
     for table in CONTENT_TABLES:
         rows = read_table(str(output), table).to_pylist()
-        seen[table] = sorted(tuple((key, repr(value)) for key, value in sorted(row.items())
-                                   if key not in RUN_COLUMNS) for row in rows)
-    seen["runs"] = sorted(read_table(str(output), "runs").column("run_id").to_pylist())
+        seen[table] = sorted(map(_without_run_columns, rows))
+    runs = read_table(str(output), "runs").to_pylist()
+    seen["runs"] = sorted(row["run_id"] for row in runs)
+    rejects = read_table(str(output), "rejects").to_pylist()
+    assert {row["run_id"] for row in rejects} <= set(seen["runs"])  # no reject without its run
+    seen["rejects_by_run"] = {row["run_id"]: sorted(_without_run_columns(reject) for reject in rejects
+                                                    if reject["run_id"] == row["run_id"])
+                              for row in sorted(runs, key=lambda row: row["started_at"])}
     return seen
 
 
@@ -65,7 +77,17 @@ def assert_no_duplicate_keys(output: Path) -> None:
 
 
 def _content(seen: dict) -> dict:
-    return {table: rows for table, rows in seen.items() if table != "runs"}
+    """The data tables: the same whichever runs committed them. (The rejects are checked run by run.)"""
+    return {table: rows for table, rows in seen.items() if table not in ("runs", "rejects", "rejects_by_run")}
+
+
+def assert_each_run_recorded_its_rejects(seen: dict, corpus: dict) -> None:
+    """The first run rejected the bad files of the small seeds; every later run those and the new empty
+    file: each committed run's rejects are all there, each once."""
+    base_run, *later_runs = seen["rejects_by_run"].values()
+    assert base_run == corpus["base_rejects"]
+    assert all(rejects == corpus["run_rejects"] for rejects in later_runs)
+    assert len(seen["rejects"]) == sum(map(len, seen["rejects_by_run"].values()))
 
 
 @pytest.fixture(scope="module")
@@ -83,10 +105,15 @@ def corpus(tmp_path_factory):
     shutil.copytree(base, reference)
     outcome = run_communique("--seeds", str(seeds), "--output", str(reference), "--run-timestamp",
                              ATTEMPT_TIME)
-    assert outcome.rows_written["articles"] == 2 and outcome.rows_written["rejects"] == 1
+    # Every run records its own rejects: the three of the small seeds again, and the new empty file.
     before, after = visible_rows(base), visible_rows(reference)
     assert _content(before) != _content(after)
-    return {"root": root, "seeds": seeds, "base": base, "before": before, "after": after}
+    (base_rejects,) = before["rejects_by_run"].values()
+    run_rejects = after["rejects_by_run"][outcome.run_id]
+    assert outcome.rows_written["articles"] == 2
+    assert outcome.rows_written["rejects"] == len(run_rejects) == len(base_rejects) + 1 > 1
+    return {"root": root, "seeds": seeds, "base": base, "before": before, "after": after,
+            "base_rejects": base_rejects, "run_rejects": run_rejects}
 
 
 def _command(seeds: Path, output: Path, timestamp: str) -> list[str]:
@@ -126,6 +153,7 @@ def test_sigkill_at_each_point_of_a_commit(corpus):
         output = outputs[point]
         seen = visible_rows(output)
         assert _content(seen) == _content(corpus[expected]), point
+        assert seen["rejects"] == corpus[expected]["rejects"], point  # whole runs of rejects, or none
         if point != "after_commit":
             assert (output / STAGING).exists(), point  # something was left to recover from
 
@@ -134,6 +162,7 @@ def test_sigkill_at_each_point_of_a_commit(corpus):
                                   "--run-timestamp", RECOVERY_TIME)
         final = visible_rows(output)
         assert _content(final) == _content(corpus["after"]), point
+        assert_each_run_recorded_its_rejects(final, corpus)
         assert_no_duplicate_keys(output)
         committed_before = expected == "after" or point == "moved:1"
         assert recovery.rows_written["articles"] == (0 if committed_before else 2), point
@@ -168,9 +197,12 @@ def test_sigkill_at_random_instants_then_the_next_run_completes(corpus):
         process.wait(timeout=60)
         seen = visible_rows(output)
         assert _content(seen) in (_content(corpus["before"]), _content(corpus["after"])), attempt
+        assert_each_run_recorded_its_rejects(seen, corpus)
         assert_no_duplicate_keys(output)
     assert killed_running >= 1  # the instants are drawn so that most attempts are cut short
     run_communique("--seeds", str(corpus["seeds"]), "--output", str(output), "--run-timestamp", RECOVERY_TIME)
-    assert _content(visible_rows(output)) == _content(corpus["after"])
+    final = visible_rows(output)
+    assert _content(final) == _content(corpus["after"])
+    assert_each_run_recorded_its_rejects(final, corpus)
     assert_no_duplicate_keys(output)
     assert not list((output / STAGING).glob("*"))

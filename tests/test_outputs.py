@@ -7,10 +7,14 @@ import os
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
-from outputs.commit import MANIFEST, OutputDir
-from outputs.tables import read_table
-from tests.conftest import run_communique
+from outputs.commit import MANIFEST, OutputDir, UnsafeManifest
+from outputs.tables import read_table, table_files
+from pipeline.cli import main
+from tests.conftest import PROJECT_SEEDS, run_communique
+
+SEED_FEED = PROJECT_SEEDS / "feeds" / "wire_sample.rss"
 
 
 def _stage(output: OutputDir, run_id: str, relative: str, rows: int) -> None:
@@ -63,3 +67,36 @@ def test_a_run_completes_an_interrupted_commit_before_its_own(small_seeds, tmp_p
     run_communique("--seeds", str(small_seeds), "--output", str(output))
     assert read_table(str(output), "articles").num_rows == articles_before
     assert not (output / "_staging" / "dead").exists()
+
+
+def _forge_manifest(output_dir, writer_id: str, moves: list, removes: list) -> None:
+    staging = output_dir / "_staging" / writer_id
+    staging.mkdir(parents=True)
+    (staging / MANIFEST).write_text(json.dumps({"format": 2, "id": writer_id, "moves": moves,
+                                                "removes": removes}))
+
+
+@pytest.mark.parametrize("moves, removes", [
+    ([], ["../victim.txt"]),
+    ([], ["articles/../../victim.txt"]),
+    ([], ["/etc/hostname-copy"]),
+    ([["_staging/evil/articles/d=1/a.parquet", "../victim.txt"]], []),
+    ([["../victim.txt", "articles/published_date=2024-01-01/stolen.parquet"]], []),
+    ([["_staging/other/articles/d=1/a.parquet", "articles/d=1/a.parquet"]], []),
+])
+def test_a_forged_manifest_touches_nothing_outside_the_tables(tmp_path, moves, removes, caplog):
+    # Before: recovery deleted ../victim.txt, a file beside the output directory.
+    output_dir = tmp_path / "out"
+    victim = tmp_path / "victim.txt"
+    victim.write_text("not communique's", encoding="utf-8")
+    _forge_manifest(output_dir, "evil", moves, removes)
+    with pytest.raises(UnsafeManifest, match="not table files"):
+        OutputDir(str(output_dir)).recover()
+    assert victim.read_text(encoding="utf-8") == "not communique's"
+    assert (output_dir / "_staging" / "evil" / MANIFEST).exists()  # left for a person to look at
+    assert table_files(str(output_dir), "articles") == []  # readers ignore it
+
+    assert main(["run", "--quiet", "--no-seeds", "--feed", str(SEED_FEED),
+                 "--output", str(output_dir)]) == 1
+    assert "names paths that are not table files" in caplog.text
+    assert victim.exists() and not (output_dir / "articles").exists()

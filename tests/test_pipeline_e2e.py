@@ -98,7 +98,14 @@ def test_rerun_adds_nothing_and_a_new_article_adds_exactly_its_rows(small_seeds,
 
     again = run_communique("--seeds", str(small_seeds), "--output", str(output))
     after_rerun = {table: read_table(str(output), table).num_rows for table in CONTENT_TABLES}
-    assert after_rerun == before
+    # The data tables are unchanged; the rerun records its own rejects (the same bad files again).
+    assert after_rerun == {**before, "rejects": 2 * before["rejects"]}
+    assert again.rows_written["rejects"] == before["rejects"] and again.exit_status == "ok_with_rejects"
+    rejects = read_table(str(output), "rejects").to_pylist()
+    items_by_run = {run_id: sorted((row["source_uri"], row["stage"], row["reason"]) for row in rejects
+                                   if row["run_id"] == run_id)
+                    for run_id in {row["run_id"] for row in rejects}}
+    assert len(items_by_run) == 2 and len({tuple(items) for items in items_by_run.values()}) == 1
     assert again.counters["duplicates"] == 7  # the 6 articles written before, and the copy
     assert read_table(str(output), "runs").num_rows == 2
 
@@ -129,5 +136,7 @@ def test_multi_processing_gives_the_same_tables(small_seeds, tmp_path, runner_ar
         rows_multi = _sorted_rows(multi, table)
         for row in rows_in_process + rows_multi:
             row.pop("run_id", None)  # the options (and so the run id) differ by the runner flags
-            row.pop("reject_id", None) if table != "rejects" else None
+            row.pop("reject_id", None)  # hashes the run id
+        if table == "rejects":  # were in the order of their ids
+            rows_in_process, rows_multi = (sorted(rows, key=repr) for rows in (rows_in_process, rows_multi))
         assert rows_in_process == rows_multi, table

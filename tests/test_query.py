@@ -5,15 +5,22 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from apache_beam.io.filesystems import FileSystems
 
+from outputs.commit import CRASH_ENV, STAGING, OutputDir
+from outputs.sql import read_only
+from outputs.tables import read_table
 from pipeline.cli import main
 from tests.conftest import SEED_DOCUMENT, run_communique
 
@@ -80,3 +87,94 @@ def test_csv_and_json_to_files_match_the_tables(seed_output, tmp_path):
     assert [json.loads(line)["num_sentences"] for line in lines] == [expected["num_sentences"]]
     published_at = expected["published_at"].strftime("%Y-%m-%d %H:%M:%S")
     assert json.loads(lines[0])["published_at"].startswith(published_at)
+
+
+@pytest.fixture
+def own_output(seed_output, tmp_path) -> Path:
+    """A copy of the seed output that a test may attack."""
+    copy = tmp_path / "out"
+    shutil.copytree(seed_output, copy)
+    return copy
+
+
+@pytest.mark.parametrize("statement", [
+    "COPY (SELECT 1 AS x) TO '{table_file}' (FORMAT parquet, USE_TMP_FILE false)",
+    "COPY articles TO '{table_file}' (FORMAT csv, USE_TMP_FILE false, OVERWRITE_OR_IGNORE)",
+    "COPY articles TO '{elsewhere}'",
+    "EXPORT DATABASE '{elsewhere}'",
+    "SELECT 1; COPY articles TO '{elsewhere}'",
+    "ATTACH '{elsewhere}' AS other",
+    "CREATE TABLE copied AS SELECT * FROM articles",
+    "SET enable_external_access = true",
+    "INSTALL httpfs",
+])
+def test_query_writes_nothing(own_output, tmp_path, statement, capsys):
+    # Before: COPY ... TO a table file truncated it (5 bytes of CSV in a .parquet), without the lock.
+    (table_file,) = (own_output / "articles").glob("*/*.parquet")
+    before = table_file.read_bytes()
+    elsewhere = tmp_path / "elsewhere.out"
+    sql = statement.format(table_file=table_file, elsewhere=elsewhere)
+    assert main(["query", "--output", str(own_output), sql]) == 2
+    assert "only queries run" in capsys.readouterr().err
+    assert table_file.read_bytes() == before and not elsewhere.exists()
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT * FROM read_text('/etc/hostname')",
+    "SELECT * FROM read_csv('/etc/passwd', sep = ':')",
+    "SELECT * FROM glob('/etc/*')",
+    "SELECT * FROM read_parquet('{outside}')",
+])
+def test_query_reads_no_file_but_the_tables(own_output, tmp_path, sql, capsys):
+    outside = tmp_path / "outside.parquet"
+    pq.write_table(pa.table({"secret": ["not a table of this output"]}), outside)
+    assert main(["query", "--output", str(own_output), sql.format(outside=outside)]) == 2
+    assert "disabled by configuration" in capsys.readouterr().err
+
+
+def test_the_read_only_connection_refuses_writes_even_without_the_statement_check(own_output, tmp_path):
+    connection = read_only(str(own_output))
+    with pytest.raises(duckdb.PermissionException):
+        connection.execute(f"COPY articles TO '{tmp_path / 'x.csv'}'")
+    with pytest.raises(duckdb.InvalidInputException, match="locked"):
+        connection.execute("SET allowed_paths = ['/etc/passwd']")
+    assert connection.execute("SELECT count(*) FROM articles").fetchone() == (1,)
+
+
+def test_read_only_queries_still_run(own_output, capsys):
+    for sql in ("DESCRIBE articles", "SUMMARIZE events", "EXPLAIN SELECT * FROM events",
+                "WITH a AS (SELECT * FROM articles) SELECT count(*) FROM a", "FROM runs", "SHOW TABLES"):
+        assert main(["query", "--output", str(own_output), "--format", "csv", sql]) == 0, sql
+        assert capsys.readouterr().out
+
+
+def test_a_query_sees_every_table_as_of_one_commit(seed_only, tmp_path, monkeypatch):
+    """A query that lists its tables while a commit is applied sees all of them before it or all after:
+    never events whose articles it cannot see. Before, each table was listed against its own snapshot
+    of the pending commits, and such a query saw the commit's events without its articles."""
+    output = tmp_path / "out"
+    crashed = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "run", "--quiet", "--seeds", str(seed_only), "--output",
+         str(output)], env={**os.environ, CRASH_ENV: "committed"}, capture_output=True, check=False)
+    assert crashed.returncode == -signal.SIGKILL, crashed.stderr.decode()[-2000:]
+    assert (output / STAGING).exists()  # committed, nothing moved yet
+
+    original_match = FileSystems.match
+    finished = []
+
+    def match_finishing_the_commit_before_events(patterns, limits=None):
+        if not finished and any("/events/" in pattern for pattern in patterns):
+            finished.append(True)
+            OutputDir(str(output)).recover()  # the commit is applied between two tables' listings
+        return original_match(patterns, limits)
+
+    monkeypatch.setattr(FileSystems, "match", match_finishing_the_commit_before_events)
+    connection = read_only(str(output))
+    monkeypatch.undo()
+    assert finished
+    seen = connection.execute(
+        "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM events), "
+        "(SELECT count(*) FROM events WHERE article_id NOT IN (SELECT article_id FROM articles))").fetchone()
+    articles, events, orphans = seen
+    assert orphans == 0
+    assert (articles, events) == (1, read_table(str(output), "events").num_rows)

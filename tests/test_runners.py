@@ -10,8 +10,9 @@ from outputs.tables import read_table
 from tests.conftest import DATA, FIXED_TIMESTAMP, SEED_DOCUMENT, run_communique
 
 TABLES_COMPARED = ("articles", "entities", "dates", "events", "event_daily", "rejects", "feed_fetches")
-# The run id hashes the options, and so the runner flags; nothing else may differ.
-RUN_COLUMNS = {"run_id"}
+# The run id hashes the options, and so the runner flags, and a reject's id hashes its run; nothing else
+# may differ.
+RUN_COLUMNS = {"run_id", "reject_id"}
 
 RUNNERS = {
     "default": [],

@@ -11,6 +11,7 @@ EXIT_USAGE = 2
 EXIT_OK_WITH_REJECTS = 3
 EXIT_LOCKED = 75
 
-EXIT_CODES_HELP = ("Exit codes: 0 success; 3 success with rejected items (see the rejects table); 1 failure "
-                   "(nothing committed); 2 bad options; 75 another run holds the output directory (nothing "
-                   "done; try again later).")
+EXIT_CODES_HELP = ("Exit codes: 0 success; 3 success, but this run rejected items or a feed failed (see the "
+                   "rejects and feed_fetches tables); 1 failure (nothing committed, unless the message says "
+                   "what was); 2 bad options; 75 another run holds the output directory (nothing done; try "
+                   "again later).")

@@ -28,7 +28,10 @@ EPILOG = ("Examples:\n"
           '  communique query "SELECT * FROM events" --format csv --to events.csv\n'
           '  communique query "SELECT * FROM events" --format parquet --to events.parquet\n'
           '  communique query "SELECT * FROM articles" --format parquet > articles.parquet\n'
-          "Exit codes: 0 success; 2 bad SQL or options (the message says why).")
+          "Only queries run (SELECT, WITH, FROM, VALUES, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN): nothing can "
+          "be written and no file but the tables read.\n"
+          "Exit codes: 0 success; 2 bad SQL, a statement that is not a query, no tables under --output, or "
+          "bad options (the message says why).")
 ACCEPTS_EXTRA_ARGS = False
 FORMATS = ("table", "csv", "json", "parquet")
 PARQUET_COMPRESSION = "zstd"
@@ -98,18 +101,27 @@ def _check_destination(args: argparse.Namespace) -> None:
                           "output to a file or pipe.")
 
 
+def _check_tables_exist(output: str) -> None:
+    from outputs.tables import committed_tables
+
+    if not any(committed_tables(output).values()):
+        raise _UsageError(
+            f"no tables under --output {output!r} (looked for {output.rstrip('/')}/<table>/*/*.parquet); "
+            f"run 'communique run --output {output}' first, or point --output at the directory a run "
+            "wrote.")
+
+
 def execute(args: argparse.Namespace, extra_args: list[str]) -> int:
     import duckdb
 
-    from outputs.sql import connect
+    from outputs.sql import NotReadOnly, check_read_only, read_only
 
     try:
         _check_destination(args)
-        connection = connect(args.output)
-        connection.execute("SET TimeZone = 'UTC'")  # the tables are in UTC; show them so everywhere
+        _check_tables_exist(args.output)
+        connection = read_only(args.output)
+        check_read_only(connection, args.sql)
         relation = connection.sql(args.sql)
-        if relation is None:  # a statement with no result (SET, CREATE ...)
-            return EXIT_OK
         if args.format == "table":
             relation.show(max_width=200, max_rows=1000)
             return EXIT_OK
@@ -122,7 +134,7 @@ def execute(args: argparse.Namespace, extra_args: list[str]) -> int:
             sys.stdout.buffer.flush()
         else:
             sys.stdout.write(payload.decode("utf-8"))
-    except (duckdb.Error, _UsageError) as error:
+    except (duckdb.Error, _UsageError, NotReadOnly) as error:
         print(f"communique query: {error}", file=sys.stderr)
         return EXIT_USAGE
     return EXIT_OK

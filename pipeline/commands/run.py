@@ -7,6 +7,7 @@ import sys
 
 from pipeline.commands.exitcodes import (
     EXIT_CODES_HELP,
+    EXIT_FAILED,
     EXIT_OK,
     EXIT_OK_WITH_REJECTS,
     EXIT_USAGE,
@@ -30,7 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace, beam_args: list[str]) -> int:
-    from pipeline.run import run_job
+    from pipeline.run import FailedAfterCommit, run_job
     from pipeline.summary import format_summary
 
     try:
@@ -48,10 +49,19 @@ def execute(args: argparse.Namespace, beam_args: list[str]) -> int:
         seeds = "the bundled sample seeds" if config.reads_samples else config.seeds_dir or "no seeds"
         print(f"communique run {config.run_id}: reading {seeds}{feeds} → "
               f"{config.output_dir}", file=sys.stderr)
-    outcome = run_output_job("communique run", "the run failed and committed nothing",
-                             lambda: run_job(config))
+
+    def job():
+        try:
+            return run_job(config)
+        except FailedAfterCommit as failure:  # not "committed nothing": it says what it committed
+            return failure
+
+    outcome = run_output_job("communique run", "the run failed and committed nothing", job)
     if isinstance(outcome, int):
         return outcome
+    if isinstance(outcome, FailedAfterCommit):
+        print(f"communique run: {outcome}", file=sys.stderr)
+        return EXIT_FAILED
     if not config.quiet:
         print(format_summary(outcome))
     return EXIT_OK_WITH_REJECTS if outcome.exit_status == "ok_with_rejects" else EXIT_OK

@@ -3,6 +3,11 @@
 Every stage that can fail on one record emits ``beam.pvalue.TaggedOutput(REJECTS, make_reject(...))``;
 the pipeline flattens all of them into the ``rejects`` table. ``reason`` is a short stable code from
 ``REASONS`` (analysts group by it); ``detail`` is a sentence a person can act on.
+
+A reject is an event of a run: its id hashes the run, what was rejected and where, and the item's
+occurrence among the run's identical rejects (``NumberRepeatedRejects``). Ten identical empty entries in
+one feed are ten rows; a feed that fails on every run is a row of every run; a rerun of the same run (the
+same run id) finds its rows already written and writes none twice.
 """
 
 from __future__ import annotations
@@ -11,10 +16,12 @@ import datetime as dt
 
 import apache_beam as beam
 
+from transforms.common.beam import counter
 from transforms.common.ids import stable_id
 
 REJECTS = "rejects"  # the tag of every stage's dead-letter output
 EXCERPT_CHARS = 500
+REJECTED_COUNTER_PREFIX = "rejected_"  # + reason: the run's rejects by reason, as counters
 
 # reason code -> what it means. Stages add their codes here so the table documentation stays complete.
 REASONS: dict[str, str] = {
@@ -49,10 +56,10 @@ def make_reject(
     run_id: str | None = None,
     rejected_at: dt.datetime | None = None,
 ) -> dict:
-    """A row of the ``rejects`` table; ``reject_id`` makes re-runs of the same bad input idempotent.
+    """A row of the ``rejects`` table (its first occurrence in the run: see ``NumberRepeatedRejects``).
 
     A stage that does not know the run leaves ``run_id`` and ``rejected_at`` out: ``StampRejects`` fills
-    them in one step before the rejects are written.
+    them, and the ``reject_id`` that depends on the run, in one step before the rejects are written.
     """
     if reason not in REASONS:
         raise ValueError(f"unknown reject reason {reason!r}; add it to transforms.common.rejects.REASONS")
@@ -60,7 +67,7 @@ def make_reject(
         raw_excerpt = raw_excerpt[: EXCERPT_CHARS * 4].decode("utf-8", errors="replace")
     excerpt = (raw_excerpt or "")[:EXCERPT_CHARS]
     return {
-        "reject_id": stable_id(source_uri, stage, reason, excerpt),
+        "reject_id": reject_id_of(run_id, source_uri, stage, reason, excerpt) if run_id else None,
         "run_id": run_id,
         "source_uri": source_uri,
         "stage": stage,
@@ -72,13 +79,67 @@ def make_reject(
     }
 
 
+def reject_id_of(run_id: str, source_uri: str | None, stage: str, reason: str, excerpt: str | None,
+                 occurrence: int = 0) -> str:
+    """The id of the ``occurrence``-th (from 0) reject of this input by this stage in run ``run_id``."""
+    return stable_id(run_id, source_uri, stage, reason, excerpt, occurrence)
+
+
 def stamp_reject(row: dict, run_id: str, run_started_at: dt.datetime) -> dict:
     """``row`` with the run's id and start time where its stage left them out (a new dict)."""
-    if row["run_id"] is not None and row["rejected_at"] is not None:
+    if row["run_id"] is not None and row["rejected_at"] is not None and row["reject_id"] is not None:
         return row
     rejected_at = row["rejected_at"] or run_started_at
-    return {**row, "run_id": row["run_id"] or run_id, "rejected_at": rejected_at,
-            "rejected_date": rejected_at.date()}
+    run_id = row["run_id"] or run_id
+    return {**row, "run_id": run_id, "rejected_at": rejected_at, "rejected_date": rejected_at.date(),
+            "reject_id": reject_id_of(run_id, row["source_uri"], row["stage"], row["reason"],
+                                      row["raw_excerpt"])}
+
+
+def numbered_repeats(rows: list[dict]) -> list[dict]:
+    """Rejects sharing one ``reject_id`` (the same input rejected by the same stage, several times in a
+    run: ten identical empty entries of a feed) as one row each: the k-th gets the id of occurrence k.
+    Rows with the same id differ at most in their detail or time, so the rows are ordered by those and
+    the result is the same whatever order they arrived in."""
+    ordered = sorted(rows, key=lambda row: (row["detail"], row["rejected_at"].isoformat()))
+    return [row if occurrence == 0 else {
+        **row, "reject_id": reject_id_of(row["run_id"], row["source_uri"], row["stage"], row["reason"],
+                                         row["raw_excerpt"], occurrence)}
+        for occurrence, row in enumerate(ordered)]
+
+
+class _NumberRepeatsFn(beam.DoFn):
+    def __init__(self):
+        self._by_reason: dict[str, beam.metrics.metric.Metrics.DelegatingCounter] = {}
+
+    def process(self, keyed: tuple[str, list[dict]]):
+        _, rows = keyed
+        for row in numbered_repeats(list(rows)):
+            reason = row["reason"]
+            if reason not in self._by_reason:
+                self._by_reason[reason] = counter(REJECTED_COUNTER_PREFIX + reason)
+            self._by_reason[reason].inc()
+            yield row
+
+
+def rejects_by_reason(counters: dict[str, int]) -> dict[str, int]:
+    """reason -> the run's rejects, from the counters ``NumberRepeatedRejects`` keeps."""
+    return {name[len(REJECTED_COUNTER_PREFIX):]: value for name, value in sorted(counters.items())
+            if name.startswith(REJECTED_COUNTER_PREFIX) and value}
+
+
+class NumberRepeatedRejects(beam.PTransform):
+    """Stamped reject rows -> one row, with its own id, per rejected item (see ``numbered_repeats``), and
+    a counter per reason (``rejects_by_reason``) of every reject of the run, including those a rerun of
+    the same run finds already written."""
+
+    def expand(self, rejects):
+        return (
+            rejects
+            | "KeyById" >> beam.Map(lambda row: (row["reject_id"], row))
+            | "GroupRepeats" >> beam.GroupByKey()
+            | "Number" >> beam.ParDo(_NumberRepeatsFn())
+        )
 
 
 class StampRejects(beam.PTransform):
