@@ -6,7 +6,7 @@ from schemas._spec import DATE, TIMESTAMP, TableSpec, column
 
 ARTICLES = TableSpec(
     name="articles",
-    version=1,
+    version=2,
     doc="One row per distinct article read from a seed file or a feed entry. Duplicates across feeds "
     "and runs are written once.",
     partition_by="published_date",
@@ -34,8 +34,9 @@ ARTICLES = TableSpec(
             column("date_flag", pa.string(), "Null when the date is plausible; 'future' (beyond the "
                    "tolerance after ingestion) or 'before_1900' when it is suspicious but kept; "
                    "'unparseable' when the source gave a date string nobody could read."),
-            column("language", pa.string(), "Language code (ISO 639-1) from the feed, or detected "
-                   "from the text; 'und' when unknown."),
+            column("language", pa.string(), "Language code (ISO 639-1) detected from the text's "
+                   "function words (en, fr, es, de, pt, it, ru); when the text is too short or in another "
+                   "language to tell, the feed's declared language; 'und' when neither says."),
             column("content_hash", pa.string(), "SHA-256 of title + text, to notice changed content.",
                    nullable=False),
             column("num_sentences", pa.int32(), "Number of sentences the splitter found in text."),
@@ -43,6 +44,16 @@ ARTICLES = TableSpec(
                    nullable=False),
             column("run_id", pa.string(), "The run that wrote this row (see the runs table).",
                    nullable=False),
+            column("text_chars_dropped", pa.int64(), "Characters of clean text cut off because the text "
+                   "was longer than the 200,000 one article may carry (MAX_ARTICLE_CHARS); 0 when all of it "
+                   "is in text. A truncated article also has a 'text_truncated' reject."),
+            column("annotation_skipped", pa.string(), "Null when every stage ran; 'not_english' when "
+                   "language is known and not English, so the English-only stages (dates, entities, "
+                   "events) were skipped: the article has sentences but no rows in those tables."),
+            column("events_dropped", pa.int32(), "Events the coder found beyond the bounds (at most 60 "
+                   "per sentence and 500 per article, transforms/events/bounds.py) and dropped; 0 when none, "
+                   "null when the events stage did not run. A capped article also has an 'events_capped' "
+                   "reject."),
         ]
     ),
 )

@@ -26,6 +26,10 @@ REASONS: dict[str, str] = {
     "entry_empty": "A feed entry has no text and no title.",
     "feed_truncated": "A feed had more entries than the per-feed limit; the entries beyond it were not read.",
     "stage_failed": "A stage raised an error on this article; the article was kept without that stage.",
+    "text_truncated": "The article's text was longer than one article may carry; it was kept cut to the "
+    "limit (articles.text_chars_dropped says how much was not read).",
+    "events_capped": "The article gave more events than the per-sentence or per-article bounds allow; the "
+    "events beyond them were dropped (articles.events_dropped says how many).",
 }
 
 

@@ -1,4 +1,10 @@
-"""A cheap language guess for texts whose source declares none (seed files, some feeds)."""
+"""An article's language: a cheap guess from its own words, the source's claim when the words say nothing.
+
+The text wins over the feed's declaration because channels misdeclare (an English site whose channel
+says ``kn``) and aggregators mix languages under one channel. The English-only stages (dates, entities,
+events) run on articles in English or of unknown language (``runs_english_stages``); the others keep
+their ``articles`` row and sentences, with ``annotation_skipped = 'not_english'``.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,8 @@ import re
 from importlib import resources
 
 UNKNOWN = "und"
+ENGLISH = "en"
+NOT_ENGLISH = "not_english"  # articles.annotation_skipped when the English-only stages were skipped
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SAMPLE_WORDS = 200
 _MIN_HITS = 3
@@ -33,3 +41,17 @@ def guess_language(text: str) -> str:
     scores = {code: sum(word in stop for word in words) for code, stop in _stopwords().items()}
     best = max(sorted(scores), key=scores.__getitem__, default=UNKNOWN)
     return best if scores.get(best, 0) >= _MIN_HITS else UNKNOWN
+
+
+def article_language(declared: str | None, text: str) -> str:
+    """The language the text's function words show; else the declared one; else 'und'."""
+    guessed = guess_language(text)
+    if guessed != UNKNOWN:
+        return guessed
+    return normalize_language(declared) or UNKNOWN
+
+
+def runs_english_stages(language: str | None) -> bool:
+    """Whether the English-only stages may read an article in ``language``: English, or unknown (a short
+    item with too few function words to tell is more likely English than not, in an English pipeline)."""
+    return language in (ENGLISH, UNKNOWN, None)
