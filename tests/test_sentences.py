@@ -1,7 +1,7 @@
 import pytest
 
 from tests.conftest import SEED_DOCUMENT
-from transforms.normalize.textclean import clean_text
+from transforms.normalize.textclean import bounded_text, clean_text
 from transforms.sentences.split import split_sentences
 from transforms.sources.seeds import parse_seed
 
@@ -67,3 +67,14 @@ def test_splitting_work_grows_linearly_with_the_number_of_paragraphs(monkeypatch
     assert all(text[s.start:s.end] == s.text for s in sentences)
     assert sentences[-1].start == len(text) - len(paragraph) + paragraph.index("Talks")
     assert sum(scanned) <= len(text)
+
+
+def test_bounded_text_cuts_at_a_paragraph_then_a_line_then_a_space_near_the_limit():
+    paragraph = "a" * 92 + "\n\n" + "b b b\nb " * 10
+    assert bounded_text(paragraph, 100) == ("a" * 92, len(paragraph) - 92)
+    line = "a" * 92 + "\nbb bb bb " * 10
+    assert bounded_text(line, 100) == ("a" * 92, len(line) - 92)
+    words = "word " * 30
+    assert bounded_text(words, 100) == (words[:99], 51)
+    assert bounded_text("x" * 150, 100) == ("x" * 100, 50)  # no break in the last tenth: a hard cut
+    assert bounded_text(words, len(words)) == (words, 0)
