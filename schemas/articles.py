@@ -39,7 +39,9 @@ ARTICLES = TableSpec(
                    "language to tell, the feed's declared language; 'und' when neither says."),
             column("content_hash", pa.string(), "SHA-256 of title + text, to notice changed content.",
                    nullable=False),
-            column("num_sentences", pa.int32(), "Number of sentences the splitter found in text."),
+            column("num_sentences", pa.int32(), "Number of sentences the splitter found in text (a "
+                   "run of more than 2,000 characters without a sentence end counts as the pieces it was cut "
+                   "into, MAX_SENTENCE_CHARS)."),
             column("ingested_at", TIMESTAMP, "When the run that wrote this row started (UTC).",
                    nullable=False),
             column("run_id", pa.string(), "The run that wrote this row (see the runs table).",

@@ -2,7 +2,7 @@ import pytest
 
 from tests.conftest import SEED_DOCUMENT
 from transforms.normalize.textclean import bounded_text, clean_text
-from transforms.sentences.split import split_sentences
+from transforms.sentences.split import MAX_SENTENCE_CHARS, split_sentences, split_text
 from transforms.sources.seeds import parse_seed
 
 
@@ -78,3 +78,22 @@ def test_bounded_text_cuts_at_a_paragraph_then_a_line_then_a_space_near_the_limi
     assert bounded_text(words, 100) == (words[:99], 51)
     assert bounded_text("x" * 150, 100) == ("x" * 100, 50)  # no break in the last tenth: a hard cut
     assert bounded_text(words, len(words)) == (words, 0)
+
+
+def test_a_sentence_longer_than_the_limit_is_cut_into_pieces_at_spaces():
+    """A 200,000-character run with no full stop was one sentence, and the events stage spent more than
+    ten minutes on it (its cost grows faster than the sentence's length). Now no piece is longer than
+    the limit, the pieces cover the run's words in order, and the cut is counted."""
+    run = " ".join(f"France met Germany and talks{index}" for index in range(200))
+    text = f"A short one.\n\n{run} ended.\n\nAnother short one."
+    split = split_text(text, max_chars=500)
+    assert split.sentences_cut == 1
+    assert [s.index for s in split.sentences] == list(range(len(split.sentences)))
+    assert all(text[s.start:s.end] == s.text and 0 < len(s.text) <= 500 for s in split.sentences)
+    assert split.sentences[0].text == "A short one." and split.sentences[-1].text == "Another short one."
+    pieces = split.sentences[1:-1]
+    assert all(len(piece.text) > 250 for piece in pieces[:-1])  # cut at the last space, not the first
+    assert " ".join(piece.text for piece in pieces) == f"{run} ended."  # cut only at spaces
+    assert split_text("x" * 1200, max_chars=500).sentences[1].text == "x" * 500  # no space: a hard cut
+    assert split_sentences(text) == split_text(text).sentences  # the default limit: 2,000 characters
+    assert max(len(s.text) for s in split_sentences(text)) <= MAX_SENTENCE_CHARS < len(run)
