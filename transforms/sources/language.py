@@ -19,6 +19,8 @@ NOT_ENGLISH = "not_english"  # articles.annotation_skipped when the English-only
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SAMPLE_WORDS = 200
 _MIN_HITS = 3
+_MIN_HITS_SHORT = 2
+_SHORT_TEXT_WORDS = 30
 
 
 @functools.cache
@@ -36,11 +38,16 @@ def normalize_language(declared: str | None) -> str | None:
 
 
 def guess_language(text: str) -> str:
-    """The ISO 639-1 code whose function words occur most in the first words of ``text``, or 'und'."""
+    """The ISO 639-1 code whose function words occur most in the first words of ``text``, or 'und' when
+    too few occur (3; 2 in a text of under 30 words, a headline) or two languages score the same."""
     words = [word.lower() for word in _WORD.findall(text[:3000])[:_SAMPLE_WORDS]]
-    scores = {code: sum(word in stop for word in words) for code, stop in _stopwords().items()}
-    best = max(sorted(scores), key=scores.__getitem__, default=UNKNOWN)
-    return best if scores.get(best, 0) >= _MIN_HITS else UNKNOWN
+    scores = sorted(((sum(word in stop for word in words), code) for code, stop in _stopwords().items()),
+                    reverse=True)
+    if not scores:
+        return UNKNOWN
+    (best, code), runner_up = scores[0], (scores[1][0] if len(scores) > 1 else 0)
+    needed = _MIN_HITS if len(words) >= _SHORT_TEXT_WORDS else _MIN_HITS_SHORT
+    return code if best >= needed and best > runner_up else UNKNOWN
 
 
 def article_language(declared: str | None, text: str) -> str:
