@@ -46,9 +46,10 @@ ARTICLES = TableSpec(
                    nullable=False),
             column("run_id", pa.string(), "The run that wrote this row (see the runs table).",
                    nullable=False),
-            column("text_chars_dropped", pa.int64(), "Characters of clean text cut off because the text "
-                   "was longer than the 200,000 one article may carry (MAX_ARTICLE_CHARS); 0 when all of it "
-                   "is in text. A truncated article also has a 'text_truncated' reject."),
+            column("text_chars_dropped", pa.int64(), "Characters cut off because the article was longer "
+                   "than one article may carry: of the text beyond 200,000 (MAX_ARTICLE_CHARS) and of the "
+                   "title beyond 1,000 (MAX_TITLE_CHARS); 0 when all of both is kept. A cut article also "
+                   "has a 'text_truncated' reject."),
             column("annotation_skipped", pa.string(), "Null when every stage ran; 'not_english' when "
                    "language is known and not English, so the English-only stages (dates, entities, "
                    "events) were skipped: the article has sentences but no rows in those tables."),

@@ -19,7 +19,7 @@ from transforms.common.rejects import REJECTS
 from transforms.normalize.article import normalize_item
 from transforms.normalize.dedup import Deduplicate
 from transforms.normalize.stage import Normalize
-from transforms.normalize.textclean import MAX_ARTICLE_CHARS
+from transforms.normalize.textclean import MAX_ARTICLE_CHARS, MAX_TITLE_CHARS
 from transforms.sentences.stage import SplitSentences
 from transforms.sinks.stage import WriteTable, WriteTables
 from transforms.sources.accounting import CompleteFeedFetches
@@ -177,7 +177,10 @@ def test_a_text_longer_than_one_article_may_carry_is_cut_flagged_and_reported():
     whole text went on (here 1.2 million characters) with no flag and no reject."""
     paragraph = "The envoy met the minister in Vienna. Talks lasted three hours, officials said.\n\n"
     text = paragraph * 15_000
-    items = [_item("https://news.test/long", text), _item("https://news.test/short", paragraph)]
+    headline = "Envoys meet again " * 500  # 9,000 characters: parsed as one sentence, if kept
+    kept_title = headline[:headline.rindex(" ", 0, MAX_TITLE_CHARS + 1)]
+    items = [_item("https://news.test/long", text), _item("https://news.test/short", paragraph),
+             _item("https://news.test/headline", paragraph, title=headline)]
     pipeline = TestPipeline()
     outputs = pipeline | beam.Create(items) | Normalize(*RUN)
     # Cut at the last paragraph break within the limit; kept + dropped is the whole clean text.
@@ -186,9 +189,15 @@ def test_a_text_longer_than_one_article_may_carry_is_cut_flagged_and_reported():
     assert_that(outputs[DOCUMENTS] | "Sizes" >> beam.Map(
         lambda d: (d.article["source_uri"], d.text, d.article["text_chars_dropped"])),
         equal_to([("https://news.test/long", kept, len(text.strip()) - len(kept)),
-                  ("https://news.test/short", paragraph.strip(), 0)]), label="docs")
+                  ("https://news.test/short", paragraph.strip(), 0),
+                  ("https://news.test/headline", paragraph.strip(),
+                   len(headline.strip()) - len(kept_title))]),
+        label="docs")
+    assert_that(outputs[DOCUMENTS] | "Titles" >> beam.Map(lambda d: d.article["title"]),
+                equal_to(["A headline", "A headline", kept_title]), label="titles")
     assert_that(outputs[REJECTS] | "Reasons" >> beam.Map(lambda r: (r["source_uri"], r["reason"])),
-                equal_to([("https://news.test/long", "text_truncated")]), label="rejects")
+                equal_to([("https://news.test/long", "text_truncated"),
+                          ("https://news.test/headline", "text_truncated")]), label="rejects")
     result = pipeline.run()
-    assert _counter(result, "articles_truncated") == 1
-    assert _counter(result, "items_normalized") == 2
+    assert _counter(result, "articles_truncated") == 2
+    assert _counter(result, "items_normalized") == 3

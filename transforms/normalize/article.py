@@ -6,7 +6,7 @@ import datetime as dt
 
 from transforms.common.ids import content_hash, stable_id
 from transforms.dates.published import date_flag, parse_publication_date
-from transforms.normalize.textclean import bounded_text, clean_text, clean_title
+from transforms.normalize.textclean import MAX_TITLE_CHARS, bounded_text, clean_text, clean_title
 from transforms.sources.language import NOT_ENGLISH, article_language, runs_english_stages
 
 
@@ -29,7 +29,8 @@ def article_id_for(article_key: str | None, hashed_content: str) -> str:
 
 def normalize_item(item: dict, *, run_id: str, ingested_at: dt.datetime) -> dict:
     """The ``articles`` row for a raw item (without ``num_sentences``, which the splitter adds)."""
-    title = clean_title(item.get("title"))
+    title, title_chars_dropped = bounded_text(clean_title(item.get("title")) or "", MAX_TITLE_CHARS)
+    title = title or None
     text, text_chars_dropped = bounded_text(clean_text(item.get("text") or ""))
     text_source = item.get("text_source")
     if not text:
@@ -67,7 +68,7 @@ def normalize_item(item: dict, *, run_id: str, ingested_at: dt.datetime) -> dict
         "language": language,
         "content_hash": hashed,
         "num_sentences": None,
-        "text_chars_dropped": text_chars_dropped,
+        "text_chars_dropped": title_chars_dropped + text_chars_dropped,
         "annotation_skipped": None if runs_english_stages(language) else NOT_ENGLISH,
         "events_dropped": None,
         "ingested_at": ingested_at,

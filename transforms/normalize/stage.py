@@ -11,7 +11,7 @@ from transforms.common.beam import DOCUMENTS, OUTCOME_REJECTED, OUTCOMES, counte
 from transforms.common.document import Document
 from transforms.common.rejects import REJECTS, make_reject
 from transforms.normalize.article import EmptyItemError, normalize_item
-from transforms.normalize.textclean import MAX_ARTICLE_CHARS
+from transforms.normalize.textclean import MAX_ARTICLE_CHARS, MAX_TITLE_CHARS
 
 
 class _NormalizeFn(beam.DoFn):
@@ -45,14 +45,13 @@ class _NormalizeFn(beam.DoFn):
             self._missing_date.inc()
         if article["text_chars_dropped"]:
             self._truncated.inc()
-            kept = len(article["text"])
             yield beam.pvalue.TaggedOutput(REJECTS, make_reject(
                 run_id=self._run_id, source_uri=item.get("source_uri"), stage="normalize",
                 reason="text_truncated",
-                detail=f"The text has {kept + article['text_chars_dropped']:,} characters, more than the "
-                f"{MAX_ARTICLE_CHARS:,} one article may carry: the first {kept:,} were kept and coded, the "
-                f"last {article['text_chars_dropped']:,} were not read (articles.text_chars_dropped). "
-                "If this is a real article, split it into several.",
+                detail=f"{article['text_chars_dropped']:,} characters beyond what one article may carry "
+                f"(a title of {MAX_TITLE_CHARS:,}, a text of {MAX_ARTICLE_CHARS:,} characters) were cut off "
+                "and not read (articles.text_chars_dropped); the rest was kept and coded. If this is a real "
+                "article, split it into several.",
                 raw_excerpt=article["text"][-200:], rejected_at=self._run_started_at))
         yield Document(article=article)
 
@@ -63,8 +62,8 @@ class Normalize(beam.PTransform):
     """Clean text, stable article id, UTC publication date and language for every raw item.
 
     Outputs: 'documents', REJECTS (items with nothing in them; a ``text_truncated`` row for each article
-    whose text was cut to ``MAX_ARTICLE_CHARS``, which goes on as a document) and OUTCOMES (for feed
-    accounting).
+    whose title or text was cut to ``MAX_TITLE_CHARS`` or ``MAX_ARTICLE_CHARS``, which goes on as a
+    document) and OUTCOMES (for feed accounting).
     """
 
     def __init__(self, run_id: str, run_started_at: dt.datetime):

@@ -17,6 +17,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # entry or seed file of megabytes would hold the run (and its lock) for minutes; the rest is cut off
 # (see ``bounded_text``), flagged in ``articles.text_chars_dropped`` and reported as a reject.
 MAX_ARTICLE_CHARS = 200_000
+# A headline is parsed as one sentence, whose cost grows faster than its length; the longest real ones
+# have about 200 characters.
+MAX_TITLE_CHARS = 1_000
 
 
 def clean_text(text: str) -> str:
