@@ -20,6 +20,7 @@ _STATUS_WORDS = {"ok": "ok", "ok_with_rejects": "ok, with rejects", "failed": "F
 _MOST_REASONS = 6
 # Stages that keep an article they fail on (transforms/common/annotate.py counts '<stage>_failed').
 _ANNOTATING_STAGES = ("sentences", "dates", "entities", "events")
+_BOUNDED = ("articles_truncated", "articles_events_capped")  # docs/operations.md, "Limits"
 
 
 @dataclasses.dataclass
@@ -132,6 +133,12 @@ def format_summary(outcome: RunOutcome) -> str:
                if (name.startswith("date_flag_") or name == "date_missing") and value}
     if flagged:
         lines.append(f"  dates      {_listing(flagged)}")
+    bounded = {name: counters[name] for name in _BOUNDED if counters.get(name)}
+    if bounded:
+        lines.append(f"  bounded    {_listing(bounded)} (see rejects)")
+    if counters.get("articles_not_english"):
+        lines.append(f"  language   {_plural(counters['articles_not_english'], 'article')} not in English: "
+                     "kept without dates, entities and events")
     lines.append(f"  time       {outcome.elapsed_s:.1f} s, {outcome.articles_per_s:.1f} articles/s")
     if outcome.rejects_by_reason:
         sql = f"SELECT reason, source_uri, detail FROM rejects WHERE run_id = '{outcome.run_id}'"

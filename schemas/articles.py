@@ -42,15 +42,29 @@ ARTICLES = TableSpec(
                    "run started, kept. With date_source 'fetched': 'missing' (the source gave no date), "
                    "'unparseable' (a date string nobody could read, see published_raw) or 'implausible' "
                    "(a year outside 1900 to the year after the run)."),
-            column("language", pa.string(), "Language code (ISO 639-1) from the feed, or detected "
-                   "from the text; 'und' when unknown."),
+            column("language", pa.string(), "Language code (ISO 639-1) detected from the text's "
+                   "function words (en, fr, es, de, pt, it, ru); when the text is too short or in another "
+                   "language to tell, the feed's declared language; 'und' when neither says."),
             column("content_hash", pa.string(), "SHA-256 of title + text, to notice changed content.",
                    nullable=False),
-            column("num_sentences", pa.int32(), "Number of sentences the splitter found in text."),
+            column("num_sentences", pa.int32(), "Number of sentences the splitter found in text (a "
+                   "run of more than 2,000 characters without a sentence end counts as the pieces it was cut "
+                   "into, MAX_SENTENCE_CHARS)."),
             column("ingested_at", TIMESTAMP, "When the run that wrote this row started (UTC).",
                    nullable=False),
             column("run_id", pa.string(), "The run that wrote this row (see the runs table).",
                    nullable=False),
+            column("text_chars_dropped", pa.int64(), "Characters cut off because the article was longer "
+                   "than one article may carry: of the text beyond 200,000 (MAX_ARTICLE_CHARS) and of the "
+                   "title beyond 1,000 (MAX_TITLE_CHARS); 0 when all of both is kept. A cut article also "
+                   "has a 'text_truncated' reject."),
+            column("annotation_skipped", pa.string(), "Null when every stage ran; 'not_english' when "
+                   "language is known and not English, so the English-only stages (dates, entities, "
+                   "events) were skipped: the article has sentences but no rows in those tables."),
+            column("events_dropped", pa.int32(), "Events the coder found beyond the bounds (at most 60 "
+                   "per sentence and 500 per article, transforms/events/bounds.py) and dropped; 0 when none, "
+                   "null when the events stage did not run. A capped article also has an 'events_capped' "
+                   "reject."),
         ]
     ),
 )

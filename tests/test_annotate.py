@@ -8,17 +8,21 @@ import datetime as dt
 
 import apache_beam as beam
 import pytest
+from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from tests.conftest import SEED_DOCUMENT
+from tests.languages import ENGLISH, NOT_ENGLISH
+from transforms.annotating import Annotate
 from transforms.common.annotate import AnnotateFn, StageSetupError, annotate_documents
-from transforms.common.beam import DOCUMENTS
+from transforms.common.beam import DOCUMENTS, METRICS_NAMESPACE
 from transforms.common.document import Document
 from transforms.common.rejects import REJECTS, StampRejects, make_reject
 from transforms.dates.stage import DateAnnotator
 from transforms.entities.stage import EntityAnnotator
 from transforms.events.stage import EventAnnotator
+from transforms.normalize.article import normalize_item
 from transforms.sentences.stage import SentenceSplitter
 
 STARTED = dt.datetime(2024, 6, 1, 12, tzinfo=dt.timezone.utc)
@@ -106,3 +110,28 @@ def test_a_failure_on_one_article_rejects_it_keeps_it_and_stamps_the_run_later()
                 equal_to([(expected["reject_id"], "run0", STARTED, STARTED.date(), "entities")]),
                 label="stamped")
     pipeline.run().wait_until_finish()
+
+
+def test_articles_not_in_english_are_split_but_skip_the_english_only_stages():
+    """Issue 14, language: before, Portuguese, German, Russian and Italian items went through the
+    English dates, entities and events stages (the German one gave entity rows for Berlin and Ukraine)."""
+    def document(name: str, text: str) -> Document:
+        return Document(article=normalize_item(
+            {"source_kind": "feed", "source_uri": f"https://news.test/{name}", "feed_uri": "feed-a",
+             "title": None, "text": text, "published_raw": "2024-05-29", "language": "en",
+             "article_key": name}, run_id="run0", ingested_at=STARTED))
+
+    documents = [document(code, text) for code, text in NOT_ENGLISH.items()] + [document("en", ENGLISH)]
+    pipeline = TestPipeline()
+    outputs = pipeline | beam.Create(documents) | Annotate()
+    assert_that(outputs[DOCUMENTS] | beam.Map(lambda d: (
+        d.article["source_uri"].rsplit("/", 1)[1], d.article["language"], d.article["annotation_skipped"],
+        len(d.sentences) == d.article["num_sentences"] > 0, bool(d.entities), bool(d.dates or d.events))),
+        equal_to([(code, code, "not_english", True, False, False) for code in NOT_ENGLISH]
+                 + [("en", "en", None, True, True, True)]), label="documents")
+    assert_that(outputs[REJECTS], equal_to([]), label="rejects")
+    result = pipeline.run()
+    result.wait_until_finish()
+    found = result.metrics().query(MetricsFilter().with_namespace(METRICS_NAMESPACE)
+                                   .with_name("articles_not_english"))
+    assert sum(counter.committed for counter in found["counters"]) == len(NOT_ENGLISH)

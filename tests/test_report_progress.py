@@ -144,3 +144,13 @@ def test_the_pipeline_logs_progress_after_reading_and_after_coding(seed_only, tm
     pipeline = beam.Pipeline()
     build_pipeline(pipeline, build_run_config(args, beam_args))
     assert {"ProgressRead", "ProgressCoded"} <= {label.split("/")[0] for label in pipeline.applied_labels}
+
+
+def test_the_summary_says_how_many_articles_a_bound_cut_or_the_language_skipped():
+    counters = {"items_read": 3, "articles_new": 3, "articles_truncated": 1, "articles_events_capped": 0,
+                "articles_not_english": 2}
+    text = format_summary(_outcome(counters=counters))
+    lines = text.splitlines()
+    assert "  bounded    articles_truncated 1 (see rejects)" in lines
+    assert "  language   2 articles not in English: kept without dates, entities and events" in lines
+    assert "bounded" not in format_summary(_outcome()) and "language" not in format_summary(_outcome())

@@ -1,8 +1,8 @@
 import pytest
 
 from tests.conftest import SEED_DOCUMENT
-from transforms.normalize.textclean import clean_text
-from transforms.sentences.split import split_sentences
+from transforms.normalize.textclean import bounded_text, clean_text
+from transforms.sentences.split import MAX_SENTENCE_CHARS, split_sentences, split_text
 from transforms.sources.seeds import parse_seed
 
 
@@ -43,3 +43,57 @@ def test_seed_document_sentences_cover_every_paragraph():
 
 def test_clean_text_normalizes_whitespace_but_keeps_paragraphs():
     assert clean_text("  A\u00a0 b\t c \r\n\r\n\r\n\r\nNext\u200b para.  ") == "A b c\n\nNext para."
+
+
+def test_splitting_work_grows_linearly_with_the_number_of_paragraphs(monkeypatch):
+    """Issue 14, attack 3: syntok's ``analyze`` hands each paragraph's offset to the tokenizer, which pads
+    the paragraph with that many spaces and scans them: 0.4/0.8/1.6 MB took 1.9/6.7/25 s. Counted here
+    as characters the tokenizer is given (padding included), not timed: before the fix 3,000 paragraphs
+    of 81 characters cost 365 million, 1,500 times the text."""
+    from syntok.tokenizer import Tokenizer
+
+    scanned = []
+    tokenize = Tokenizer.tokenize
+
+    def counting_tokenize(self, text, base_offset=0):
+        scanned.append(base_offset + len(text))
+        return tokenize(self, text, base_offset)
+
+    monkeypatch.setattr(Tokenizer, "tokenize", counting_tokenize)
+    paragraph = "The envoy met the minister in Vienna. Talks lasted three hours, officials said.\n\n"
+    text = paragraph * 3000
+    sentences = split_sentences(text)
+    assert len(sentences) == 6000
+    assert all(text[s.start:s.end] == s.text for s in sentences)
+    assert sentences[-1].start == len(text) - len(paragraph) + paragraph.index("Talks")
+    assert sum(scanned) <= len(text)
+
+
+def test_bounded_text_cuts_at_a_paragraph_then_a_line_then_a_space_near_the_limit():
+    paragraph = "a" * 92 + "\n\n" + "b b b\nb " * 10
+    assert bounded_text(paragraph, 100) == ("a" * 92, len(paragraph) - 92)
+    line = "a" * 92 + "\nbb bb bb " * 10
+    assert bounded_text(line, 100) == ("a" * 92, len(line) - 92)
+    words = "word " * 30
+    assert bounded_text(words, 100) == (words[:99], 51)
+    assert bounded_text("x" * 150, 100) == ("x" * 100, 50)  # no break in the last tenth: a hard cut
+    assert bounded_text(words, len(words)) == (words, 0)
+
+
+def test_a_sentence_longer_than_the_limit_is_cut_into_pieces_at_spaces():
+    """A 200,000-character run with no full stop was one sentence, and the events stage spent more than
+    ten minutes on it (its cost grows faster than the sentence's length). Now no piece is longer than
+    the limit, the pieces cover the run's words in order, and the cut is counted."""
+    run = " ".join(f"France met Germany and talks{index}" for index in range(200))
+    text = f"A short one.\n\n{run} ended.\n\nAnother short one."
+    split = split_text(text, max_chars=500)
+    assert split.sentences_cut == 1
+    assert [s.index for s in split.sentences] == list(range(len(split.sentences)))
+    assert all(text[s.start:s.end] == s.text and 0 < len(s.text) <= 500 for s in split.sentences)
+    assert split.sentences[0].text == "A short one." and split.sentences[-1].text == "Another short one."
+    pieces = split.sentences[1:-1]
+    assert all(len(piece.text) > 250 for piece in pieces[:-1])  # cut at the last space, not the first
+    assert " ".join(piece.text for piece in pieces) == f"{run} ended."  # cut only at spaces
+    assert split_text("x" * 1200, max_chars=500).sentences[1].text == "x" * 500  # no space: a hard cut
+    assert split_sentences(text) == split_text(text).sentences  # the default limit: 2,000 characters
+    assert max(len(s.text) for s in split_sentences(text)) <= MAX_SENTENCE_CHARS < len(run)

@@ -12,12 +12,14 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from schemas import TABLES
+from tests.languages import ENGLISH, NOT_ENGLISH
 from transforms.common.beam import DOCUMENTS, METRICS_NAMESPACE, OUTCOMES
 from transforms.common.document import Document
 from transforms.common.rejects import REJECTS
 from transforms.normalize.article import normalize_item
 from transforms.normalize.dedup import Deduplicate
 from transforms.normalize.stage import Normalize
+from transforms.normalize.textclean import MAX_ARTICLE_CHARS, MAX_TITLE_CHARS
 from transforms.sentences.stage import SplitSentences
 from transforms.sinks.stage import WriteTable, WriteTables
 from transforms.sources.accounting import CompleteFeedFetches
@@ -150,3 +152,54 @@ def test_document_tables_spill_to_disk_and_lose_nothing(tmp_path, monkeypatch):
             assert len(flat) == expected
             keys = [tuple(str(row[column]) for column in TABLES[table].key) for row in flat]
             assert keys == sorted(set(keys))
+
+
+def test_the_language_is_read_from_the_text_before_the_channels_claim():
+    """Issue 14, language: before, the feed's declared language won whatever the text said (an English
+    site whose channel says ``kn`` was Kannada; a Portuguese item in a channel saying ``en`` was English)
+    and no stage looked at it."""
+    def normalized(text: str, declared: str | None) -> tuple[str, str | None]:
+        article = normalize_item({**_item("https://news.test/x", text), "language": declared},
+                                 run_id="run0", ingested_at=STARTED)
+        return article["language"], article["annotation_skipped"]
+
+    assert normalized(ENGLISH, "kn") == ("en", None)
+    assert normalized(ENGLISH, None) == ("en", None)
+    for code, text in NOT_ENGLISH.items():
+        assert normalized(text, "en") == (code, "not_english"), code
+        assert normalized(text, None) == (code, "not_english"), code
+    assert normalized("Envoys of the two states meet", "kn") == ("en", None)  # a headline-only item
+    # Too few words to tell: the channel's claim stands, and an unknown language is read as English.
+    assert normalized("Brasil e Argentina", "pt") == ("pt", "not_english")  # 'e' is Italian too: a tie
+    assert normalized("Talks resumed", None) == ("und", None)
+
+
+def test_a_text_longer_than_one_article_may_carry_is_cut_flagged_and_reported():
+    """Issue 14, attack 3: a 9.5 MB seed file was split for 16 minutes holding the lock. Before, the
+    whole text went on (here 1.2 million characters) with no flag and no reject."""
+    paragraph = "The envoy met the minister in Vienna. Talks lasted three hours, officials said.\n\n"
+    text = paragraph * 15_000
+    headline = "Envoys meet again " * 500  # 9,000 characters: parsed as one sentence, if kept
+    kept_title = headline[:headline.rindex(" ", 0, MAX_TITLE_CHARS + 1)]
+    items = [_item("https://news.test/long", text), _item("https://news.test/short", paragraph),
+             _item("https://news.test/headline", paragraph, title=headline)]
+    pipeline = TestPipeline()
+    outputs = pipeline | beam.Create(items) | Normalize(*RUN)
+    # Cut at the last paragraph break within the limit; kept + dropped is the whole clean text.
+    kept = text[:text.rindex("\n\n", 0, MAX_ARTICLE_CHARS)]
+    assert MAX_ARTICLE_CHARS - len(paragraph) < len(kept) <= MAX_ARTICLE_CHARS
+    assert_that(outputs[DOCUMENTS] | "Sizes" >> beam.Map(
+        lambda d: (d.article["source_uri"], d.text, d.article["text_chars_dropped"])),
+        equal_to([("https://news.test/long", kept, len(text.strip()) - len(kept)),
+                  ("https://news.test/short", paragraph.strip(), 0),
+                  ("https://news.test/headline", paragraph.strip(),
+                   len(headline.strip()) - len(kept_title))]),
+        label="docs")
+    assert_that(outputs[DOCUMENTS] | "Titles" >> beam.Map(lambda d: d.article["title"]),
+                equal_to(["A headline", "A headline", kept_title]), label="titles")
+    assert_that(outputs[REJECTS] | "Reasons" >> beam.Map(lambda r: (r["source_uri"], r["reason"])),
+                equal_to([("https://news.test/long", "text_truncated"),
+                          ("https://news.test/headline", "text_truncated")]), label="rejects")
+    result = pipeline.run()
+    assert _counter(result, "articles_truncated") == 2
+    assert _counter(result, "items_normalized") == 3

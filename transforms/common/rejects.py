@@ -43,6 +43,10 @@ REASONS: dict[str, str] = {
     "page_refused": "An entry's link (--fetch-articles) led to a non-public address; it was not fetched.",
     "page_deferred": "The page budget or deadline ran out (--fetch-articles); the entry is read next run.",
     "stage_failed": "A stage raised an error on this article; the article was kept without that stage.",
+    "text_truncated": "The article's text was longer than one article may carry; it was kept cut to the "
+    "limit (articles.text_chars_dropped says how much was not read).",
+    "events_capped": "The article gave more events than the per-sentence or per-article bounds allow; the "
+    "events beyond them were dropped (articles.events_dropped says how many).",
 }
 
 

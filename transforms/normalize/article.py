@@ -6,8 +6,8 @@ import datetime as dt
 
 from transforms.common.ids import content_hash, stable_id
 from transforms.dates.published import publication_fields
-from transforms.normalize.textclean import clean_text, clean_title
-from transforms.sources.language import guess_language, normalize_language
+from transforms.normalize.textclean import MAX_TITLE_CHARS, bounded_text, clean_text, clean_title
+from transforms.sources.language import NOT_ENGLISH, article_language, runs_english_stages
 
 
 class EmptyItemError(ValueError):
@@ -23,8 +23,9 @@ def article_id_for(article_key: str | None, hashed_content: str) -> str:
 
 def normalize_item(item: dict, *, run_id: str, ingested_at: dt.datetime) -> dict:
     """The ``articles`` row for a raw item (without ``num_sentences``, which the splitter adds)."""
-    title = clean_title(item.get("title"))
-    text = clean_text(item.get("text") or "")
+    title, title_chars_dropped = bounded_text(clean_title(item.get("title")) or "", MAX_TITLE_CHARS)
+    title = title or None
+    text, text_chars_dropped = bounded_text(clean_text(item.get("text") or ""))
     text_source = item.get("text_source")
     if not text:
         if not title:
@@ -36,6 +37,7 @@ def normalize_item(item: dict, *, run_id: str, ingested_at: dt.datetime) -> dict
     dated = publication_fields(published_at if isinstance(published_at, dt.datetime) else None,
                                published_raw, item.get("date_source"), ingested_at)
     hashed = content_hash(f"{title or ''}\n\n{text}")
+    language = article_language(item.get("language"), text)
     return {
         "article_id": article_id_for(item.get("article_key"), hashed),
         "source_uri": item["source_uri"],
@@ -50,9 +52,12 @@ def normalize_item(item: dict, *, run_id: str, ingested_at: dt.datetime) -> dict
         "published_raw": published_raw,
         "date_source": dated["date_source"],
         "date_flag": dated["date_flag"],
-        "language": normalize_language(item.get("language")) or guess_language(text),
+        "language": language,
         "content_hash": hashed,
         "num_sentences": None,
+        "text_chars_dropped": title_chars_dropped + text_chars_dropped,
+        "annotation_skipped": None if runs_english_stages(language) else NOT_ENGLISH,
+        "events_dropped": None,
         "ingested_at": ingested_at,
         "run_id": run_id,
     }

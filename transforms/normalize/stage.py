@@ -12,6 +12,7 @@ from transforms.common.document import Document
 from transforms.common.rejects import REJECTS, make_reject
 from transforms.dates.published import DATE_FLAGS, FETCHED
 from transforms.normalize.article import EmptyItemError, normalize_item
+from transforms.normalize.textclean import MAX_ARTICLE_CHARS, MAX_TITLE_CHARS
 
 
 class _NormalizeFn(beam.DoFn):
@@ -23,6 +24,7 @@ class _NormalizeFn(beam.DoFn):
         self._flagged = {flag: counter(f"date_flag_{flag}") for flag in DATE_FLAGS}
         # Articles dated by when they were fetched, for want of a usable date from their source.
         self._missing_date = counter("date_missing")
+        self._truncated = counter("articles_truncated")
 
     def process(self, item: dict) -> Iterator:
         try:
@@ -42,6 +44,16 @@ class _NormalizeFn(beam.DoFn):
             self._flagged[article["date_flag"]].inc()
         if article["date_source"] == FETCHED:
             self._missing_date.inc()
+        if article["text_chars_dropped"]:
+            self._truncated.inc()
+            yield beam.pvalue.TaggedOutput(REJECTS, make_reject(
+                run_id=self._run_id, source_uri=item.get("source_uri"), stage="normalize",
+                reason="text_truncated",
+                detail=f"{article['text_chars_dropped']:,} characters beyond what one article may carry "
+                f"(a title of {MAX_TITLE_CHARS:,}, a text of {MAX_ARTICLE_CHARS:,} characters) were cut off "
+                "and not read (articles.text_chars_dropped); the rest was kept and coded. If this is a real "
+                "article, split it into several.",
+                raw_excerpt=article["text"][-200:], rejected_at=self._run_started_at))
         yield Document(article=article)
 
 
@@ -50,7 +62,9 @@ class _NormalizeFn(beam.DoFn):
 class Normalize(beam.PTransform):
     """Clean text, stable article id, UTC publication date and language for every raw item.
 
-    Outputs: 'documents', REJECTS (items with nothing in them) and OUTCOMES (for feed accounting).
+    Outputs: 'documents', REJECTS (items with nothing in them; a ``text_truncated`` row for each article
+    whose title or text was cut to ``MAX_TITLE_CHARS`` or ``MAX_ARTICLE_CHARS``, which goes on as a
+    document) and OUTCOMES (for feed accounting).
     """
 
     def __init__(self, run_id: str, run_started_at: dt.datetime):
