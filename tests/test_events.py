@@ -27,6 +27,7 @@ from transforms.events.coder import HEADLINE_SENTENCE, EventCoder
 from transforms.events.frames import FrameLexicon
 from transforms.events.modes import Modes, load_code_maps, load_unnamed
 from transforms.events.parser import load_parser
+from transforms.events.roles import ActorRef
 from transforms.events.topics import TopicFilter
 
 ATTENDING = {"CHN", "RUS", "IRN", "PAK", "TJK", "TKM", "UZB"}
@@ -439,6 +440,23 @@ def test_a_reported_obligation_on_another_is_a_demand(coder):
     # Saying is no trigger of its own: a sentence is parsed for it only when it holds "must".
     assert not coder._may_hold_event("The minister said the weather was warm.")
     assert coder._may_hold_event("The minister said Kyiv must withdraw.")
+
+
+def test_a_long_list_of_parties_is_coded_for_its_first_few(mechanics):
+    names = {"France": "FRA", "Germany": "DEU", "Italy": "ITA", "Spain": "ESP", "Portugal": "PRT",
+             "Belgium": "BEL", "Austria": "AUT", "Poland": "POL", "Sweden": "SWE", "Finland": "FIN",
+             "Denmark": "DNK", "Ireland": "IRL"}
+    codes = list(names.values())
+    marked = [f"[{name}|{code}]" for name, code in names.items()]
+    listed = ", ".join(marked[:-1]) + " and " + marked[-1]
+    pairs = triples(code(mechanics, f"{listed} discussed the crisis on Monday."))
+    assert 0 < len(pairs) <= 8 * 7
+    assert all(source in codes[:8] and target in codes[:8] for _, source, target in pairs)
+    # However the sides were found, an act pairs at most eight parties on each side.
+    many = [ActorRef.inferred(code, "", code, "test") for code in codes]
+    frame = mechanics.frames.verb_frames("discuss")[0]
+    assert len(EventCoder._pairs(many, [], frame)) == 8 * 7
+    assert len(EventCoder._pairs(many, many, frame)) == 8 * 8 - 8
 
 
 def test_event_noun_with_both_sides(mechanics):

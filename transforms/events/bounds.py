@@ -16,6 +16,9 @@ from collections.abc import Sequence
 from transforms.common.document import Document, TableRow
 from transforms.common.rejects import make_reject
 
+# The parties one side of one act may hold: a list of 200 countries that "pledged to work together" is
+# coded for its first 8 (56 ordered pairs), so a sentence's events are bounded before they are built.
+MAX_PARTIES_PER_SIDE = 8
 # All the pairs among 8 parties (56) fit; the densest sentence of the sample seed, seven neighbours of
 # Afghanistan "all sent representatives", gives 42.
 MAX_EVENTS_PER_SENTENCE = 60

@@ -38,6 +38,7 @@ from transforms.common.document import Row, Sentence
 from transforms.common.ids import stable_id
 from transforms.dates.published import has_source_date, local_publication_date
 from transforms.entities.gazetteer import Gazetteer
+from transforms.events.bounds import MAX_PARTIES_PER_SIDE
 from transforms.events.codebook import Codebook
 from transforms.events.frames import DEFAULT_VERB_TARGETS, Frame, FrameLexicon
 from transforms.events.inflect import load_inflector
@@ -546,7 +547,8 @@ class EventCoder:
             return []
         pairs = self._pairs(sources, targets, frame, reader.is_passive(token))
         if code[:3] in ("062", "031") and not targets and len(sources) > 1:
-            pairs = [(a, b) for a, b in itertools.permutations(sources, 2) if a.code != b.code]
+            joint = sources[:MAX_PARTIES_PER_SIDE]
+            pairs = [(a, b) for a, b in itertools.permutations(joint, 2) if a.code != b.code]
         dated = (date, date_source, precision)
         reported_by = tuple(reader.speaker_of(token)) if _is_reported(token, self.modes) else ()
         return _coded_pairs(
@@ -1038,6 +1040,7 @@ class EventCoder:
     def _pairs(
         sources: list[ActorRef], targets: list[ActorRef], frame: Frame, passive: bool = False
     ) -> list[tuple[ActorRef | None, ActorRef | None]]:
+        sources, targets = sources[:MAX_PARTIES_PER_SIDE], targets[:MAX_PARTIES_PER_SIDE]
         if targets:
             return [
                 (source, target)

@@ -16,6 +16,7 @@ no Beam. The parse gives the structure, the mentions give who each noun phrase s
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -169,11 +170,10 @@ class MentionIndex:
 
 
 def _tokens_in(doc: Doc, starts: list[int], start: int, end: int) -> list[int]:
-    return [
-        token.i
-        for token, token_start in zip(doc, starts, strict=True)
-        if token_start >= start and token_start + len(token.text) <= end + 1 and token_start < end
-    ]
+    """The tokens inside [start, end) of the sentence; a binary search, as a long sentence holds many
+    mentions."""
+    first, last = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
+    return [i for i in range(first, last) if starts[i] + len(doc[i].text) <= end + 1]
 
 
 class RoleReader:
