@@ -431,6 +431,9 @@ def test_what_a_relative_clause_says_was_done_undated_is_background(mechanics):
     assert not any(t[0] == "111" and t[2] == "SOM" for t in triples(code(mechanics, text)))
     text = "[Qatar|QAT], which criticized [Somalia|SOM] on Monday, condemned the attack."
     assert ("111", "QAT", "SOM") in triples(code(mechanics, text))
+    # A relative clause that says which ones, not an aside, tells what they did.
+    text = "Groups such as [the PKK|TURREB|GROUP] that have criticized [Iraq|IRQ] worry [Syria|SYR]."
+    assert ("111", "TURREB", "IRQ") in triples(code(mechanics, text))
 
 
 def test_a_reported_obligation_on_another_is_a_demand(coder):

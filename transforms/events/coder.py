@@ -1702,7 +1702,7 @@ def _main_dyad(coded: list[_Coded]) -> list[ActorRef]:
     counts: dict[tuple[str, str], int] = {}
     actors: dict[str, ActorRef] = {}
     for event in coded:
-        if event.source is None or event.target is None:
+        if event.source is None or event.target is None or event.code[:3] in _MEDIATION_CODES:
             continue
         one, other = event.source, event.target
         if (
@@ -1749,6 +1749,8 @@ def _both_sides(coded: list[_Coded]) -> list[_Coded]:
     return result
 
 
+# A mediator, or one offering to mediate, stands between the sides: it is neither side of the dyad.
+_MEDIATION_CODES = frozenset({"045", "039"})
 _AIMED_ROOTS = frozenset({"02", "03", "10", "11", "12", "13", "16", "018"})
 
 
@@ -1834,7 +1836,7 @@ def _counterparts(
     counts: dict[str, dict[str, int]] = {}
     parties: dict[str, ActorRef] = {}
     for event in coded:
-        if event.source is None or event.target is None:
+        if event.source is None or event.target is None or event.code[:3] in _MEDIATION_CODES:
             continue
         for one, other in ((event.source, event.target), (event.target, event.source)):
             if one.country and other.country and one.country != other.country:

@@ -613,10 +613,11 @@ class RoleReader:
                 grand.dep_ == "mark" and grand.lower_ == "since" for grand in child.children
             ) and any(aux.lemma_ == "have" for aux in verb.children if aux.dep_ == "aux"):
                 return HABITUAL, None  # "has seized large parts of the province since it took up arms"
-        if verb.dep_ == "relcl" and verb.tag_ in ("VBZ", "VBP"):
+        aside = verb.dep_ == "relcl" and self._is_aside(verb)
+        if aside and verb.tag_ in ("VBZ", "VBP"):
             return HABITUAL, None  # "Angola, which mediates between the two": what someone does, no act
         if (
-            verb.dep_ == "relcl"
+            aside
             and any(child.dep_ == "aux" and child.lemma_ == "have" for child in verb.children)
             and not any(
                 grand.dep_ == "pobj" and grand.lower_ in modes.time_words
@@ -681,6 +682,12 @@ class RoleReader:
         if any(word in modes.intent_aux for word in aux):
             return INTENDED, None
         return None, None
+
+    def _is_aside(self, relative: Token) -> bool:
+        """Whether a relative clause is set off by a comma ("Qatar, which has trained ..."): an aside about
+        someone already named, unlike one that says which ("groups that have issued threats")."""
+        first = relative.left_edge.i
+        return first > 0 and self.doc[first - 1].text == ","
 
     def _is_duration(self, prep: Token) -> bool:
         """ "since the 1960s", "for more than 15 years": a long-running state, not an event."""
