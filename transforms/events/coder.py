@@ -354,16 +354,23 @@ class EventCoder:
         )
 
     def _best_frame(self, token: Token, frames: Sequence[Frame], reader: RoleReader) -> Frame | None:
-        best: tuple[int, int] | None = None
-        chosen = None
-        for order, frame in enumerate(frames):
-            score = self._fits(token, frame, reader)
-            if score is None:
-                continue
-            key = (-score, order)
-            if best is None or key < best:
-                best, chosen = key, frame
-        return chosen
+        """The most specific frame that fits; one that needs a target it has not ("protested" with no
+        "to X": 114) gives way to the next that fits ("protested": 140)."""
+        fitting = sorted(
+            ((-score, order, frame) for order, frame in enumerate(frames)
+             if (score := self._fits(token, frame, reader)) is not None),
+            key=lambda candidate: candidate[:2],
+        )
+        if not fitting:
+            return None
+        for _, _, frame in fitting:
+            if not frame.need_target or self._names_a_target(token, frame, reader):
+                return frame
+        return fitting[0][2]
+
+    def _names_a_target(self, token: Token, frame: Frame, reader: RoleReader) -> bool:
+        heads = (head for slot in frame.target_slots for head in reader.object_tokens(token, slot))
+        return any(reader.phrase_actors(head) for head in heads)
 
     def _fits(self, token: Token, frame: Frame, reader: RoleReader) -> int | None:
         """How specific a frame's match is (None: it does not match)."""
@@ -510,7 +517,9 @@ class EventCoder:
             if other:
                 targets = [ActorRef.inferred(other, "", other, "facing", entity_type="COUNTRY")]
         if not targets and sources:
-            aimed_at = self._mapped(self._domestic_targets, code)
+            # "vowed to keep protesting" (133) is aimed where the protest would be.
+            domestic = self._domestic_targets
+            aimed_at = self._mapped(domestic, code) or self._mapped(domestic, frame.code)
             if aimed_at == "population":
                 targets = _own_population(sources)
             elif aimed_at == "government":

@@ -677,6 +677,8 @@ class RoleReader:
                     return None, head
             if verb.dep_ == "ccomp" and lemma in modes.denial_heads:
                 return NEGATED, None
+            if verb.dep_ == "ccomp" and lemma in modes.appeal_heads and lemma not in modes.reporting_verbs:
+                return CONTENT, head  # "demanded that Russia release the detainees": the demand is the act
             if verb.dep_ == "ccomp" and lemma in modes.hedge_heads and lemma not in modes.reporting_verbs:
                 return HEDGED, None  # "few expect Venezuela to invade", "officials believe it will"
         if any(word in modes.intent_aux for word in aux):
