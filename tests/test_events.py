@@ -479,6 +479,20 @@ def test_what_a_demand_asks_for_is_no_act(mechanics):
     assert triples(code(mechanics, text)) == {("1053", "UKRGOV", "RUS")}  # a demand for a release
 
 
+def test_a_purpose_is_no_deed_and_what_has_gone_on_since_is_background(mechanics):
+    text = "[Kenyan|KENMIL] troops entered [Somalia|SOM|LOCATION] to attack [al Shabaab|SOMINS|GROUP]."
+    assert not any(t[0].startswith("19") for t in triples(code(mechanics, text)))
+    text = "[Kenyan|KENMIL] troops have since attacked [al Shabaab|SOMINS|GROUP] many times."
+    assert code(mechanics, text) == []
+    text = "[Kenyan|KENMIL] troops attacked [al Shabaab|SOMINS|GROUP] on Monday."
+    assert ("190", "KENMIL", "SOMINS") in triples(code(mechanics, text))
+    text = "[Kenyan|KENMIL] troops began to attack [al Shabaab|SOMINS|GROUP] on Monday."
+    assert ("190", "KENMIL", "SOMINS") in triples(code(mechanics, text))
+    text = "[Kenyan|KENMIL] troops kept shelling [Somali|SOM] villages on Monday."
+    assert ("194", "KENMIL", "SOM") in {(r["cameo_code"], r["source_actor"], r["target_country"])
+                                        for r in code(mechanics, text)}
+
+
 def test_event_noun_with_both_sides(mechanics):
     rows = code(mechanics, "[Egypt|EGY] condemned the attack by [Israel|ISR] on [Lebanon|LBN].")
     assert ("193", "ISR", "LBN") in triples(rows)
