@@ -45,6 +45,7 @@ TEST_FRAMES = {
     "040 discuss mutual\n046 n:talk T=with,between mutual\n042 arrive_in T=in need=T\n"
     "040 n:dialogue T=with\n045 mediate T=between\n042 travel_to T=to need=T\n"
     "042 n:visit T=to need=T need=S\n",
+    "09_investigate.txt": "090 open+investigation T=into\n",
     "07_aid.txt": "073 send+aid T=to\n072 send+weapon/armoured_vehicle T=to\n",
     "08_yield.txt": "0871 agree_to+ceasefire/truce\n0841 release obj=actor T=obj\n",
     "11_disapprove.txt": "111 criticize\n112 accuse T=obj\n112 n:allegation T=against\n"
@@ -491,6 +492,16 @@ def test_a_purpose_is_no_deed_and_what_has_gone_on_since_is_background(mechanics
     text = "[Kenyan|KENMIL] troops kept shelling [Somali|SOM] villages on Monday."
     assert ("194", "KENMIL", "SOM") in {(r["cameo_code"], r["source_actor"], r["target_country"])
                                         for r in code(mechanics, text)}
+
+
+def test_an_investigation_into_an_act_is_aimed_at_its_doer_even_its_own_state(mechanics):
+    text = (
+        "[Kenyan|KENCOP] police shelled a village on Wednesday. || "
+        "[The government|KENGOV] opened an investigation into the deaths on Thursday."
+    )
+    assert ("090", "KENGOV", "KENCOP") in triples(code(mechanics, text))
+    text = "[The government|KENGOV] opened an investigation into the deaths on Thursday."
+    assert ("090", "KENGOV", None) in triples(code(mechanics, text))
 
 
 def test_event_noun_with_both_sides(mechanics):

@@ -889,13 +889,17 @@ class EventCoder:
             for head in reader.object_tokens(owner, slot)
         ]
         for head in heads:
+            own_noun = head.lemma_.lower() in frame.objects or head.lemma_.lower() == frame.lemma
+            if own_noun and all(f.code[:2] == frame.code[:2] for f in self._noun_frames(head)):
+                continue  # "opened an investigation into X": the act's own noun; "claimed the attack" refers
             definite = any(
                 child.dep_ in ("det", "poss") and child.lower_ not in ("a", "an", "any", "no")
                 for child in head.children
             )
             # "made an appeal" refers to nothing earlier; "the attack", "this request" do, and force met
-            # with force answers an attack whatever its article ("repelled an attack").
-            answered = frame.code[:2] in _FORCE_ROOTS and bool(
+            # with force, or an investigation, answers an act whatever its article ("repelled an attack",
+            # "opened an investigation into suspected sabotage").
+            answered = (frame.code[:2] in _FORCE_ROOTS or frame.code[:2] == "09") and bool(
                 head.lemma_.lower() in self.modes.event_nouns or self._noun_frames(head)
             )
             if head.pos_ not in ("NOUN", "PROPN") or not (definite or answered):
@@ -1641,6 +1645,7 @@ def _resolve_references(coded: list[_Coded]) -> list[_Coded]:
                     continue
                 if (
                     not claim
+                    and not event.code.startswith("09")  # a state investigates its own police too
                     and earlier.source is not None
                     and event.source is not None
                     and _same_side(earlier.source, event.source)
