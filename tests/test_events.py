@@ -504,6 +504,13 @@ def test_an_investigation_into_an_act_is_aimed_at_its_doer_even_its_own_state(me
     assert ("090", "KENGOV", None) in triples(code(mechanics, text))
 
 
+def test_a_cooperative_act_said_not_to_come_is_refused(mechanics):
+    text = "[Congo|CODGOV] said it would not discuss the plan with [the rebels|CODREB]."
+    assert {t[0][:2] for t in triples(code(mechanics, text))} == {"12"}
+    assert code(mechanics, "[Congo|CODGOV] did not discuss the plan with [the rebels|CODREB].") == []
+    assert code(mechanics, "[Congo|CODGOV] said it would not shell [the rebels|CODREB].") == []
+
+
 def test_event_noun_with_both_sides(mechanics):
     rows = code(mechanics, "[Egypt|EGY] condemned the attack by [Israel|ISR] on [Lebanon|LBN].")
     assert ("193", "ISR", "LBN") in triples(rows)

@@ -450,6 +450,8 @@ class EventCoder:
         mode, governing = reader.mode(token)
         code = frame.code
         suffix = ""
+        if mode == "negated" and self._refuses(token, code):
+            mode = REFUSED  # "Kinshasa would not negotiate with the M23": an announced refusal
         if mode in ("negated", "hedged", "habitual", CONTENT):
             return []
         if mode == INTENDED:
@@ -626,6 +628,15 @@ class EventCoder:
             if actors:
                 return actors
         return []
+
+    def _refuses(self, token: Token, code: str) -> bool:
+        """A cooperative act said not to come ("would not negotiate", "will not free the captives") is
+        refused; one that simply did not happen ("did not sign") is no event."""
+        if code[:2] not in _COOPERATIVE_ROOTS:
+            return False
+        aux = {child.lower_ for child in token.children if child.dep_ == "aux"}
+        negated = any(child.dep_ == "neg" for child in token.children)
+        return negated and bool(aux & self.modes.intent_aux)
 
     def _obliged(self, token: Token, reader: RoleReader) -> list[ActorRef]:
         """The actors a reported clause lays an obligation on ("said Pakistan must stop helping militants",
@@ -1385,6 +1396,7 @@ _ANY_ROOT = frozenset({"*"})
 _RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06", "08", "19"})
 _UNKNOWN_PERPETRATOR_ROOTS = frozenset({"17", "18", "19", "20"})
 _VIOLENT_ROOTS = frozenset({"18", "19", "20"})
+_COOPERATIVE_ROOTS = frozenset({"03", "04", "05", "06", "07", "08"})
 _BOMBS = frozenset({"bomb", "explosive", "ied", "bomber"})
 _OBLIGATION_WORDS = frozenset({"must"})
 # How an actor no one names was found (ActorRef.inferred): the place, the kind of people, the state faced.
