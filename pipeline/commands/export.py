@@ -76,6 +76,9 @@ def _check(args: argparse.Namespace) -> None:
     if args.since and args.until and args.since > args.until:
         raise _UsageError(f"--since {args.since} is after --until {args.until}: nothing could match.")
     if args.to:
+        if os.path.isdir(args.to):
+            raise _UsageError(f"--to {args.to!r} is a directory; name the file to write, e.g. "
+                              f"{os.path.join(args.to, 'events.' + args.format + '.tsv')!r}.")
         directory = os.path.dirname(os.path.abspath(args.to))
         if not os.path.isdir(directory):
             raise _UsageError(f"--to {args.to!r}: directory {directory!r} does not exist; create it first.")
