@@ -112,7 +112,6 @@ class Places:
 
 @dataclasses.dataclass(frozen=True)
 class ExportFormat:
-    name: str
     columns: tuple[str, ...]
     fields: Callable[[dict, Places], list[str]]
 
@@ -253,8 +252,8 @@ def _outlet(source_uri: str | None) -> str | None:
 
 
 FORMATS = {
-    "gdelt": ExportFormat("gdelt", GDELT_COLUMNS, gdelt_fields),
-    "phoenix": ExportFormat("phoenix", PHOENIX_COLUMNS, phoenix_fields),
+    "gdelt": ExportFormat(GDELT_COLUMNS, gdelt_fields),
+    "phoenix": ExportFormat(PHOENIX_COLUMNS, phoenix_fields),
 }
 
 
