@@ -511,6 +511,18 @@ def test_a_cooperative_act_said_not_to_come_is_refused(mechanics):
     assert code(mechanics, "[Congo|CODGOV] said it would not shell [the rebels|CODREB].") == []
 
 
+def test_funds_approved_are_aid_intended_for_whom_their_purpose_names(coder):
+    text = (
+        "[The European Union|IGOEUREEC|IGO|-] approved 20 million euros to support the [Rwandan|RWA] mission."
+    )
+    assert ("0331", "IGOEUREEC", "RWA") in triples(code(coder, text))
+
+
+def test_a_counted_object_is_compared_by_what_it_counts(mechanics):
+    text = "[Japan|JPN] sent 50 tonnes of aid to [Nepal|NPL] on Monday."
+    assert ("073", "JPN", "NPL") in triples(code(mechanics, text))
+
+
 def test_event_noun_with_both_sides(mechanics):
     rows = code(mechanics, "[Egypt|EGY] condemned the attack by [Israel|ISR] on [Lebanon|LBN].")
     assert ("193", "ISR", "LBN") in triples(rows)

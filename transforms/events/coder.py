@@ -386,6 +386,18 @@ class EventCoder:
             objects = [child for child in children if child.dep_ in ("dobj", "nsubjpass", "attr", "oprd")]
             if token.dep_ == "acl":
                 objects.append(token.head)
+            # "pledged $2bn in military aid", "sent 50 tonnes of food": a counted object is compared by
+            # what it counts.
+            objects += [
+                counted
+                for obj in list(objects)
+                if any(child.dep_ in ("nummod", "quantmod") for child in obj.children)
+                or obj.lemma_.lower() in _QUANTITY_NOUNS
+                for prep in obj.children
+                if prep.dep_ == "prep" and prep.lemma_ in ("in", "of")
+                for counted in prep.children
+                if counted.dep_ == "pobj"
+            ]
             if frame.particle:
                 objects += [
                     grand
@@ -508,6 +520,11 @@ class EventCoder:
             targets = self._unnamed_targets(token, frame, reader, sources, place)
         if not targets and code[:2] in ("02", "10"):
             targets = self._addressee_of_that_clause(token, reader, sources)
+        if not targets and frame.code[:2] in ("03", "07"):
+            # "approved 20 million euros to support the Rwandan deployment": aid goes where its purpose says.
+            for purpose in token.children:
+                if purpose.dep_ in ("advcl", "xcomp") and any(c.tag_ == "TO" for c in purpose.children):
+                    targets = targets or self._slot_actors(purpose, DEFAULT_VERB_TARGETS, reader)
         if not targets and code.startswith("014"):
             # "would consider suspending visas for Georgians": the option considered names who it is about.
             for option in (child for child in token.children if child.dep_ in ("xcomp", "dobj")):
