@@ -523,6 +523,17 @@ def test_a_counted_object_is_compared_by_what_it_counts(mechanics):
     assert ("073", "JPN", "NPL") in triples(code(mechanics, text))
 
 
+def test_in_a_statement_we_is_whoever_last_spoke_in_the_present(mechanics):
+    text = (
+        "[A Russian court|RUSJUD|ORG] criticized [Ukraine|UKR] on Monday. || "
+        "[The Ministry of Foreign Affairs of Ukraine|UKRGOV|ORG] condemns this verdict. || "
+        "We demand that [Russia|RUS] release the detainees."
+    )
+    rows = triples(code(mechanics, text))
+    assert ("111", "UKRGOV", "RUSJUD") in rows  # the verdict was the court's
+    assert any(t[0].startswith("10") and t[1:] == ("UKRGOV", "RUS") for t in rows)
+
+
 def test_event_noun_with_both_sides(mechanics):
     rows = code(mechanics, "[Egypt|EGY] condemned the attack by [Israel|ISR] on [Lebanon|LBN].")
     assert ("193", "ISR", "LBN") in triples(rows)

@@ -195,17 +195,20 @@ class EventCoder:
         docs = list(self.nlp.pipe(texts, batch_size=64))
         self.sentences_parsed += len(texts)
         coded: list[_Coded] = []
+        author = context.author
         for sentence, doc in zip(chosen, docs, strict=False):
+            rows = by_sentence.get(sentence.index, [])
             coded.extend(
                 self._code_parsed(
                     doc,
                     sentence,
-                    by_sentence.get(sentence.index, []),
+                    rows,
                     dates_by_sentence.get(sentence.index, []),
                     article,
-                    context,
+                    dataclasses.replace(context, author=author),
                 )
             )
+            author = _statement_voice(doc, sentence, rows) or author
         if headline:
             title, title_entities = headline
             reported = {_restatement_key(event) for event in coded}
@@ -1532,6 +1535,23 @@ class _HeadWordIndex:
             return None
         row = rows[-1]
         return ActorRef.from_row(row, via="same_head")
+
+
+def _statement_voice(doc: Doc, sentence: Sentence, rows: Sequence[Row]) -> ActorRef | None:
+    """Who speaks in a statement from here on: the named subject of a sentence told in the present ("The
+    Ministry of Foreign Affairs of Ukraine strongly condemns ..."), so a later "we demand" is theirs."""
+    roots = [token for token in doc if token.dep_ == "ROOT" and token.tag_ in ("VBZ", "VBP")]
+    if not roots or not rows:
+        return None
+    mentions = MentionIndex(doc, rows, sentence.start)
+    for subject in (child for child in roots[0].children if child.dep_ == "nsubj"):
+        if subject.pos_ == "PRON":
+            return None
+        for token in subject.subtree:
+            actor = mentions.actor_at(token.i)
+            if actor is not None:
+                return actor.but_via("author")
+    return None
 
 
 def _first_actor(entity_rows: Sequence[Row], sentences: Sequence[Sentence]) -> ActorRef | None:
