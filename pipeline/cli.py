@@ -7,6 +7,7 @@ Commands:
   communique report   write an HTML page of charts over the tables
   communique compact  merge the small files that frequent runs leave, without changing a row
   communique watch    run an incremental batch every --interval seconds until stopped
+  communique recode   code the stored articles again after a lexicon or coder change
 
 Run on the local in-process runner (the default):
   communique run
@@ -31,10 +32,10 @@ from pipeline.commands.logs import configure_logging
 
 configure_logging()  # before the commands below import Beam
 
-from pipeline.commands import compact, query, report, run, schema, watch  # noqa: E402
+from pipeline.commands import compact, query, recode, report, run, schema, watch  # noqa: E402
 from pipeline.commands.exitcodes import EXIT_USAGE  # noqa: E402
 
-COMMANDS = [run, query, schema, report, compact, watch]
+COMMANDS = [run, query, schema, report, compact, watch, recode]
 
 
 def _parser() -> argparse.ArgumentParser:
