@@ -55,7 +55,7 @@ def _day(flag: str, value: str | None) -> dt.date | None:
 
 def build_recode_config(args: argparse.Namespace, beam_args: list[str]):
     """Validates the options; raises ConfigError naming the bad value."""
-    from apache_beam.io.filesystems import FileSystems
+    from outputs.tables import table_files
 
     # The run's own checks of the Beam options and of --run-timestamp.
     from pipeline.options import _check_beam_args, _parse_timestamp
@@ -68,7 +68,7 @@ def build_recode_config(args: argparse.Namespace, beam_args: list[str]):
     if args.rows_per_file <= 0:
         raise ConfigError(f"--rows-per-file must be positive, got {args.rows_per_file}.")
     output_dir = args.output.rstrip("/") or "/"
-    if not FileSystems.exists(FileSystems.join(output_dir, "articles")):
+    if not table_files(output_dir, "articles"):
         raise ConfigError(f"--output {output_dir!r} holds no articles table: recode codes the articles a "
                           "'communique run' stored there; give the output directory of a run.")
     started_at = _parse_timestamp(args.run_timestamp)
