@@ -56,6 +56,8 @@ def set_aside(output: OutputDir, writer_id: str, tables: Iterable[str], article_
                 continue
             result.removes.append(path)
             result.rows_replaced[table] += count
+            if count == len(ids):
+                continue  # nothing of it is kept
             kept = read_file(path).filter(pc.invert(replaced))
             if kept.num_rows:
                 write_parquet(_kept_path(output, writer_id, path), kept)

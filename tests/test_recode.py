@@ -117,6 +117,16 @@ def test_a_recode_gives_every_derived_table_of_a_fresh_run(outputs):
     assert derived_rows(output) == outputs["expected"]
 
 
+@pytest.mark.parametrize("runner", [
+    ["--direct_running_mode=multi_processing", "--direct_num_workers=2"],
+    ["--runner=PortableRunner", "--job_endpoint=embed", "--environment_type=LOOPBACK"],
+], ids=["multi_processing", "portable_loopback"])
+def test_a_recode_on_other_runners_gives_the_same_rows(outputs, runner):
+    output = _copy(outputs, "runner_" + runner[0].split("=")[1])
+    assert main(_recode_args(output, *runner)) == 0
+    assert derived_rows(output) == outputs["expected"]
+
+
 def _by_article(rows: list[tuple]) -> dict[str, list[tuple]]:
     grouped: dict[str, list[tuple]] = {}
     for row in rows:
