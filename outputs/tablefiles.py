@@ -68,3 +68,10 @@ def read_file(path: str, columns: list[str] | None = None) -> pa.Table:
     with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
         return pq.read_table(handle, columns=columns)
 
+
+
+def partition_date_of(path: str) -> dt.date | None:
+    """The partition value of a table file (``.../<column>=<YYYY-MM-DD>/<file>``): the inverse of
+    ``partition_value``."""
+    value = FileSystems.split(FileSystems.split(path)[0])[1].split("=", 1)[1]
+    return None if value == NULL_PARTITION else dt.date.fromisoformat(value)

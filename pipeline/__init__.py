@@ -10,6 +10,7 @@
     pipeline/     what runs the stages:
       assemble, streaming   the batch and the streaming pipelines, assembled from transforms
       run, watch            the run driver (lock, recover, run, commit, event_daily) and the poller
+      recode                the recode driver: stored articles through the annotating chain again
       options, streaming_options, summary, progress, report_data, report_html, feedlist
       cli, commands/        the command line: arguments, printing, exit codes, logging set-up
     tests/, bench/          tests, dev sets and scorers; benchmarks (neither is installed)

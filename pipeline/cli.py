@@ -8,6 +8,7 @@ Commands:
   communique compact  merge the small files that frequent runs leave, without changing a row
   communique watch    run an incremental batch every --interval seconds until stopped
   communique export   write the events as GDELT 2.0 or Phoenix event files
+  communique recode   code the stored articles again after a lexicon or coder change
 
 Run on the local in-process runner (the default):
   communique run
@@ -32,10 +33,10 @@ from pipeline.commands.logs import configure_logging
 
 configure_logging()  # before the commands below import Beam
 
-from pipeline.commands import compact, export, query, report, run, schema, watch  # noqa: E402
+from pipeline.commands import compact, export, query, recode, report, run, schema, watch  # noqa: E402
 from pipeline.commands.exitcodes import EXIT_USAGE  # noqa: E402
 
-COMMANDS = [run, query, schema, report, compact, watch, export]
+COMMANDS = [run, query, schema, report, compact, watch, export, recode]
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -27,6 +27,7 @@ from pipeline.options import RunConfig, beam_pipeline_options
 from pipeline.summary import RunOutcome, counters_of, feed_summary
 from schemas import TABLES
 from transforms.common.rejects import rejects_by_reason
+from transforms.events.version import coder_version
 
 
 def _write_runs_row(output: OutputDir, config: RunConfig, row: dict) -> None:
@@ -89,6 +90,7 @@ def _run_locked(config: RunConfig) -> RunOutcome:
         "rows_written": json.dumps(rows_written, sort_keys=True),
         "rejects_by_reason": json.dumps(reasons, sort_keys=True),
         "exit_status": exit_status,
+        "coder_version": coder_version(),
         "run_date": config.started_at.date(),
     })
     _stage_empty_tables(output, config)

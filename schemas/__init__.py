@@ -14,7 +14,7 @@ from schemas.feed_fetches import FEED_FETCHES
 from schemas.rejects import REJECTS
 from schemas.runs import RUNS
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 TABLES: dict[str, TableSpec] = {
     spec.name: spec for spec in (ARTICLES, ENTITIES, DATES, EVENTS, EVENT_DAILY, REJECTS, FEED_FETCHES, RUNS)

@@ -6,7 +6,7 @@ from schemas._spec import DATE, TableSpec, column
 
 EVENTS = TableSpec(
     name="events",
-    version=3,
+    version=4,
     doc="One row per coded event of an article: who did what to whom, when and where, with the sentence "
     "that first says so. An event restated in several sentences is one row (num_mentions counts them).",
     partition_by="event_date",
@@ -55,6 +55,10 @@ EVENTS = TableSpec(
             column("mention_sentences", pa.list_(pa.int32()), "The sentence indexes of every mention, "
                    "ascending (-1: the headline)."),
             column("published_date", DATE, "The article's publication date."),
+            column("coder_version", pa.string(), "The coder and lexicons that coded the event: "
+                   "'<communique version>+lex.<hash of the lexicon files under transforms/lexicons>' "
+                   "(transforms/events/version.py). Rows coded before a lexicon change and after "
+                   "'communique recode' differ here. Null in outputs written before events schema 4."),
         ]
     ),
 )

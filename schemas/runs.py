@@ -6,8 +6,9 @@ from schemas._spec import DATE, TIMESTAMP, TableSpec, column
 
 RUNS = TableSpec(
     name="runs",
-    version=1,
-    doc="One row per run of `communique run`: its options, timing and what it read and wrote.",
+    version=2,
+    doc="One row per run of `communique run` or `communique recode`: its options, timing and what it "
+    "read and wrote.",
     partition_by="run_date",
     key=("run_id", "started_at"),
     schema=pa.schema(
@@ -26,6 +27,8 @@ RUNS = TableSpec(
                    "(its rows in rejects)."),
             column("exit_status", pa.string(), "'ok', 'ok_with_rejects' (the run rejected items or a feed "
                    "failed: exit code 3) or 'failed'."),
+            column("coder_version", pa.string(), "The coder and lexicons it coded events with (as "
+                   "events.coder_version). Null in outputs written before runs schema 2."),
             column("run_date", DATE, "UTC date of started_at (the partition column)."),
         ]
     ),

@@ -23,6 +23,7 @@ from transforms.events.bounds import (
 )
 from transforms.events.coder import EventCoder
 from transforms.events.stage import CodeEvents, EventAnnotator
+from transforms.events.version import coder_version
 
 
 def _counter(result, name: str) -> int:
@@ -40,7 +41,9 @@ def test_stage_fills_events_counts_and_keeps_failing_articles():
                         for row in entities[:2]]
     broken = Document(article={**article, "article_id": "broken", "source_uri": "broken.txt"},
                       sentences=sentences, entities=broken_entities)
-    expected = EventCoder.load().code_document(article, sentences, entities, dates)
+    # The stage stamps each row with the coder version (events.coder_version).
+    expected = [{**row, "coder_version": coder_version()}
+                for row in EventCoder.load().code_document(article, sentences, entities, dates)]
     assert len(expected) > 50
 
     pipeline = TestPipeline()
@@ -90,8 +93,8 @@ def test_events_are_bounded_per_sentence_and_per_article_and_the_cut_is_reported
     grow with the square of the list and the number of sentences. Before the bounds this document of 10
     sentences gave 1,260 events (126 in each sentence), with no counter, flag or reject."""
     document = _many_parties_document(10)
-    coded = EventCoder.load().code_document(document.article, document.sentences, document.entities,
-                                            document.dates)
+    coded = [{**row, "coder_version": coder_version()} for row in EventCoder.load().code_document(
+        document.article, document.sentences, document.entities, document.dates)]
     by_sentence = collections.Counter(row["sentence_index"] for row in coded)
     assert len(document.sentences) == 10 and min(by_sentence.values()) > MAX_EVENTS_PER_SENTENCE
 

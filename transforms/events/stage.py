@@ -13,6 +13,7 @@ from transforms.common.document import Document
 from transforms.common.rejects import REJECTS
 from transforms.events.bounds import bounded_events, events_capped_rejects
 from transforms.events.coder import EventCoder
+from transforms.events.version import coder_version
 
 
 class EventAnnotator:
@@ -33,6 +34,7 @@ class EventAnnotator:
     def setup(self) -> None:
         # Parser, frame lexicon, codebook and gazetteer: loaded once per worker, not per article.
         self._coder = EventCoder.load()
+        self._version = coder_version()
 
     def annotate(self, document: Document) -> dict[str, Any]:
         before = self._coder.sentences_parsed
@@ -40,7 +42,7 @@ class EventAnnotator:
             document.article, document.sentences, document.entities, document.dates
         )
         self._parsed.inc(self._coder.sentences_parsed - before)
-        bounded = bounded_events(rows)
+        bounded = bounded_events([{**row, "coder_version": self._version} for row in rows])
         if bounded.dropped:
             self._dropped.inc(bounded.dropped)
             self._capped.inc()
