@@ -194,3 +194,13 @@ def test_place_attached_by_a_locative_preposition(nlp, modes):
     )
     places = reader.places_of([verb(reader, "host")])
     assert [place.name for place in places] == ["Cairo"]
+
+
+def test_a_pair_of_nationalities_hung_on_a_compound_is_two_actors(nlp, modes):
+    reader = reader_for(
+        nlp, modes, "[Pakistani|PAKMIL] and [Afghan Taliban|AFGGOV|GROUP] border forces exchanged fire."
+    )
+    exchange = verb(reader, "exchange")
+    assert sorted(
+        actor.code for head in reader.subject_tokens(exchange) for actor in reader.phrase_actors(head)
+    ) == ["AFGGOV", "PAKMIL"]

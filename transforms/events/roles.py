@@ -321,9 +321,16 @@ class RoleReader:
 
     def _coordinated_modifiers(self, token: Token) -> list[ActorRef]:
         """ "Kyrgyz and Tajik border guards", "South Korean and U.S. forces": one phrase, two actors."""
-        for child in token.children:
-            if child.dep_ not in ("amod", "compound", "nmod"):
-                continue
+        modifiers = [child for child in token.children if child.dep_ in ("amod", "compound", "nmod")]
+        # "Pakistani and Afghan Taliban border forces": the parser may hang the pair on a compound.
+        modifiers += [
+            grand
+            for child in modifiers
+            if child.dep_ == "compound"
+            for grand in child.children
+            if grand.dep_ in ("amod", "compound", "nmod")
+        ]
+        for child in modifiers:
             conjuncts = [grand for grand in child.children if grand.dep_ == "conj"]
             if not conjuncts:
                 continue
