@@ -534,6 +534,11 @@ def test_in_a_statement_we_is_whoever_last_spoke_in_the_present(mechanics):
     assert any(t[0].startswith("10") and t[1:] == ("UKRGOV", "RUS") for t in rows)
 
 
+def test_banning_imports_is_an_embargo_on_their_origin(coder):
+    text = "[Cambodia|KHM] banned imports of [Thai|THA] fruit on Wednesday."
+    assert ("163", "KHM", "THA") in triples(code(coder, text))
+
+
 def test_event_noun_with_both_sides(mechanics):
     rows = code(mechanics, "[Egypt|EGY] condemned the attack by [Israel|ISR] on [Lebanon|LBN].")
     assert ("193", "ISR", "LBN") in triples(rows)
