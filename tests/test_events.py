@@ -539,6 +539,15 @@ def test_banning_imports_is_an_embargo_on_their_origin(coder):
     assert ("163", "KHM", "THA") in triples(code(coder, text))
 
 
+def test_past_the_lead_an_undated_perfect_is_background(mechanics):
+    lead = "[Mali|MLI] has criticized [France|FRA]."
+    assert ("111", "MLI", "FRA") in triples(code(mechanics, lead))
+    later = "[Niger|NER] condemned [Chad|TCD] on Monday. || [Mali|MLI] has criticized [France|FRA]."
+    assert ("111", "MLI", "FRA") not in triples(code(mechanics, later))
+    dated = "[Niger|NER] condemned [Chad|TCD] on Monday. || [Mali|MLI] has criticized [France|FRA] on Tuesday."
+    assert ("111", "MLI", "FRA") in triples(code(mechanics, dated))
+
+
 def test_event_noun_with_both_sides(mechanics):
     rows = code(mechanics, "[Egypt|EGY] condemned the attack by [Israel|ISR] on [Lebanon|LBN].")
     assert ("193", "ISR", "LBN") in triples(rows)

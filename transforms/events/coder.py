@@ -268,6 +268,7 @@ class EventCoder:
         reader.neighbours = self.gazetteer.neighbours
         reader.is_country = self._is_country
         reader.author = context.author
+        reader.lead = sentence.index <= 0
         reader.earlier_named = context.named.latest_before if sentence.index >= 0 else None
         coded: list[_Coded] = []
         consumed: set[int] = set()  # event nouns already coded through their support verb

@@ -184,6 +184,7 @@ class RoleReader:
         self.mentions = mentions
         self.modes = modes
         self.home_country: str | None = None  # the article's own country, for unnamed people and places
+        self.lead = True  # the first sentence or the headline: where a story tells its news
         self.author: ActorRef | None = None  # the first actor the article names: who "we" is in a statement
         self.is_country: Callable[[str], bool] = lambda code: len(code) == 3
         self.neighbours: Callable[[str], tuple[str, ...]] | None = None  # country -> bordering countries
@@ -624,19 +625,14 @@ class RoleReader:
             if perfect and since:
                 # "has seized large parts of the province since it took up arms", "have since fought"
                 return HABITUAL, None
+        if not self.lead and verb.dep_ == "ROOT" and self._undated_perfect(verb):
+            # Past the lead, "the junta has barred earlier envoys", "Meloni has pressed Libya" tell the
+            # background; what the story reports is dated or told in the past.
+            return HABITUAL, None
         aside = verb.dep_ == "relcl" and self._is_aside(verb)
         if aside and verb.tag_ in ("VBZ", "VBP"):
             return HABITUAL, None  # "Angola, which mediates between the two": what someone does, no act
-        if (
-            aside
-            and any(child.dep_ == "aux" and child.lemma_ == "have" for child in verb.children)
-            and not any(
-                grand.dep_ == "pobj" and grand.lower_ in modes.time_words
-                for child in verb.children
-                if child.dep_ == "prep"
-                for grand in child.children
-            )
-        ):
+        if aside and self._undated_perfect(verb):
             return HABITUAL, None  # "Qatar, which has trained Somali soldiers": background, told undated
         aux = [child.lower_ for child in verb.children if child.dep_ in ("aux", "auxpass")]
         if any(word in modes.hedge_aux for word in aux):
@@ -698,6 +694,17 @@ class RoleReader:
         if any(word in modes.intent_aux for word in aux):
             return INTENDED, None
         return None, None
+
+    def _undated_perfect(self, verb: Token) -> bool:
+        """A present perfect ("has barred", "have displaced") with no time phrase of its own."""
+        if not any(child.dep_ == "aux" and child.lower_ in ("has", "have") for child in verb.children):
+            return False
+        return not any(
+            grand.dep_ == "pobj" and grand.lower_ in self.modes.time_words
+            for child in verb.children
+            if child.dep_ == "prep"
+            for grand in child.children
+        )
 
     def _is_aside(self, relative: Token) -> bool:
         """Whether a relative clause is set off by a comma ("Qatar, which has trained ..."): an aside about
