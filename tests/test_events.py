@@ -544,7 +544,9 @@ def test_past_the_lead_an_undated_perfect_is_background(mechanics):
     assert ("111", "MLI", "FRA") in triples(code(mechanics, lead))
     later = "[Niger|NER] condemned [Chad|TCD] on Monday. || [Mali|MLI] has criticized [France|FRA]."
     assert ("111", "MLI", "FRA") not in triples(code(mechanics, later))
-    dated = "[Niger|NER] condemned [Chad|TCD] on Monday. || [Mali|MLI] has criticized [France|FRA] on Tuesday."
+    dated = (
+        "[Niger|NER] condemned [Chad|TCD] on Monday. || [Mali|MLI] has criticized [France|FRA] on Tuesday."
+    )
     assert ("111", "MLI", "FRA") in triples(code(mechanics, dated))
 
 
