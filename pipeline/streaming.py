@@ -31,6 +31,7 @@ from outputs.tables import WrittenIds
 from pipeline.options import ConfigError, RunConfig, beam_pipeline_options
 from pipeline.streaming_options import DEFAULT_INTERVAL_S
 from pipeline.summary import counters_of
+from pipeline.wording import counted
 from transforms.annotating import Annotate
 from transforms.common.beam import DOCUMENTS
 from transforms.common.rejects import REJECTS, StampRejects
@@ -62,7 +63,7 @@ class StreamingOutcome:
         written = ", ".join(f"{name[len('rows_streamed_'):]} {value}" for name, value in counters.items()
                             if name.startswith("rows_streamed_"))
         return (f"communique run --streaming {self.run_id} → {self.output_dir}: "
-                f"{counters.get('polls', 0)} polls, {counters.get('articles_new', 0)} new articles; "
+                f"{counted(counters.get('polls', 0), 'poll')}, {counted(counters.get('articles_new', 0), 'new article')}; "
                 f"rows {written or 'none'}; {self.elapsed_s:.1f} s")
 
 

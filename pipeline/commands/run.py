@@ -15,6 +15,7 @@ from pipeline.commands.exitcodes import (
 from pipeline.commands.guard import run_output_job
 from pipeline.options import ConfigError, RunConfig, add_run_arguments, build_run_config
 from pipeline.streaming_options import add_streaming_arguments
+from pipeline.wording import counted
 
 NAME = "run"
 HELP = "run the pipeline once"
@@ -45,7 +46,7 @@ def execute(args: argparse.Namespace, beam_args: list[str]) -> int:
         from pipeline.progress import enable_progress_logging
 
         enable_progress_logging()
-        feeds = f" and {len(config.feed_uris)} feeds" if config.feed_uris else ""
+        feeds = f" and {counted(len(config.feed_uris), 'feed')}" if config.feed_uris else ""
         seeds = "the bundled sample seeds" if config.reads_samples else config.seeds_dir or "no seeds"
         print(f"communique run {config.run_id}: reading {seeds}{feeds} → "
               f"{config.output_dir}", file=sys.stderr)
@@ -81,7 +82,7 @@ def _execute_streaming(args: argparse.Namespace, run_config: RunConfig) -> int:
         print(f"communique run: {error}", file=sys.stderr)
         return EXIT_USAGE
     if not run_config.quiet:
-        polls = f"{max_polls} polls" if max_polls else "until cancelled"
+        polls = counted(max_polls, "poll") if max_polls else "until cancelled"
         print(f"communique run --streaming {run_config.run_id}: a poll every {interval:g} s ({polls}), "
               f"windows of {window:g} s → {run_config.output_dir}", file=sys.stderr)
     outcome = run_output_job("communique run", "the streaming job failed",
