@@ -63,7 +63,8 @@ class StreamingOutcome:
         written = ", ".join(f"{name[len('rows_streamed_'):]} {value}" for name, value in counters.items()
                             if name.startswith("rows_streamed_"))
         return (f"communique run --streaming {self.run_id} → {self.output_dir}: "
-                f"{counted(counters.get('polls', 0), 'poll')}, {counted(counters.get('articles_new', 0), 'new article')}; "
+                f"{counted(counters.get('polls', 0), 'poll')}, "
+                f"{counted(counters.get('articles_new', 0), 'new article')}; "
                 f"rows {written or 'none'}; {self.elapsed_s:.1f} s")
 
 
