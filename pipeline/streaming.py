@@ -58,13 +58,20 @@ class StreamingOutcome:
     elapsed_s: float
     counters: dict[str, int]
 
-    def summary(self) -> str:
+    def figures(self) -> dict[str, object]:
+        """What ``summary`` says, as one JSON-ready object (``communique run --streaming --json``)."""
         counters = self.counters
-        written = ", ".join(f"{name[len('rows_streamed_'):]} {value}" for name, value in counters.items()
-                            if name.startswith("rows_streamed_"))
+        return {"run_id": self.run_id, "output_dir": self.output_dir, "polls": counters.get("polls", 0),
+                "articles_new": counters.get("articles_new", 0),
+                "rows_written": {name.removeprefix("rows_streamed_"): value
+                                 for name, value in counters.items() if name.startswith("rows_streamed_")},
+                "elapsed_s": round(self.elapsed_s, 3)}
+
+    def summary(self) -> str:
+        figures = self.figures()
+        written = ", ".join(f"{table} {rows}" for table, rows in figures["rows_written"].items())
         return (f"communique run --streaming {self.run_id} → {self.output_dir}: "
-                f"{counted(counters.get('polls', 0), 'poll')}, "
-                f"{counted(counters.get('articles_new', 0), 'new article')}; "
+                f"{counted(figures['polls'], 'poll')}, {counted(figures['articles_new'], 'new article')}; "
                 f"rows {written or 'none'}; {self.elapsed_s:.1f} s")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
 from pipeline.commands.exitcodes import (
@@ -28,12 +29,19 @@ ACCEPTS_EXTRA_ARGS = True  # Beam's own options
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_run_arguments(parser)
+    parser.add_argument("--json", action="store_true",
+                        help="Print the summary as one JSON object on standard output (the same figures "
+                        "as the text summary), and nothing else there; with --quiet, only that.")
     add_streaming_arguments(parser)
+
+
+def _print_json(figures: dict) -> None:
+    print(json.dumps(figures, ensure_ascii=False, sort_keys=False))
 
 
 def execute(args: argparse.Namespace, beam_args: list[str]) -> int:
     from pipeline.run import FailedAfterCommit, run_job
-    from pipeline.summary import format_summary
+    from pipeline.summary import format_summary, summary_figures
 
     try:
         config = build_run_config(args, beam_args)
@@ -63,7 +71,9 @@ def execute(args: argparse.Namespace, beam_args: list[str]) -> int:
     if isinstance(outcome, FailedAfterCommit):
         print(f"communique run: {outcome}", file=sys.stderr)
         return EXIT_FAILED
-    if not config.quiet:
+    if args.json:
+        _print_json(summary_figures(outcome))
+    elif not config.quiet:
         print(format_summary(outcome))
     return EXIT_OK_WITH_REJECTS if outcome.exit_status == "ok_with_rejects" else EXIT_OK
 
@@ -89,6 +99,8 @@ def _execute_streaming(args: argparse.Namespace, run_config: RunConfig) -> int:
                              lambda: run_streaming(config, options))
     if isinstance(outcome, int):
         return outcome
-    if not run_config.quiet:
+    if args.json:
+        _print_json(outcome.figures())
+    elif not run_config.quiet:
         print(outcome.summary())
     return EXIT_OK_WITH_REJECTS if outcome.counters.get("rows_streamed_rejects") else EXIT_OK
