@@ -88,6 +88,11 @@ def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentPars
     return parser, subparsers
 
 
+def _parser() -> argparse.ArgumentParser:
+    """The command line's parser, without a configuration file (the tests and bench/ parse with it)."""
+    return _parsers()[0]
+
+
 def _config_path(argv: list[str] | None) -> str | None:
     """--config, wherever it is on the command line (the file's values must be in place before parsing)."""
     finder = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
