@@ -10,6 +10,7 @@ import importlib.metadata
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -265,6 +266,17 @@ def test_a_missing_config_file_and_a_value_the_command_refuses(tmp_path, monkeyp
     assert "--feed-timeout must be positive" in errors
     assert "values taken from communique.toml: [run] feed-timeout" in errors
     assert not (tmp_path / "out").exists()
+
+
+def test_the_readme_example_is_a_valid_file(tmp_path, monkeypatch, capsys):
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    (example,) = re.findall(r"^```toml\n(.*?)^```$", readme, re.MULTILINE | re.DOTALL)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "communique.toml").write_text(example, encoding="utf-8")
+    assert main(["schema", "runs"]) == 0  # every key and value of the example checked
+    assert capsys.readouterr().err == ""
+    assert main(["query", "SELECT 1"]) == EXIT_USAGE  # the file's output, which holds no tables here
+    assert "no tables under --output '/srv/communique/output'" in capsys.readouterr().err
 
 
 def test_the_file_is_documented_in_help(capsys):
