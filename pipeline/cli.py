@@ -95,7 +95,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _config_path(argv: list[str] | None) -> str | None:
     """--config, wherever it is on the command line (the file's values must be in place before parsing)."""
-    finder = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    finder = argparse.ArgumentParser(prog="communique", add_help=False, allow_abbrev=False)
     finder.add_argument("--config", default=None)
     given, _ = finder.parse_known_args(argv)
     return config_file.config_path(given.config)
@@ -147,9 +147,10 @@ def main(argv: list[str] | None = None) -> int:
     """The command line; returns the exit code. A reader that closes standard output early (``| head``)
     ends the command quietly with EXIT_BROKEN_PIPE, as Python's documentation on SIGPIPE recommends."""
     try:
-        code = _main(argv)
-        sys.stdout.flush()  # a broken pipe shows here, inside the try, rather than at exit
-        return code
+        try:
+            return _main(argv)
+        finally:  # also after --help's SystemExit: a broken pipe shows here rather than at exit
+            sys.stdout.flush()
     except BrokenPipeError:
         # Python flushes standard output again at exit: point it at /dev/null so that flush is silent.
         devnull = os.open(os.devnull, os.O_WRONLY)
