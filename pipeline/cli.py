@@ -7,6 +7,7 @@ Commands:
   communique report   write an HTML page of charts over the tables
   communique compact  merge the small files that frequent runs leave, without changing a row
   communique watch    run an incremental batch every --interval seconds until stopped
+  communique export   write the events as GDELT 2.0 or Phoenix event files
 
 Run on the local in-process runner (the default):
   communique run
@@ -25,7 +26,7 @@ The configuration file sets any option of any command: the long option without i
 named after the command; options at the top apply to every command that takes them. Flags on the
 command line win over the file (a list given on the command line replaces the file's). For example:
   log-level = "info"
-  output = "/data/communique"     # run, query, report, compact and watch
+  output = "/data/communique"     # every command that takes --output
   [run]
   feeds = "feeds.txt"
   fetch-articles = true
@@ -52,10 +53,10 @@ from pipeline.commands.logs import LOG_LEVELS, configure_logging, set_log_level
 
 configure_logging()  # before the commands below import Beam
 
-from pipeline.commands import compact, config_file, query, report, run, schema, watch  # noqa: E402
+from pipeline.commands import compact, config_file, export, query, report, run, schema, watch  # noqa: E402
 from pipeline.commands.exitcodes import EXIT_BROKEN_PIPE, EXIT_USAGE  # noqa: E402
 
-COMMANDS = [run, query, schema, report, compact, watch]
+COMMANDS = [run, query, schema, report, compact, watch, export]
 
 
 def _add_shared_options(parser: argparse.ArgumentParser) -> None:

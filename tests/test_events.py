@@ -45,12 +45,13 @@ TEST_FRAMES = {
     "040 discuss mutual\n046 n:talk T=with,between mutual\n042 arrive_in T=in need=T\n"
     "040 n:dialogue T=with\n045 mediate T=between\n042 travel_to T=to need=T\n"
     "042 n:visit T=to need=T need=S\n",
+    "09_investigate.txt": "090 open+investigation T=into\n",
     "07_aid.txt": "073 send+aid T=to\n072 send+weapon/armoured_vehicle T=to\n",
-    "08_yield.txt": "0871 agree_to+ceasefire/truce\n",
+    "08_yield.txt": "0871 agree_to+ceasefire/truce\n0841 release obj=actor T=obj\n",
     "11_disapprove.txt": "111 criticize\n112 accuse T=obj\n112 n:allegation T=against\n"
-    "111 condemn\n114 summon obj=actor T=obj\n",
+    "111 condemn\n114 summon obj=actor T=obj\n114 protest T=to need=T\n",
     "12_reject.txt": "120 reject+proposal/plan/offer\n",
-    "14_protest.txt": "144 block+road/highway\n145 clash_with T=with\n143 strike\n",
+    "14_protest.txt": "144 block+road/highway\n145 clash_with T=with\n143 strike\n140 protest T=against\n",
     "15_force_posture.txt": "150 hold+drill/exercise\n154 build+base/airstrip\n154 send+troop/soldier T=to\n"
     "153 send+police/officer T=to\n152 place_on+alert\n",
     "16_reduce.txt": "163 impose+sanction T=on,against\n",
@@ -460,6 +461,66 @@ def test_a_long_list_of_parties_is_coded_for_its_first_few(mechanics):
     frame = mechanics.frames.verb_frames("discuss")[0]
     assert len(EventCoder._pairs(many, [], frame)) == 8 * 7
     assert len(EventCoder._pairs(many, many, frame)) == 8 * 8 - 8
+
+
+def test_a_frame_that_needs_a_target_gives_way_when_none_is_named(mechanics):
+    text = "[Zambia|ZMB] raised taxes. || [Opposition supporters|ZMBOPP] protested in the capital on Monday."
+    assert ("140", "ZMBOPP", "ZMBGOV") in triples(code(mechanics, text))
+    text = "[Japan|JPN] protested to [China|CHN] on Monday."
+    assert ("114", "JPN", "CHN") in triples(code(mechanics, text))
+
+
+def test_a_vow_to_keep_protesting_threatens_the_government(mechanics):
+    text = "[Zambia|ZMB] raised taxes. || [The opposition|ZMBOPP] vowed to keep protesting every week."
+    assert ("133", "ZMBOPP", "ZMBGOV") in triples(code(mechanics, text))
+
+
+def test_what_a_demand_asks_for_is_no_act(mechanics):
+    text = "[Ukraine|UKRGOV] demanded that [Russia|RUS] release [the Ukrainian detainees|UKRCVL]."
+    assert triples(code(mechanics, text)) == {("1053", "UKRGOV", "RUS")}  # a demand for a release
+
+
+def test_a_purpose_is_no_deed_and_what_has_gone_on_since_is_background(mechanics):
+    text = "[Kenyan|KENMIL] troops entered [Somalia|SOM|LOCATION] to attack [al Shabaab|SOMINS|GROUP]."
+    assert not any(t[0].startswith("19") for t in triples(code(mechanics, text)))
+    text = "[Kenyan|KENMIL] troops have since attacked [al Shabaab|SOMINS|GROUP] many times."
+    assert code(mechanics, text) == []
+    text = "[Kenyan|KENMIL] troops attacked [al Shabaab|SOMINS|GROUP] on Monday."
+    assert ("190", "KENMIL", "SOMINS") in triples(code(mechanics, text))
+    text = "[Kenyan|KENMIL] troops began to attack [al Shabaab|SOMINS|GROUP] on Monday."
+    assert ("190", "KENMIL", "SOMINS") in triples(code(mechanics, text))
+    text = "[Kenyan|KENMIL] troops kept shelling [Somali|SOM] villages on Monday."
+    assert ("194", "KENMIL", "SOM") in {(r["cameo_code"], r["source_actor"], r["target_country"])
+                                        for r in code(mechanics, text)}
+
+
+def test_an_investigation_into_an_act_is_aimed_at_its_doer_even_its_own_state(mechanics):
+    text = (
+        "[Kenyan|KENCOP] police shelled a village on Wednesday. || "
+        "[The government|KENGOV] opened an investigation into the deaths on Thursday."
+    )
+    assert ("090", "KENGOV", "KENCOP") in triples(code(mechanics, text))
+    text = "[The government|KENGOV] opened an investigation into the deaths on Thursday."
+    assert ("090", "KENGOV", None) in triples(code(mechanics, text))
+
+
+def test_a_cooperative_act_said_not_to_come_is_refused(mechanics):
+    text = "[Congo|CODGOV] said it would not discuss the plan with [the rebels|CODREB]."
+    assert {t[0][:2] for t in triples(code(mechanics, text))} == {"12"}
+    assert code(mechanics, "[Congo|CODGOV] did not discuss the plan with [the rebels|CODREB].") == []
+    assert code(mechanics, "[Congo|CODGOV] said it would not shell [the rebels|CODREB].") == []
+
+
+def test_funds_approved_are_aid_intended_for_whom_their_purpose_names(coder):
+    text = (
+        "[The European Union|IGOEUREEC|IGO|-] approved 20 million euros to support the [Rwandan|RWA] mission."
+    )
+    assert ("0331", "IGOEUREEC", "RWA") in triples(code(coder, text))
+
+
+def test_a_counted_object_is_compared_by_what_it_counts(mechanics):
+    text = "[Japan|JPN] sent 50 tonnes of aid to [Nepal|NPL] on Monday."
+    assert ("073", "JPN", "NPL") in triples(code(mechanics, text))
 
 
 def test_event_noun_with_both_sides(mechanics):

@@ -3,7 +3,7 @@
 Every option of every command can be set there, under the option's name without its leading dashes:
 
     log-level = "info"              # top level: the log level, and options every command that has them
-    output = "/data/communique"     # takes (here: run, query, report, compact and watch)
+    output = "/data/communique"     # take (here: every command that has --output)
 
     [run]
     feeds = "feeds.txt"

@@ -354,16 +354,23 @@ class EventCoder:
         )
 
     def _best_frame(self, token: Token, frames: Sequence[Frame], reader: RoleReader) -> Frame | None:
-        best: tuple[int, int] | None = None
-        chosen = None
-        for order, frame in enumerate(frames):
-            score = self._fits(token, frame, reader)
-            if score is None:
-                continue
-            key = (-score, order)
-            if best is None or key < best:
-                best, chosen = key, frame
-        return chosen
+        """The most specific frame that fits; one that needs a target it has not ("protested" with no
+        "to X": 114) gives way to the next that fits ("protested": 140)."""
+        fitting = sorted(
+            ((-score, order, frame) for order, frame in enumerate(frames)
+             if (score := self._fits(token, frame, reader)) is not None),
+            key=lambda candidate: candidate[:2],
+        )
+        if not fitting:
+            return None
+        for _, _, frame in fitting:
+            if not frame.need_target or self._names_a_target(token, frame, reader):
+                return frame
+        return fitting[0][2]
+
+    def _names_a_target(self, token: Token, frame: Frame, reader: RoleReader) -> bool:
+        heads = (head for slot in frame.target_slots for head in reader.object_tokens(token, slot))
+        return any(reader.phrase_actors(head) for head in heads)
 
     def _fits(self, token: Token, frame: Frame, reader: RoleReader) -> int | None:
         """How specific a frame's match is (None: it does not match)."""
@@ -379,6 +386,18 @@ class EventCoder:
             objects = [child for child in children if child.dep_ in ("dobj", "nsubjpass", "attr", "oprd")]
             if token.dep_ == "acl":
                 objects.append(token.head)
+            # "pledged $2bn in military aid", "sent 50 tonnes of food": a counted object is compared by
+            # what it counts.
+            objects += [
+                counted
+                for obj in list(objects)
+                if any(child.dep_ in ("nummod", "quantmod") for child in obj.children)
+                or obj.lemma_.lower() in _QUANTITY_NOUNS
+                for prep in obj.children
+                if prep.dep_ == "prep" and prep.lemma_ in ("in", "of")
+                for counted in prep.children
+                if counted.dep_ == "pobj"
+            ]
             if frame.particle:
                 objects += [
                     grand
@@ -443,6 +462,8 @@ class EventCoder:
         mode, governing = reader.mode(token)
         code = frame.code
         suffix = ""
+        if mode == "negated" and self._refuses(token, code):
+            mode = REFUSED  # "Kinshasa would not negotiate with the M23": an announced refusal
         if mode in ("negated", "hedged", "habitual", CONTENT):
             return []
         if mode == INTENDED:
@@ -499,6 +520,11 @@ class EventCoder:
             targets = self._unnamed_targets(token, frame, reader, sources, place)
         if not targets and code[:2] in ("02", "10"):
             targets = self._addressee_of_that_clause(token, reader, sources)
+        if not targets and frame.code[:2] in ("03", "07"):
+            # "approved 20 million euros to support the Rwandan deployment": aid goes where its purpose says.
+            for purpose in token.children:
+                if purpose.dep_ in ("advcl", "xcomp") and any(c.tag_ == "TO" for c in purpose.children):
+                    targets = targets or self._slot_actors(purpose, DEFAULT_VERB_TARGETS, reader)
         if not targets and code.startswith("014"):
             # "would consider suspending visas for Georgians": the option considered names who it is about.
             for option in (child for child in token.children if child.dep_ in ("xcomp", "dobj")):
@@ -510,7 +536,9 @@ class EventCoder:
             if other:
                 targets = [ActorRef.inferred(other, "", other, "facing", entity_type="COUNTRY")]
         if not targets and sources:
-            aimed_at = self._mapped(self._domestic_targets, code)
+            # "vowed to keep protesting" (133) is aimed where the protest would be.
+            domestic = self._domestic_targets
+            aimed_at = self._mapped(domestic, code) or self._mapped(domestic, frame.code)
             if aimed_at == "population":
                 targets = _own_population(sources)
             elif aimed_at == "government":
@@ -617,6 +645,15 @@ class EventCoder:
             if actors:
                 return actors
         return []
+
+    def _refuses(self, token: Token, code: str) -> bool:
+        """A cooperative act said not to come ("would not negotiate", "will not free the captives") is
+        refused; one that simply did not happen ("did not sign") is no event."""
+        if code[:2] not in _COOPERATIVE_ROOTS:
+            return False
+        aux = {child.lower_ for child in token.children if child.dep_ == "aux"}
+        negated = any(child.dep_ == "neg" for child in token.children)
+        return negated and bool(aux & self.modes.intent_aux)
 
     def _obliged(self, token: Token, reader: RoleReader) -> list[ActorRef]:
         """The actors a reported clause lays an obligation on ("said Pakistan must stop helping militants",
@@ -880,13 +917,17 @@ class EventCoder:
             for head in reader.object_tokens(owner, slot)
         ]
         for head in heads:
+            own_noun = head.lemma_.lower() in frame.objects or head.lemma_.lower() == frame.lemma
+            if own_noun and all(f.code[:2] == frame.code[:2] for f in self._noun_frames(head)):
+                continue  # "opened an investigation into X": the act's own noun; "claimed the attack" refers
             definite = any(
                 child.dep_ in ("det", "poss") and child.lower_ not in ("a", "an", "any", "no")
                 for child in head.children
             )
             # "made an appeal" refers to nothing earlier; "the attack", "this request" do, and force met
-            # with force answers an attack whatever its article ("repelled an attack").
-            answered = frame.code[:2] in _FORCE_ROOTS and bool(
+            # with force, or an investigation, answers an act whatever its article ("repelled an attack",
+            # "opened an investigation into suspected sabotage").
+            answered = (frame.code[:2] in _FORCE_ROOTS or frame.code[:2] == "09") and bool(
                 head.lemma_.lower() in self.modes.event_nouns or self._noun_frames(head)
             )
             if head.pos_ not in ("NOUN", "PROPN") or not (definite or answered):
@@ -1372,6 +1413,7 @@ _ANY_ROOT = frozenset({"*"})
 _RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06", "08", "19"})
 _UNKNOWN_PERPETRATOR_ROOTS = frozenset({"17", "18", "19", "20"})
 _VIOLENT_ROOTS = frozenset({"18", "19", "20"})
+_COOPERATIVE_ROOTS = frozenset({"03", "04", "05", "06", "07", "08"})
 _BOMBS = frozenset({"bomb", "explosive", "ied", "bomber"})
 _OBLIGATION_WORDS = frozenset({"must"})
 # How an actor no one names was found (ActorRef.inferred): the place, the kind of people, the state faced.
@@ -1632,6 +1674,7 @@ def _resolve_references(coded: list[_Coded]) -> list[_Coded]:
                     continue
                 if (
                     not claim
+                    and not event.code.startswith("09")  # a state investigates its own police too
                     and earlier.source is not None
                     and event.source is not None
                     and _same_side(earlier.source, event.source)

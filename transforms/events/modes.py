@@ -48,6 +48,8 @@ _KEYS = (
     "accusation_heads",
     "backer_words",
     "official_nouns",
+    "prevention_heads",
+    "aspect_heads",
 )
 
 
@@ -95,6 +97,8 @@ class Modes:
     accusation_heads: frozenset[str]
     backer_words: frozenset[str]
     official_nouns: frozenset[str]
+    prevention_heads: frozenset[str]
+    aspect_heads: frozenset[str]
     mass_killing_threshold: int = 20
 
     @classmethod

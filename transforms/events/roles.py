@@ -609,10 +609,14 @@ class RoleReader:
                 return HEDGED, None
             if child.dep_ == "prep" and self._is_duration(child):
                 return HABITUAL, None  # "has rejected the award since the 1960s", "has fought for 15 years"
-            if child.dep_ == "advcl" and any(
-                grand.dep_ == "mark" and grand.lower_ == "since" for grand in child.children
-            ) and any(aux.lemma_ == "have" for aux in verb.children if aux.dep_ == "aux"):
-                return HABITUAL, None  # "has seized large parts of the province since it took up arms"
+            perfect = any(aux.lemma_ == "have" for aux in verb.children if aux.dep_ == "aux")
+            marks = {grand.lower_ for grand in child.children if grand.dep_ == "mark"}
+            since = (child.dep_ == "advmod" and child.lower_ == "since") or (
+                child.dep_ == "advcl" and "since" in marks
+            )
+            if perfect and since:
+                # "has seized large parts of the province since it took up arms", "have since fought"
+                return HABITUAL, None
         aside = verb.dep_ == "relcl" and self._is_aside(verb)
         if aside and verb.tag_ in ("VBZ", "VBP"):
             return HABITUAL, None  # "Angola, which mediates between the two": what someone does, no act
@@ -637,7 +641,7 @@ class RoleReader:
             owner = head.head
             if head.lemma_ != "from" and owner.lemma_ in modes.accusation_heads:
                 return CONTENT, owner
-            if head.lemma_ == "from" and owner.lemma_ in modes.negating_heads:
+            if head.lemma_ == "from" and owner.lemma_ in modes.prevention_heads:
                 return NEGATED, None
         # "offered on Tuesday to mediate": the parser may hang an infinitive on its verb as advcl.
         infinitive = verb.dep_ == "xcomp" or (
@@ -675,8 +679,13 @@ class RoleReader:
                     return INTENDED, head
                 if lemma in modes.command_heads:
                     return None, head
+                purpose = any(child.dep_ == "aux" and child.tag_ == "TO" for child in verb.children)
+                if purpose and head.pos_ in ("VERB", "AUX") and lemma not in modes.aspect_heads:
+                    return HEDGED, None  # "entered Somalia to oust a movement": a purpose, not a deed
             if verb.dep_ == "ccomp" and lemma in modes.denial_heads:
                 return NEGATED, None
+            if verb.dep_ == "ccomp" and lemma in modes.appeal_heads and lemma not in modes.reporting_verbs:
+                return CONTENT, head  # "demanded that Russia release the detainees": the demand is the act
             if verb.dep_ == "ccomp" and lemma in modes.hedge_heads and lemma not in modes.reporting_verbs:
                 return HEDGED, None  # "few expect Venezuela to invade", "officials believe it will"
         if any(word in modes.intent_aux for word in aux):
