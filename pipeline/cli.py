@@ -36,9 +36,10 @@ A key or value the command line would refuse is refused at once (exit 2), naming
 
 Exit codes of 'run': 0 success; 3 success, but this run rejected items or a feed failed (see the rejects
 table); 1 the run failed (nothing committed, unless the message says what was); 2 bad options; 75 another
-run or compaction holds the output directory (nothing was done; try again later). Any command whose
-standard output is closed early (piped into 'head') stops quietly with 141, like a Unix tool killed by
-SIGPIPE. See docs/operations.md for schedules and clusters.
+run or compaction holds the output directory (nothing was done; try again later). A command whose
+standard output is closed early (piped into 'head') stops writing quietly; its exit code is as if the
+reader had read everything (0 for query, schema and export), so 'set -o pipefail' scripts that preview
+with 'head' do not fail. See docs/operations.md for schedules and clusters.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ from pipeline.commands.logs import LOG_LEVELS, configure_logging, set_log_level
 configure_logging()  # before the commands below import Beam
 
 from pipeline.commands import compact, config_file, export, query, report, run, schema, watch  # noqa: E402
-from pipeline.commands.exitcodes import EXIT_BROKEN_PIPE, EXIT_USAGE  # noqa: E402
+from pipeline.commands.exitcodes import EXIT_OK, EXIT_USAGE  # noqa: E402
 
 COMMANDS = [run, query, schema, report, compact, watch, export]
 
@@ -146,7 +147,9 @@ def _main(argv: list[str] | None) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """The command line; returns the exit code. A reader that closes standard output early (``| head``)
-    ends the command quietly with EXIT_BROKEN_PIPE, as Python's documentation on SIGPIPE recommends."""
+    ends the command quietly with EXIT_OK, as Python's documentation on SIGPIPE recommends (its example
+    exits 1; a reader that stops early is not a failure here, and under ``set -o pipefail`` the reader's
+    own failure still shows)."""
     try:
         try:
             return _main(argv)
@@ -157,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         logging.getLogger("communique").debug("standard output was closed before all was written")
-        return EXIT_BROKEN_PIPE
+        return EXIT_OK
 
 
 if __name__ == "__main__":
