@@ -222,6 +222,24 @@ def test_a_required_option_may_come_from_the_file(tmp_path, monkeypatch, capsys)
     assert run["exit_status"] == "ok"
 
 
+def test_export_takes_its_required_format_and_a_toml_date_from_the_file(output_with_tables, tmp_path,
+                                                                         monkeypatch, capsys):
+    from outputs.tables import read_table
+
+    dates = read_table(output_with_tables, "events").column("event_date").to_pylist()
+    since = sorted(date for date in dates if date)[-1]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "communique.toml").write_text(
+        f'output = "{output_with_tables}"\n[export]\nformat = "phoenix"\nsince = {since.isoformat()}\n',
+        encoding="utf-8")
+    assert main(["export"]) == 0
+    rows = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
+    assert len(rows) == sum(1 for date in dates if date and date >= since)
+    assert {len(row) for row in rows} == {26}
+    assert main(["export", "--format", "gdelt"]) == 0  # the command line's format wins
+    assert {len(line.split("\t")) for line in capsys.readouterr().out.splitlines()} == {61}
+
+
 @pytest.mark.parametrize(
     ("text", "messages"),
     [
