@@ -134,11 +134,11 @@ def _main(argv: list[str] | None) -> int:
     if extra and not command.ACCEPTS_EXTRA_ARGS:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     from_file = settings.commands[command.NAME] if settings else None
-    if from_file:
+    if from_file is not None:
         config_file.given_lists_win(args, from_file)
         extra = config_file.merged_beam_args(from_file, extra)
     code = command.execute(args, extra)
-    if code == EXIT_USAGE and from_file:
+    if code == EXIT_USAGE and from_file is not None:
         note = config_file.source_note(from_file, args, settings.path)
         if note:
             print(f"communique: {note}", file=sys.stderr)
