@@ -41,17 +41,6 @@ class TableCompaction:
     files_after: int = 0  # files written in their place
     rows: int = 0  # rows moved (the same before and after)
 
-    def describe(self) -> str:
-        if not self.partitions:
-            return f"{self.table}: nothing to compact"
-        merged = f"{_count(self.files_before, 'file')} in {_count(self.partitions, 'partition')}"
-        written = _count(self.files_after, "file")
-        return f"{self.table}: {merged} → {written}, {_count(self.rows, 'row')} unchanged"
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
-
 
 def _partition_of(root: str, table: str, path: str) -> str:
     prefix = FileSystems.join(root, table)

@@ -136,7 +136,8 @@ def choose_seeds_dir(args: argparse.Namespace) -> str | None:
     return str(local) if local.is_dir() else str(_PROJECT_SEEDS)
 
 
-def _known_beam_flags() -> set[str]:
+def known_beam_flags() -> set[str]:
+    """Every option of Beam's PipelineOptions and their subclasses, as flags (``--runner``)."""
     parser = argparse.ArgumentParser(add_help=False)
     pending = list(PipelineOptions.__subclasses__())
     seen = set()
@@ -154,7 +155,7 @@ def _known_beam_flags() -> set[str]:
 
 
 def _check_beam_args(beam_args: list[str]) -> None:
-    known = _known_beam_flags()
+    known = known_beam_flags()
     for arg in beam_args:
         if not arg.startswith("--"):
             continue

@@ -31,6 +31,7 @@ from outputs.tables import WrittenIds
 from pipeline.options import ConfigError, RunConfig, beam_pipeline_options
 from pipeline.streaming_options import DEFAULT_INTERVAL_S
 from pipeline.summary import counters_of
+from pipeline.wording import counted
 from transforms.annotating import Annotate
 from transforms.common.beam import DOCUMENTS
 from transforms.common.rejects import REJECTS, StampRejects
@@ -57,12 +58,20 @@ class StreamingOutcome:
     elapsed_s: float
     counters: dict[str, int]
 
-    def summary(self) -> str:
+    def figures(self) -> dict[str, object]:
+        """What ``summary`` says, as one JSON-ready object (``communique run --streaming --json``)."""
         counters = self.counters
-        written = ", ".join(f"{name[len('rows_streamed_'):]} {value}" for name, value in counters.items()
-                            if name.startswith("rows_streamed_"))
+        return {"run_id": self.run_id, "output_dir": self.output_dir, "polls": counters.get("polls", 0),
+                "articles_new": counters.get("articles_new", 0),
+                "rows_written": {name.removeprefix("rows_streamed_"): value
+                                 for name, value in counters.items() if name.startswith("rows_streamed_")},
+                "elapsed_s": round(self.elapsed_s, 3)}
+
+    def summary(self) -> str:
+        figures = self.figures()
+        written = ", ".join(f"{table} {rows}" for table, rows in figures["rows_written"].items())
         return (f"communique run --streaming {self.run_id} → {self.output_dir}: "
-                f"{counters.get('polls', 0)} polls, {counters.get('articles_new', 0)} new articles; "
+                f"{counted(figures['polls'], 'poll')}, {counted(figures['articles_new'], 'new article')}; "
                 f"rows {written or 'none'}; {self.elapsed_s:.1f} s")
 
 

@@ -14,6 +14,7 @@ import shlex
 from apache_beam.metrics.metric import MetricsFilter
 
 from pipeline.options import DEFAULT_OUTPUT
+from pipeline.wording import counted
 from transforms.common.beam import METRICS_NAMESPACE
 
 _STATUS_WORDS = {"ok": "ok", "ok_with_rejects": "ok, with rejects", "failed": "FAILED"}
@@ -64,12 +65,6 @@ def feed_summary(fetch_rows: list[dict]) -> dict[str, object]:
     }
 
 
-def _plural(count: int, word: str) -> str:
-    if count == 1:
-        return f"{count:,} {word}"
-    return f"{count:,} {word[:-1]}ies" if word.endswith("y") else f"{count:,} {word}s"
-
-
 def _listing(counts: dict[str, int], most: int | None = None) -> str:
     items = list(counts.items())
     shown = ", ".join(f"{name} {count:,}" for name, count in items[:most])
@@ -90,54 +85,81 @@ def _command(output_dir: str, *args: str) -> str:
     return " ".join(_shell_word(word) for word in ["communique", *args, *where])
 
 
-def format_summary(outcome: RunOutcome) -> str:
+def summary_figures(outcome: RunOutcome) -> dict[str, object]:
+    """The figures ``format_summary`` prints, as one JSON-ready object (``communique run --json``)."""
     counters = outcome.counters
+
+    def nonzero(names) -> dict[str, int]:
+        return {name: counters[name] for name in names if counters.get(name)}
+
+    return {
+        "run_id": outcome.run_id,
+        "output_dir": outcome.output_dir,
+        "status": outcome.exit_status,
+        "read": {"items": counters.get("items_read", 0), "seed_files": counters.get("seed_files_read", 0),
+                 "feed_entries": counters.get("feed_entries_read", 0)},
+        "read_samples": outcome.read_samples,
+        "articles_new": counters.get("articles_new", 0),
+        "duplicates_skipped": counters.get("duplicates", 0),
+        "items_rejected": counters.get("items_rejected", 0),
+        "rows_written": {table: rows for table, rows in outcome.rows_written.items()
+                         if table not in _REBUILT_TABLES},
+        "rows_rebuilt": {table: rows for table, rows in outcome.rows_written.items()
+                         if table in _REBUILT_TABLES},
+        "rejects_by_reason": dict(sorted(outcome.rejects_by_reason.items(),
+                                         key=lambda item: (-item[1], item[0]))),
+        "feeds": outcome.feeds,
+        "pages": {name.removeprefix("pages_"): value for name, value in counters.items()
+                  if name.startswith("pages_") and value},
+        "stage_failures": nonzero(f"{stage}_failed" for stage in _ANNOTATING_STAGES),
+        "date_flags": nonzero(name for name in counters
+                              if name.startswith("date_flag_") or name == "date_missing"),
+        "bounded": nonzero(_BOUNDED),
+        "articles_not_english": counters.get("articles_not_english", 0),
+        "elapsed_s": round(outcome.elapsed_s, 3),
+        "articles_per_s": round(outcome.articles_per_s, 3),
+    }
+
+
+def format_summary(outcome: RunOutcome) -> str:
+    figures = summary_figures(outcome)
     status = _STATUS_WORDS.get(outcome.exit_status, outcome.exit_status)
+    read = figures["read"]
     lines = [
         f"communique run {outcome.run_id} → {outcome.output_dir}  [{status}]",
-        f"  read       {_plural(counters.get('items_read', 0), 'item')} "
-        f"({_plural(counters.get('seed_files_read', 0), 'seed file')}, "
-        f"{_plural(counters.get('feed_entries_read', 0), 'feed entry')})",
-        f"  new        {_plural(counters.get('articles_new', 0), 'article')}; "
-        f"{_plural(counters.get('duplicates', 0), 'duplicate')} skipped; "
-        f"{_plural(counters.get('items_rejected', 0), 'item')} rejected",
-        "  rows       " + ", ".join(f"{table} {rows}" for table, rows in outcome.rows_written.items()
-                                    if table not in _REBUILT_TABLES),
+        f"  read       {counted(read['items'], 'item')} "
+        f"({counted(read['seed_files'], 'seed file')}, {counted(read['feed_entries'], 'feed entry')})",
+        f"  new        {counted(figures['articles_new'], 'article')}; "
+        f"{counted(figures['duplicates_skipped'], 'duplicate')} skipped; "
+        f"{counted(figures['items_rejected'], 'item')} rejected",
+        "  rows       " + ", ".join(f"{table} {rows}" for table, rows in figures["rows_written"].items()),
     ]
     if outcome.read_samples:
         lines.insert(2, "  samples    the sample seeds that ship with communique (no input given; name yours "
                      "with --seeds, --feed or --feeds)")
-    rebuilt = {table: rows for table, rows in outcome.rows_written.items() if table in _REBUILT_TABLES}
-    if rebuilt:
-        lines.append("  rebuilt    " + ", ".join(f"{table} {rows} rows in all"
-                                                 for table, rows in rebuilt.items()))
-    if outcome.rejects_by_reason:
-        by_count = dict(sorted(outcome.rejects_by_reason.items(), key=lambda item: (-item[1], item[0])))
-        lines.append(f"  rejects    {_listing(by_count, _MOST_REASONS)}")
+    if figures["rows_rebuilt"]:
+        lines.append("  rebuilt    " + ", ".join(f"{table} {counted(rows, 'row')} in all"
+                                                 for table, rows in figures["rows_rebuilt"].items()))
+    if figures["rejects_by_reason"]:
+        lines.append(f"  rejects    {_listing(figures['rejects_by_reason'], _MOST_REASONS)}")
     feeds = outcome.feeds
     if feeds.get("fetched"):
         failed = f"{feeds['failed']:,} failed"
         if feeds["errors"]:
             failed += f" ({_listing(feeds['errors'], _MOST_REASONS)})"
-        lines.append(f"  feeds      {_plural(feeds['fetched'], 'feed')} fetched: {failed}, "
+        lines.append(f"  feeds      {counted(feeds['fetched'], 'feed')} fetched: {failed}, "
                      f"{feeds['not_modified']:,} not modified")
-    pages = {name.removeprefix("pages_"): value for name, value in counters.items()
-             if name.startswith("pages_") and value}
-    if pages:
-        lines.append(f"  pages      {_listing(pages)}")
-    failures = {name: value for name, value in counters.items()
-                if name in {f"{stage}_failed" for stage in _ANNOTATING_STAGES} and value}
-    if failures:
-        lines.append(f"  failures   {_listing(failures)} (articles kept; see rejects: stage_failed)")
-    flagged = {name: value for name, value in counters.items()
-               if (name.startswith("date_flag_") or name == "date_missing") and value}
-    if flagged:
-        lines.append(f"  dates      {_listing(flagged)}")
-    bounded = {name: counters[name] for name in _BOUNDED if counters.get(name)}
-    if bounded:
-        lines.append(f"  bounded    {_listing(bounded)} (see rejects)")
-    if counters.get("articles_not_english"):
-        lines.append(f"  language   {_plural(counters['articles_not_english'], 'article')} not in English: "
+    if figures["pages"]:
+        lines.append(f"  pages      {_listing(figures['pages'])}")
+    if figures["stage_failures"]:
+        lines.append(f"  failures   {_listing(figures['stage_failures'])} (articles kept; see rejects: "
+                     "stage_failed)")
+    if figures["date_flags"]:
+        lines.append(f"  dates      {_listing(figures['date_flags'])}")
+    if figures["bounded"]:
+        lines.append(f"  bounded    {_listing(figures['bounded'])} (see rejects)")
+    if figures["articles_not_english"]:
+        lines.append(f"  language   {counted(figures['articles_not_english'], 'article')} not in English: "
                      "kept without dates, entities and events")
     lines.append(f"  time       {outcome.elapsed_s:.1f} s, {outcome.articles_per_s:.1f} articles/s")
     if outcome.rejects_by_reason:

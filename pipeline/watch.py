@@ -33,6 +33,7 @@ from typing import TextIO
 from outputs.lock import OutputLocked
 from pipeline.options import RunConfig
 from pipeline.summary import RunOutcome
+from pipeline.wording import counted
 
 _LOG = logging.getLogger(__name__)
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -62,9 +63,11 @@ class Poll:
         content_rows = sum(count for table, count in rows.items() if table not in ("runs", "rejects"))
         rejects = sum(self.outcome.rejects_by_reason.values())
         return (f"{stamp} poll {self.number} run {self.outcome.run_id}: "
-                f"{counters.get('articles_new', 0)} new articles "
-                f"({counters.get('items_read', 0)} items read, {counters.get('duplicates', 0)} duplicates), "
-                f"{content_rows} rows, {rejects} rejects, {self.elapsed_s:.1f} s [{self.status}]")
+                f"{counted(counters.get('articles_new', 0), 'new article')} "
+                f"({counted(counters.get('items_read', 0), 'item')} read, "
+                f"{counted(counters.get('duplicates', 0), 'duplicate')}), "
+                f"{counted(content_rows, 'row')}, {counted(rejects, 'reject')}, {self.elapsed_s:.1f} s "
+                f"[{self.status}]")
 
 
 class Watcher:

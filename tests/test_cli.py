@@ -131,7 +131,7 @@ def test_samples_are_read_when_asked_for_and_the_summary_says_so(tmp_path, monke
     output = str(tmp_path / "out")
     assert main(["run", "--samples", "--feed", _one_story_feed(tmp_path), "--output", output]) == 0
     captured = capsys.readouterr()
-    assert "reading the bundled sample seeds and 1 feeds" in captured.err
+    assert "reading the bundled sample seeds and 1 feed →" in captured.err
     assert "samples    the sample seeds that ship with communique" in captured.out
     assert main(["query", "--output", output, "--format", "json",
                  "SELECT count(*) AS n FROM articles WHERE source_kind = 'seed'"]) == 0

@@ -166,7 +166,7 @@ def test_signals_finish_the_poll_stop_the_wait_or_abort(tmp_path):
         assert idle.returncode == 0, idle_stderr[-3000:]
         assert time.monotonic() - signalled < 10
         assert idle_stdout == ""  # no second poll
-        assert "stopped after 1 polls" in idle_stderr
+        assert "stopped after 1 poll\n" in idle_stderr  # the singular (issue 16)
 
         # Twice during a poll: it is abandoned at once, and commits nothing.
         abort = _start_watch(seeds, abort_out)

@@ -8,6 +8,7 @@ import sys
 from pipeline.commands.exitcodes import EXIT_OK, EXIT_USAGE
 from pipeline.commands.guard import run_output_job
 from pipeline.options import DEFAULT_OUTPUT
+from pipeline.wording import counted
 
 NAME = "compact"
 HELP = "merge the small files that frequent runs leave in each partition"
@@ -38,6 +39,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="Print nothing but errors.")
 
 
+def describe(result) -> str:
+    """One line of what compacting a table (an ``outputs.compact.TableCompaction``) did."""
+    if not result.partitions:
+        return f"{result.table}: nothing to compact"
+    merged = f"{counted(result.files_before, 'file')} in {counted(result.partitions, 'partition')}"
+    return (f"{result.table}: {merged} → {counted(result.files_after, 'file')}, "
+            f"{counted(result.rows, 'row')} unchanged")
+
+
 def execute(args: argparse.Namespace, extra_args: list[str]) -> int:
     from outputs.compact import compact
     from schemas import TABLES
@@ -56,5 +66,5 @@ def execute(args: argparse.Namespace, extra_args: list[str]) -> int:
         return results
     if not args.quiet:
         for result in results:
-            print(result.describe())
+            print(describe(result))
     return EXIT_OK

@@ -2,7 +2,8 @@
 
 A scheduler can act on them: 0 and 3 are successes (3: look at the rejects table), 1 is worth an alert,
 2 means the command line is wrong, and 75 (EX_TEMPFAIL in sysexits.h: "try again later") means another
-run still holds the output directory, so this one did nothing.
+run still holds the output directory, so this one did nothing. Standard output closed early (``| head``)
+is not an error: the command stops writing and exits 0 (pipeline.cli.main).
 """
 
 EXIT_OK = 0

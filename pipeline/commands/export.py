@@ -115,15 +115,8 @@ def _to_file(args: argparse.Namespace) -> int:
 
 
 def _to_stdout(args: argparse.Namespace) -> int:
-    try:
-        written = _write(args, sys.stdout)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        # The reader stopped early (``| head``): not an error. Point stdout at nothing so Python's own
-        # flush at exit does not fail again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
-    return written
+    # A reader that stops early (``| head``) ends the export quietly: pipeline.cli.main handles it.
+    return _write(args, sys.stdout)
 
 
 def execute(args: argparse.Namespace, extra_args: list[str]) -> int:

@@ -16,8 +16,17 @@ class _DropIrrelevantBeamNotices(logging.Filter):
         return "apitools not found" not in record.getMessage()
 
 
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
 def configure_logging() -> None:
     """Call before Beam is imported: its first logging call would otherwise configure the root logger
     itself."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger().addFilter(_DropIrrelevantBeamNotices())
+
+
+def set_log_level(level: str) -> None:
+    """``--log-level``: one of LOG_LEVELS, for the root logger (the progress lines have their own switch,
+    --quiet)."""
+    logging.getLogger().setLevel(level.upper())

@@ -15,6 +15,7 @@ import io
 import json
 import os
 import sys
+from typing import BinaryIO, TextIO
 
 from pipeline.commands.exitcodes import EXIT_OK, EXIT_USAGE
 from pipeline.options import DEFAULT_OUTPUT
@@ -52,18 +53,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="Write the result to this file instead of standard output (csv, json, parquet).")
 
 
-def _csv_text(relation) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+# Standard output is written in pieces: one large write into a pipe whose reader has gone (``| head``)
+# can end without an error, silently dropping the rest, where a later small write raises BrokenPipeError.
+_CHUNK_BYTES = 1 << 16
+
+
+def _write_csv(relation, stream: TextIO) -> None:
+    writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(relation.columns)
     writer.writerows(relation.fetchall())
-    return buffer.getvalue()
 
 
-def _json_text(relation) -> str:
+def _write_json(relation, stream: TextIO) -> None:
     columns = relation.columns
-    return "".join(json.dumps(dict(zip(columns, values, strict=True)), default=str, ensure_ascii=False) + "\n"
-                   for values in relation.fetchall())
+    for values in relation.fetchall():
+        stream.write(json.dumps(dict(zip(columns, values, strict=True)), default=str, ensure_ascii=False)
+                     + "\n")
 
 
 def _parquet_bytes(relation) -> bytes:
@@ -74,22 +79,28 @@ def _parquet_bytes(relation) -> bytes:
     return buffer.getvalue()
 
 
-def _write_file(path: str, payload: bytes) -> None:
+def _write_result(relation, fmt: str, binary: BinaryIO) -> None:
+    if fmt == "parquet":
+        payload = memoryview(_parquet_bytes(relation))
+        for start in range(0, len(payload), _CHUNK_BYTES):
+            binary.write(payload[start:start + _CHUNK_BYTES])
+        return
+    text = io.TextIOWrapper(binary, encoding="utf-8", newline="", write_through=False)
+    try:
+        (_write_csv if fmt == "csv" else _write_json)(relation, text)
+        text.flush()
+    finally:
+        text.detach()  # leaves ``binary`` open: it is standard output, or the caller closes it
+
+
+def _write_file(path: str, relation, fmt: str) -> None:
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
         raise _UsageError(f"--to {path!r}: directory {directory!r} does not exist; create it first.")
     partial = f"{path}.partial-{os.getpid()}"
     with open(partial, "wb") as handle:
-        handle.write(payload)
+        _write_result(relation, fmt, handle)
     os.replace(partial, path)
-
-
-def _render(relation, fmt: str) -> bytes:
-    if fmt == "csv":
-        return _csv_text(relation).encode("utf-8")
-    if fmt == "json":
-        return _json_text(relation).encode("utf-8")
-    return _parquet_bytes(relation)
 
 
 def _check_destination(args: argparse.Namespace) -> None:
@@ -125,15 +136,12 @@ def execute(args: argparse.Namespace, extra_args: list[str]) -> int:
         if args.format == "table":
             relation.show(max_width=200, max_rows=1000)
             return EXIT_OK
-        payload = _render(relation, args.format)
         if args.to:
-            _write_file(args.to, payload)
-        elif args.format == "parquet":
-            sys.stdout.flush()
-            sys.stdout.buffer.write(payload)
-            sys.stdout.buffer.flush()
+            _write_file(args.to, relation, args.format)
         else:
-            sys.stdout.write(payload.decode("utf-8"))
+            sys.stdout.flush()
+            _write_result(relation, args.format, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
     except (duckdb.Error, _UsageError, NotReadOnly) as error:
         print(f"communique query: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -8,6 +8,7 @@ import sys
 
 from pipeline.commands.exitcodes import EXIT_OK, EXIT_USAGE
 from pipeline.options import DEFAULT_OUTPUT
+from pipeline.wording import counted
 
 NAME = "report"
 HELP = "write an HTML report of the output tables"
@@ -55,6 +56,6 @@ def execute(args: argparse.Namespace, extra_args: list[str]) -> int:
         handle.write(page)
     os.replace(partial, args.html)
     totals = data["totals"]
-    print(f"wrote {args.html}: {totals['events']:,} events from {totals['articles']:,} articles, "
-          f"{totals['runs']:,} runs", file=sys.stderr)
+    print(f"wrote {args.html}: {counted(totals['events'], 'event')} from "
+          f"{counted(totals['articles'], 'article')}, {counted(totals['runs'], 'run')}", file=sys.stderr)
     return EXIT_OK

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
 from pipeline.commands.exitcodes import (
@@ -15,6 +16,7 @@ from pipeline.commands.exitcodes import (
 from pipeline.commands.guard import run_output_job
 from pipeline.options import ConfigError, RunConfig, add_run_arguments, build_run_config
 from pipeline.streaming_options import add_streaming_arguments
+from pipeline.wording import counted
 
 NAME = "run"
 HELP = "run the pipeline once"
@@ -27,12 +29,19 @@ ACCEPTS_EXTRA_ARGS = True  # Beam's own options
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_run_arguments(parser)
+    parser.add_argument("--json", action="store_true",
+                        help="Print the summary as one JSON object on standard output (the same figures "
+                        "as the text summary), and nothing else there; with --quiet, only that.")
     add_streaming_arguments(parser)
+
+
+def _print_json(figures: dict) -> None:
+    print(json.dumps(figures, ensure_ascii=False, sort_keys=False))
 
 
 def execute(args: argparse.Namespace, beam_args: list[str]) -> int:
     from pipeline.run import FailedAfterCommit, run_job
-    from pipeline.summary import format_summary
+    from pipeline.summary import format_summary, summary_figures
 
     try:
         config = build_run_config(args, beam_args)
@@ -45,7 +54,7 @@ def execute(args: argparse.Namespace, beam_args: list[str]) -> int:
         from pipeline.progress import enable_progress_logging
 
         enable_progress_logging()
-        feeds = f" and {len(config.feed_uris)} feeds" if config.feed_uris else ""
+        feeds = f" and {counted(len(config.feed_uris), 'feed')}" if config.feed_uris else ""
         seeds = "the bundled sample seeds" if config.reads_samples else config.seeds_dir or "no seeds"
         print(f"communique run {config.run_id}: reading {seeds}{feeds} → "
               f"{config.output_dir}", file=sys.stderr)
@@ -62,7 +71,9 @@ def execute(args: argparse.Namespace, beam_args: list[str]) -> int:
     if isinstance(outcome, FailedAfterCommit):
         print(f"communique run: {outcome}", file=sys.stderr)
         return EXIT_FAILED
-    if not config.quiet:
+    if args.json:
+        _print_json(summary_figures(outcome))
+    elif not config.quiet:
         print(format_summary(outcome))
     return EXIT_OK_WITH_REJECTS if outcome.exit_status == "ok_with_rejects" else EXIT_OK
 
@@ -81,13 +92,15 @@ def _execute_streaming(args: argparse.Namespace, run_config: RunConfig) -> int:
         print(f"communique run: {error}", file=sys.stderr)
         return EXIT_USAGE
     if not run_config.quiet:
-        polls = f"{max_polls} polls" if max_polls else "until cancelled"
+        polls = counted(max_polls, "poll") if max_polls else "until cancelled"
         print(f"communique run --streaming {run_config.run_id}: a poll every {interval:g} s ({polls}), "
               f"windows of {window:g} s → {run_config.output_dir}", file=sys.stderr)
     outcome = run_output_job("communique run", "the streaming job failed",
                              lambda: run_streaming(config, options))
     if isinstance(outcome, int):
         return outcome
-    if not run_config.quiet:
+    if args.json:
+        _print_json(outcome.figures())
+    elif not run_config.quiet:
         print(outcome.summary())
     return EXIT_OK_WITH_REJECTS if outcome.counters.get("rows_streamed_rejects") else EXIT_OK

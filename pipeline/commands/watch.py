@@ -8,6 +8,7 @@ import sys
 
 from pipeline.commands.exitcodes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from pipeline.options import ConfigError, add_run_arguments, build_run_config
+from pipeline.wording import counted
 
 NAME = "watch"
 HELP = "run an incremental batch every interval, until stopped"
@@ -73,5 +74,5 @@ def execute(args: argparse.Namespace, beam_args: list[str]) -> int:
     watcher = Watcher(config_at, args.interval, args.max_polls)
     code = EXIT_OK if watcher.run() else EXIT_FAILED
     if not args.quiet:
-        print(f"communique watch: stopped after {len(watcher.polls)} polls", file=sys.stderr)
+        print(f"communique watch: stopped after {counted(len(watcher.polls), 'poll')}", file=sys.stderr)
     return code
