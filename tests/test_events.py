@@ -550,6 +550,19 @@ def test_past_the_lead_an_undated_perfect_is_background(mechanics):
     assert ("111", "MLI", "FRA") in triples(code(mechanics, dated))
 
 
+def test_a_that_clause_hung_on_a_statement_is_what_was_warned(mechanics):
+    text = (
+        "[Kim Yo Jong|PRKGOV|PERSON] warned in a statement on Tuesday that [Seoul|KOR] would pay a "
+        "heavy price."
+    )
+    assert ("130", "PRKGOV", "KOR") in triples(code(mechanics, text))
+
+
+def test_someone_unknown_speaks_for_the_state_of_the_one_an_apposition_ties_them_to(mechanics):
+    text = "Kim Yo Jong, the sister of leader [Kim Jong Un|PRKGOV|PERSON], criticized [Seoul|KOR] on Monday."
+    assert ("111", "PRKGOV", "KOR") in triples(code(mechanics, text))
+
+
 def test_event_noun_with_both_sides(mechanics):
     rows = code(mechanics, "[Egypt|EGY] condemned the attack by [Israel|ISR] on [Lebanon|LBN].")
     assert ("193", "ISR", "LBN") in triples(rows)

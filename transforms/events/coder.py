@@ -428,7 +428,7 @@ class EventCoder:
                 return None
             score += 3
         if frame.complement == "that":
-            if not any(child.dep_ == "ccomp" for child in children):
+            if not _that_clauses(token):
                 return None
             score += 1
         if frame.object_kind == "actor":
@@ -642,7 +642,7 @@ class EventCoder:
         """ "demanded that the governments of Sudan and South Sudan withdraw": the that-clause's subject is
         the one asked."""
         own = {s.code for s in sources} | {s.country for s in sources if s.country}
-        for clause in (child for child in token.children if child.dep_ == "ccomp"):
+        for clause in _that_clauses(token):
             subjects = [child for child in clause.children if child.dep_ in ("nsubj", "nsubjpass")]
             actors = [a for s in subjects for a in reader.phrase_actors(s)]
             actors = [a for a in actors if a.code not in own and a.country not in own]
@@ -662,7 +662,7 @@ class EventCoder:
     def _obliged(self, token: Token, reader: RoleReader) -> list[ActorRef]:
         """The actors a reported clause lays an obligation on ("said Pakistan must stop helping militants",
         "insisted that Kyiv must withdraw"): its subjects, when it holds "must"."""
-        for clause in (child for child in token.children if child.dep_ == "ccomp"):
+        for clause in _that_clauses(token):
             aux = {child.lower_ for child in clause.children if child.dep_ == "aux"}
             if not aux & _OBLIGATION_WORDS:
                 continue
@@ -674,7 +674,7 @@ class EventCoder:
         """ "warned that the economy would suffer" voices pessimism (012); "warned that Seoul would pay a
         heavy price", "warned that it would not stand idly by" threatens (130): the warning says what
         someone will do or suffer. The threatened are the clause's subject, unless it is the speaker."""
-        for clause in (child for child in token.children if child.dep_ == "ccomp"):
+        for clause in _that_clauses(token):
             aux = {child.lower_ for child in clause.children if child.dep_ in ("aux", "auxpass")}
             if not aux & self.modes.intent_aux:
                 continue
@@ -1325,6 +1325,22 @@ def _coded_pairs(
         )
         for source, target in pairs
     ]
+
+
+def _that_clauses(token: Token) -> list[Token]:
+    """The clauses a verb says or asks: its ccomp, and a that-clause the parser hung on the noun of one of
+    its prepositions ("warned in a statement on Tuesday that Seoul would pay")."""
+    clauses = [child for child in token.children if child.dep_ == "ccomp"]
+    clauses += [
+        clause
+        for prep in token.children
+        if prep.dep_ == "prep"
+        for noun in prep.children
+        if noun.dep_ == "pobj"
+        for clause in noun.children
+        if clause.dep_ == "acl" and any(g.dep_ == "mark" and g.lower_ == "that" for g in clause.children)
+    ]
+    return clauses
 
 
 def _without_dateline(sentence: Sentence) -> Sentence:
