@@ -135,6 +135,17 @@ def test_the_ministry_and_the_bloc_refer_to_the_last_fitting_actor(matcher):
         ("bloc", "reference", "IGOAFRAFU", "African Union")]
 
 
+def test_the_bloc_after_a_person_speaking_for_it_is_that_organization(matcher):
+    text = "The European Union's foreign policy chief, Josep Borrell, said the bloc would act."
+    assert [(r[0], r[2]) for r in references(matcher, text)] == [("bloc", "IGOEUREEC")]
+
+
+def test_the_north_is_the_state_named_for_it_however_far_back(matcher):
+    text = ("North Korea fired two missiles on Monday. Seoul held talks with Tokyo. Washington sent an "
+            "envoy. The allies urged the North to stop. Farmers in the north of the country planted rice.")
+    assert [(r[0], r[2]) for r in references(matcher, text)] == [("North", "PRK")]
+
+
 def test_a_reference_never_takes_a_person_of_another_title(matcher):
     text = "Japanese Prime Minister Fumio Kishida spoke first. The envoy did not attend."
     assert references(matcher, text) == []

@@ -563,6 +563,13 @@ def test_someone_unknown_speaks_for_the_state_of_the_one_an_apposition_ties_them
     assert ("111", "PRKGOV", "KOR") in triples(code(mechanics, text))
 
 
+def test_force_shown_faces_only_a_country_its_own_clause_names(mechanics):
+    text = "[Poland|POLMIL] held drills near its border with [Belarus|BLR|COUNTRY] on Monday."
+    assert ("150", "POLMIL", "BLR") in triples(code(mechanics, text))
+    text = "[South Korean|KORMIL] forces began drills as [Pyongyang|PRKGOV] held drills of its own on Monday."
+    assert ("150", "PRKGOV", None) in triples(code(mechanics, text))
+
+
 def test_event_noun_with_both_sides(mechanics):
     rows = code(mechanics, "[Egypt|EGY] condemned the attack by [Israel|ISR] on [Lebanon|LBN].")
     assert ("193", "ISR", "LBN") in triples(rows)

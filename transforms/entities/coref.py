@@ -81,8 +81,10 @@ class Coreference:
         result = list(mentions)
         for match in self._reference_pattern.finditer(text):
             word = match.group("word") or match.group("pronoun")
-            kinds = (self._rules.references.get(word.lower()) if match.group("word")
-                     else self._rules.pronoun_references.get(word))
+            kinds = (self._rules.references.get(word.lower()) or self._rules.references.get(word)
+                     if match.group("word") else self._rules.pronoun_references.get(word))
+            if kinds and "compass" in kinds and not word[:1].isupper():
+                continue  # "the north of the country" is a region, "the North" a state
             start, end = match.span("word") if match.group("word") else match.span("pronoun")
             if not kinds or taken.find(1, start, end) != -1:
                 continue
@@ -93,7 +95,7 @@ class Coreference:
             sentence = _sentence_of(sentences, starts, start, end)
             if sentence is None:
                 continue
-            antecedent = self._antecedent(text, result + found, start, sentence.index, kinds)
+            antecedent = self._antecedent(text, result + found, start, sentence.index, kinds, text[start:end])
             if antecedent is None:
                 continue
             follower = next((m for m in result if m.start >= end), None)
@@ -122,9 +124,15 @@ class Coreference:
         return word[-1] in ",;:“\"(—–" or word.lower() in self._rules.subject_pronoun_after
 
     def _antecedent(self, text: str, mentions: Sequence[Mention], start: int, sentence_index: int,
-                    kinds: tuple[str, ...]) -> Mention | None:
+                    kinds: tuple[str, ...], word: str = "") -> Mention | None:
         window = self._rules.reference_window
-        for mention in sorted((m for m in mentions if m.end <= start), key=lambda m: m.start, reverse=True):
+        earlier = sorted((m for m in mentions if m.end <= start), key=lambda m: m.start, reverse=True)
+        if "compass" in kinds:
+            # "the North": the state named earlier whose name starts with the word, however far back.
+            prefix = word.lower() + " "
+            return next((m for m in earlier if m.entity_type == "COUNTRY" and not m.locative
+                         and m.actor_code and (m.name or "").lower().startswith(prefix)), None)
+        for mention in earlier:
             if mention.sentence_index < sentence_index - window:
                 return None
             if mention.locative or mention.actor_code is None:

@@ -55,7 +55,7 @@ ELITE = "ELI"  # role of a person named while out of every listed office
 NO_METONYM = "-"
 ORGANIZATION_BLOCKS = ("IGO", "NGO", "IMG")  # first block of an organization's own code
 REFERENCE_KINDS = frozenset({"igo", "org", "group", "state", "ministry", "military", "envoy", "minister",
-                             "spokesman", "plural"})
+                             "spokesman", "plural", "compass"})
 
 
 class LexiconError(ValueError):

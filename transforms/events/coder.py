@@ -536,7 +536,8 @@ class EventCoder:
         if not targets and code[:2] == "15" and len(sources) == 1:
             # Force shown with no one named is shown to the other state the sentence names ("sent troops
             # to its border with Belarus").
-            other = _other_country_in(reader, sources)
+            # Only in the act's own clause: "as Pyongyang fired missiles into the sea" faces no one.
+            other = _other_country_in(reader, sources, within=token)
             if other:
                 targets = [ActorRef.inferred(other, "", other, "facing", entity_type="COUNTRY")]
         if not targets and sources:
@@ -1604,11 +1605,13 @@ def _party(actor: ActorRef | None) -> str | None:
     return actor.country if actor.country and len(actor.country) == 3 else actor.code
 
 
-def _other_country_in(reader: RoleReader, sources: list[ActorRef]) -> str | None:
-    """A country the sentence names besides the sources' own ("struck a Filipino fishing boat, injuring two
-    fishermen"): the side an unnamed victim most likely belongs to."""
+def _other_country_in(
+    reader: RoleReader, sources: list[ActorRef], within: Token | None = None
+) -> str | None:
+    """A country the sentence (or the clause headed by ``within``) names besides the sources' own ("struck
+    a Filipino fishing boat, injuring two fishermen"): the side an unnamed victim most likely belongs to."""
     own = {source.country for source in sources}
-    for token in reader.doc:
+    for token in reader.doc if within is None else within.subtree:
         actor = reader.mentions.actor_at(token.i)
         country = actor.country if actor is not None else None
         if (
