@@ -37,7 +37,7 @@ TEST_FRAMES = {
     "01_statements.txt": "016 reject+accusation/charge/allegation\n011 decline xcomp=comment\n"
     "016 deny comp=that\n"
     "012 warn comp=that\n"
-    "015 claim+attack/bombing T=obj\n"
+    "015 claim+attack/bombing T=obj\n019 align_with\n"
     "014 consider\n010 comment_on T=on\n",
     "02_appeals.txt": "020 urge\n020 call_on\n",
     "03_intents.txt": "036 n:readiness\n",
@@ -568,6 +568,15 @@ def test_force_shown_faces_only_a_country_its_own_clause_names(mechanics):
     assert ("150", "POLMIL", "BLR") in triples(code(mechanics, text))
     text = "[South Korean|KORMIL] forces began drills as [Pyongyang|PRKGOV] held drills of its own on Monday."
     assert ("150", "PRKGOV", None) in triples(code(mechanics, text))
+
+
+def test_aligning_with_this_declaration_is_aimed_at_its_author(mechanics):
+    text = (
+        "[The European Union|IGOEUREEC|IGO|-] criticized [Belarus|BLR] on Monday. || "
+        "[Albania|ALB] and [Montenegro|MNE] align themselves with this declaration."
+    )
+    rows = triples(code(mechanics, text))
+    assert {("019", "ALB", "IGOEUREEC"), ("019", "MNE", "IGOEUREEC")} <= rows
 
 
 def test_event_noun_with_both_sides(mechanics):

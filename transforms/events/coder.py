@@ -529,6 +529,16 @@ class EventCoder:
             for purpose in token.children:
                 if purpose.dep_ in ("advcl", "xcomp") and any(c.tag_ == "TO" for c in purpose.children):
                     targets = targets or self._slot_actors(purpose, DEFAULT_VERB_TARGETS, reader)
+        if not targets and code[:2] in ("01", "05") and reader.author is not None:
+            # "align themselves with this declaration": the document's author.
+            slots = (*frame.target_slots, "with", "obj")
+            heads = [head for slot in slots for head in reader.object_tokens(token, slot)]
+            if any(
+                head.lemma_.lower() in self.modes.document_nouns
+                and any(child.lower_ in ("this", "the") for child in head.children if child.dep_ == "det")
+                for head in heads
+            ) and all(not _same_party(source, reader.author) for source in sources):
+                targets = [reader.author]
         if not targets and code.startswith("014"):
             # "would consider suspending visas for Georgians": the option considered names who it is about.
             for option in (child for child in token.children if child.dep_ in ("xcomp", "dobj")):

@@ -50,6 +50,7 @@ _KEYS = (
     "official_nouns",
     "prevention_heads",
     "aspect_heads",
+    "document_nouns",
 )
 
 
@@ -99,6 +100,7 @@ class Modes:
     official_nouns: frozenset[str]
     prevention_heads: frozenset[str]
     aspect_heads: frozenset[str]
+    document_nouns: frozenset[str]
     mass_killing_threshold: int = 20
 
     @classmethod
