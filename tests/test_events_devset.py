@@ -10,14 +10,16 @@ from tests.devsets.events_devset import HELDOUT, load_devset, score
 from transforms.events.coder import EventCoder
 
 # The dev set was written beside the first, pattern-based coder (which reached 0.98 on it). The parse-based
-# coder (Events v2) reached F1 0.779 (P 0.800, R 0.758) on it with gold actors and 0.691 with the real actor
-# matcher; the held-out set (written independently of the coder, scored and never fitted) 0.614. The
-# margins absorb deliberate trade-offs, not regressions. Raise them when the coder gets better.
+# coder (Events v2) reaches F1 0.768 (P 0.851, R 0.700) on it with gold actors and 0.686 with the real actor
+# matcher; the held-out set (written independently of the coder, scored and never fitted) 0.648. Acts done to
+# someone are no longer coded without a target (the convention of the independent corpus), which costs
+# recall on the dev set's one-sentence items. The margins absorb deliberate trade-offs, not regressions.
+# Raise them when the coder gets better.
 MIN_F1 = 0.72
-MIN_PRECISION = 0.74
-MIN_RECALL = 0.68
+MIN_PRECISION = 0.78
+MIN_RECALL = 0.66
 MIN_F1_WITH_MATCHER = 0.64
-MIN_F1_HELDOUT = 0.54
+MIN_F1_HELDOUT = 0.60
 
 
 @pytest.fixture(scope="module")
