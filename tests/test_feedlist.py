@@ -128,6 +128,17 @@ def test_a_hostile_list_reads_no_outside_file_and_stores_no_file_bytes(tmp_path,
     assert "feed_refused" in runs[0]["rejects_by_reason"]
 
 
+def test_a_streaming_job_does_not_start_with_refused_entries(tmp_path, capsys):
+    entries = [entry.format(secret=tmp_path / "secret.txt") for entry in HOSTILE]
+    listing = _hostile_list(tmp_path, "feeds.txt", [*entries, "notes.txt"])
+    output = str(tmp_path / "out")
+    arguments = ["run", "--streaming", "--feeds", str(listing), "--output", output, "--max-polls", "1"]
+    assert main(arguments) == 2
+    error = capsys.readouterr().err
+    assert "refused --feeds entries" in error and "file://" in error
+    assert not (tmp_path / "out" / "articles").exists()
+
+
 def test_a_feed_list_is_a_local_file_never_fetched(tmp_path, capsys):
     assert main(["run", "--feeds", "http://127.0.0.1:9/feeds.opml", "--output", str(tmp_path / "o")]) == 2
     assert "is not a file" in capsys.readouterr().err

@@ -84,6 +84,14 @@ def _execute_streaming(args: argparse.Namespace, run_config: RunConfig) -> int:
     from pipeline.streaming import StreamingConfig, run_streaming, streaming_options
     from pipeline.streaming_options import streaming_settings
 
+    if run_config.refused_feeds:
+        # A batch run records refused feed-list entries as rejects; an endless job would carry them on
+        # every poll, so it does not start with any.
+        refused = "; ".join(f"{entry} ({why})" for entry, why in run_config.refused_feeds)
+        print(f"communique run: --streaming does not start with refused --feeds entries: {refused}. "
+              "Remove them from the list, or run without --streaming to record them as rejects.",
+              file=sys.stderr)
+        return EXIT_USAGE
     try:
         interval, window, max_polls = streaming_settings(args)
         config = StreamingConfig(run_config, interval_s=interval, window_s=window, max_polls=max_polls)
