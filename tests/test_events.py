@@ -59,7 +59,7 @@ TEST_FRAMES = {
     "173 capture\n173 seize\n173 arrest\n173 detain\n"
     "175 fire+tear_gas T=at\n175 respond_with+tear_gas/gas T=at\n",
     "18_assault.txt": "180 kill obj=actor T=obj\n180 wound obj=actor T=obj\n",
-    "13_threaten.txt": "138 vow xcomp=respond,retaliate\n",
+    "13_threaten.txt": "138 vow xcomp=respond,retaliate,hunt,press\n",
     "10_demand.txt": "100 order obj=actor T=obj\n100 demand\n",
     "19_fight.txt": "190 attack obj=actor\n193 n:attack T=on,against\n194 shell T=obj\n190 strike obj=actor\n"
     "190 wage+attack T=on\n190 repel\n190 raid\n192 seize+town/territory\n",
@@ -577,6 +577,21 @@ def test_aligning_with_this_declaration_is_aimed_at_its_author(mechanics):
     )
     rows = triples(code(mechanics, text))
     assert {("019", "ALB", "IGOEUREEC"), ("019", "MNE", "IGOEUREEC")} <= rows
+
+
+def test_a_vow_threatens_whom_its_infinitive_is_done_to_or_against(mechanics):
+    text = "[Somalia|SOMGOV] vowed to press on with an offensive against the militants."
+    assert ("138", "SOMGOV", "SOMINS") in triples(code(mechanics, text))
+    text = "[The Taliban|AFGGOV|GROUP] vowed to hunt down the rest of the cell."
+    assert ("138", "AFGGOV", "AFGINS") in triples(code(mechanics, text))
+
+
+def test_rejecting_calls_answers_a_demand_that_shared_its_addressee(mechanics):
+    text = (
+        "[Opposition leaders|ZMBOPP] accused [the government|ZMBGOV] of fraud and demanded a recount. || "
+        "[The government|ZMBGOV] rejected the plan on Tuesday."
+    )
+    assert ("120", "ZMBGOV", "ZMBOPP") in triples(code(mechanics, text))
 
 
 def test_event_noun_with_both_sides(mechanics):

@@ -539,6 +539,9 @@ class EventCoder:
                 for head in heads
             ) and all(not _same_party(source, reader.author) for source in sources):
                 targets = [reader.author]
+        if not targets and frame.xcomp:
+            # "vowed to press on with an offensive against the militants": the target lies deeper.
+            targets = self._opposed_in(token, reader, sources, place)
         if not targets and code.startswith("014"):
             # "would consider suspending visas for Georgians": the option considered names who it is about.
             for option in (child for child in token.children if child.dep_ in ("xcomp", "dobj")):
@@ -659,6 +662,30 @@ class EventCoder:
             actors = [a for a in actors if a.code not in own and a.country not in own]
             if actors:
                 return actors
+        return []
+
+    def _opposed_in(
+        self, token: Token, reader: RoleReader, sources: list[ActorRef], place: PlaceRef | None
+    ) -> list[ActorRef]:
+        """Whom the act in the verb's infinitive is done to ("vowed to hunt down the rest of the cell") or
+        is "against" ("press on with an offensive against the militants"): the actors, or the people no one
+        names, of the first such phrase."""
+        for clause in (child for child in token.children if child.dep_ == "xcomp"):
+            heads = reader.object_tokens(clause, "obj") + [
+                head
+                for prep in clause.subtree
+                if prep.dep_ == "prep" and prep.lemma_ == "against"
+                for head in prep.children
+                if head.dep_ == "pobj"
+            ]
+            for head in heads:
+                actors = [actor for actor in reader.phrase_actors(head) if actor not in sources]
+                if actors:
+                    return actors
+                role = self._unnamed_role(head)
+                country = (place.country if place else None) or reader.home_country
+                if role and country and len(country) == 3:
+                    return [ActorRef.inferred(country, role, head.text, "unnamed")]
         return []
 
     def _refuses(self, token: Token, code: str) -> bool:
@@ -1229,7 +1256,10 @@ class EventCoder:
         )
         coded = _without_subsumed(
             _counterparts(
-                _shared_addressee(_resolve_references(_answer_targets(_both_sides(coded)))),
+                # Shared addressees first, so an answer can reach a demand that got its addressee from
+                # its first conjunct ("accused the government ... and demanded elections"), and again
+                # after references, for a first conjunct that found its target through one.
+                _shared_addressee(_resolve_references(_answer_targets(_shared_addressee(_both_sides(coded))))),
                 self._faces_across_border,
             )
         )
@@ -1468,6 +1498,8 @@ _QUANTITY_NOUNS = frozenset(
         "handful",
         "couple",
         "crowd",
+        "rest",
+        "remainder",
     }
 )
 _NUMBER_WORDS = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000}
