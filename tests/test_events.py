@@ -594,6 +594,11 @@ def test_rejecting_calls_answers_a_demand_that_shared_its_addressee(mechanics):
     assert ("120", "ZMBGOV", "ZMBOPP") in triples(code(mechanics, text))
 
 
+def test_reviewing_ties_is_considering_not_reducing_them(coder):
+    text = "[Washington|USAGOV] said it was reviewing its security cooperation with [Niger|NERGOV]."
+    assert {t[0] for t in triples(code(coder, text))} == {"014"}
+
+
 def test_event_noun_with_both_sides(mechanics):
     rows = code(mechanics, "[Egypt|EGY] condemned the attack by [Israel|ISR] on [Lebanon|LBN].")
     assert ("193", "ISR", "LBN") in triples(rows)
