@@ -599,6 +599,13 @@ def test_reviewing_ties_is_considering_not_reducing_them(coder):
     assert {t[0] for t in triples(code(coder, text))} == {"014"}
 
 
+def test_the_opposition_no_one_names_speaks_for_the_countrys_opposition(mechanics):
+    text = "[Zambia|ZMB] held elections. || Opposition leaders accused [the government|ZMBGOV] of fraud."
+    assert ("112", "ZMBOPP", "ZMBGOV") in triples(code(mechanics, text))
+    text = "[Zambia|ZMB] held elections. || Students criticized [the government|ZMBGOV] on Monday."
+    assert not any(t[0] == "111" for t in triples(code(mechanics, text)))  # others speak only in protest
+
+
 def test_event_noun_with_both_sides(mechanics):
     rows = code(mechanics, "[Egypt|EGY] condemned the attack by [Israel|ISR] on [Lebanon|LBN].")
     assert ("193", "ISR", "LBN") in triples(rows)

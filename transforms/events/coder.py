@@ -758,7 +758,8 @@ class EventCoder:
             if role is None:
                 continue
             if role.lower() not in self.modes.state_roles and not (
-                (code[:2] in _CIVIL_ROOTS and role in _CIVIL_ROLES)
+                role == "OPP"  # "opposition leaders accused the government": the opposition speaks
+                or (code[:2] in _CIVIL_ROOTS and role in _CIVIL_ROLES)
                 or (code[:2] in _FORCE_ROOTS | {"14"} and role in _NON_STATE_ARMED)
             ):
                 continue
