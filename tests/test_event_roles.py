@@ -204,3 +204,14 @@ def test_a_pair_of_nationalities_hung_on_a_compound_is_two_actors(nlp, modes):
     assert sorted(
         actor.code for head in reader.subject_tokens(exchange) for actor in reader.phrase_actors(head)
     ) == ["AFGGOV", "PAKMIL"]
+
+
+def test_a_ship_serving_with_an_organizations_mission_acts_for_it(nlp, modes):
+    reader = reader_for(
+        nlp, modes, "A [French|FRA] frigate serving with the [European Union|IGOEUREEC|IGO]'s naval mission "
+        "intercepted a drone."
+    )
+    intercept = verb(reader, "intercept")
+    assert [
+        actor.code for head in reader.subject_tokens(intercept) for actor in reader.phrase_actors(head)
+    ] == ["IGOEUREEC"]

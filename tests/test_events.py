@@ -606,6 +606,13 @@ def test_the_opposition_no_one_names_speaks_for_the_countrys_opposition(mechanic
     assert not any(t[0] == "111" for t in triples(code(mechanics, text)))  # others speak only in protest
 
 
+def test_intercepting_a_drone_is_fighting(coder):
+    text = (
+        "[Yemeni|YEMREB] rebels launched drones. || A [French|FRAMIL] frigate intercepted a drone on Tuesday."
+    )
+    assert any(t[0].startswith("19") for t in triples(code(coder, text)))
+
+
 def test_event_noun_with_both_sides(mechanics):
     rows = code(mechanics, "[Egypt|EGY] condemned the attack by [Israel|ISR] on [Lebanon|LBN].")
     assert ("193", "ISR", "LBN") in triples(rows)

@@ -470,6 +470,18 @@ class RoleReader:
                 # The owner must be apart from the apposition's own name ("the United Nations" is no envoy).
                 if actor is not None and actor.entity_type == "IGO" and actor != head_actor:
                     return actor.but_via("affiliation")
+        for child in token.children:
+            # "a French frigate serving with the European Union's naval mission": it acts for the EU.
+            if child.dep_ != "acl" or child.lemma_ not in ("serve", "operate", "deploy"):
+                continue
+            for prep in (grand for grand in child.children if grand.dep_ == "prep"):
+                if prep.lemma_ not in ("with", "in", "under", "for"):
+                    continue
+                for mission in (node for node in prep.children if node.dep_ == "pobj"):
+                    for node in (mission, *mission.children):
+                        actor = self.mentions.actor_at(node.i)
+                        if actor is not None and actor.entity_type == "IGO":
+                            return actor.but_via("affiliation")
         return None
 
     # ------------------------------------------------------------------ clauses
