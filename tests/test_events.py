@@ -43,7 +43,7 @@ TEST_FRAMES = {
     "03_intents.txt": "036 n:readiness\n",
     "04_consult.txt": "040 meet T=obj,with need=T need=S\n043 host need=T need=S\n042 visit need=T need=S\n"
     "040 discuss mutual\n046 n:talk T=with,between mutual\n042 arrive_in T=in need=T\n"
-    "040 n:dialogue T=with\n045 mediate T=between\n042 travel_to T=to need=T\n"
+    "040 n:dialogue T=with\n045 mediate T=between\n045 broker+swap/deal\n042 travel_to T=to need=T\n"
     "042 n:visit T=to need=T need=S\n",
     "09_investigate.txt": "090 open+investigation T=into\n",
     "07_aid.txt": "073 send+aid T=to\n072 send+weapon/armoured_vehicle T=to\n",
@@ -611,6 +611,11 @@ def test_intercepting_a_drone_is_fighting(coder):
         "[Yemeni|YEMREB] rebels launched drones. || A [French|FRAMIL] frigate intercepted a drone on Tuesday."
     )
     assert any(t[0].startswith("19") for t in triples(code(coder, text)))
+
+
+def test_a_mediator_stands_between_the_parties_of_what_it_brokered(mechanics):
+    text = "[Armenia|ARM] and [Azerbaijan|AZE] signed a swap brokered by [Qatar|QAT] on Monday."
+    assert {("045", "QAT", "ARM"), ("045", "QAT", "AZE")} <= triples(code(mechanics, text))
 
 
 def test_event_noun_with_both_sides(mechanics):

@@ -539,6 +539,8 @@ class EventCoder:
                 for head in heads
             ) and all(not _same_party(source, reader.author) for source in sources):
                 targets = [reader.author]
+        if not targets and code.startswith("045"):
+            targets = self._parties_of_brokered(token, reader, sources)
         if not targets and frame.xcomp:
             # "vowed to press on with an offensive against the militants": the target lies deeper.
             targets = self._opposed_in(token, reader, sources, place)
@@ -662,6 +664,25 @@ class EventCoder:
             actors = [a for a in actors if a.code not in own and a.country not in own]
             if actors:
                 return actors
+        return []
+
+    def _parties_of_brokered(
+        self, token: Token, reader: RoleReader, sources: list[ActorRef]
+    ) -> list[ActorRef]:
+        """ "exchanged prisoners in a swap brokered by the UAE": a mediator stands between the parties of
+        what it brokered, the subjects of the act that names it."""
+        for brokered in reader.object_tokens(token, "obj"):
+            act = brokered.head.head if brokered.dep_ == "pobj" else brokered.head
+            if act is brokered or act.pos_ not in ("VERB", "AUX"):
+                continue
+            parties = [
+                actor
+                for subject in reader.subject_tokens(act)
+                for actor in reader.phrase_actors(subject)
+                if not any(_same_party(actor, source) for source in sources)
+            ]
+            if parties:
+                return parties
         return []
 
     def _opposed_in(
