@@ -618,6 +618,13 @@ def test_a_mediator_stands_between_the_parties_of_what_it_brokered(mechanics):
     assert {("045", "QAT", "ARM"), ("045", "QAT", "AZE")} <= triples(code(mechanics, text))
 
 
+def test_an_organization_is_no_home_country_for_people_no_one_names(mechanics):
+    text = (
+        "[The EU|IGOEUREEC|IGO|EUR] criticized the vote. || [The EU|IGOEUREEC|IGO|EUR] criticized journalists."
+    )
+    assert not any(target and target.startswith("EUR") for _, _, target in triples(code(mechanics, text)))
+
+
 def test_event_noun_with_both_sides(mechanics):
     rows = code(mechanics, "[Egypt|EGY] condemned the attack by [Israel|ISR] on [Lebanon|LBN].")
     assert ("193", "ISR", "LBN") in triples(rows)

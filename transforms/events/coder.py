@@ -1731,7 +1731,9 @@ def _home_country(entity_rows: Sequence[Row]) -> str | None:
     first: dict[str, tuple[int, int]] = {}
     for row in entity_rows:
         country = row.get("country_code")
-        if row.get("actor_code") and country and len(country) == 3 and country not in ("IGO", "NGO", "IMG"):
+        code = row.get("actor_code") or ""
+        # An organization's token ("EUR", "UNO") is no country, whatever its length.
+        if code and code[:3] not in ("IGO", "NGO", "IMG") and country and len(country) == 3:
             counts[country] = counts.get(country, 0) + 1
             position = (row["sentence_index"] < 0, row["char_start"])  # body before headline
             first[country] = min(first.get(country, position), position)
