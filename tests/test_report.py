@@ -327,12 +327,15 @@ def test_the_report_on_the_real_seed_output(seed_only, tmp_path):
     assert articles_plotted["articles written"] == 1
 
 
-def _browser_page(output, tmp_path) -> tuple[lxml.html.HtmlElement, dict]:
-    page = tmp_path / "report.html"
+@pytest.fixture(scope="module")
+def offline_page(output, tmp_path_factory) -> tuple[lxml.html.HtmlElement, dict]:
+    """The report as headless Chromium drew it with the network off, and the chart JSON in the page."""
+    directory = tmp_path_factory.mktemp("offline_page")
+    page = directory / "report.html"
     assert main(["report", "--output", output, "--html", str(page)]) == 0
     charts = json.loads(lxml.html.fromstring(page.read_text(encoding="utf-8"))
                         .get_element_by_id("report-charts").text)
-    return _dump_dom(page, tmp_path), charts
+    return _dump_dom(page, directory, tuple(_NETWORK_OFF)), charts
 
 
 def _table_rows(dom, table_id: str) -> list[dict]:
@@ -342,8 +345,8 @@ def _table_rows(dom, table_id: str) -> list[dict]:
             for tr in table.xpath("./tbody/tr")]
 
 
-def test_far_off_dates_are_listed_not_stretching_the_timeline(output, tables, tmp_path):
-    dom, _ = _browser_page(output, tmp_path)
+def test_far_off_dates_are_listed_not_stretching_the_timeline(offline_page, tables):
+    dom, _ = offline_page
     planted = [stable_id("synthetic-event", index) for index in FAR_OFF_DATES]
     listed = _table_rows(dom, "table-timeline-outliers")
     expected = tables.execute("SELECT strftime(event_date, '%Y-%m-%d'), cameo_code FROM events "
@@ -379,8 +382,8 @@ def test_timeline_fences_leave_a_margin_proportional_to_the_bulk():
     assert report_data.timeline_fences("0001-01-05", "9999-12-01") == ("0001-01-01", "9999-12-31")
 
 
-def test_run_history_has_one_bar_per_day(output, tables, tmp_path):
-    dom, charts = _browser_page(output, tmp_path)
+def test_run_history_has_one_bar_per_day(offline_page, tables):
+    dom, charts = offline_page
     runs = tables.execute("SELECT started_at, rows_written FROM runs").fetchall()
     by_day: dict = collections.defaultdict(lambda: collections.Counter())
     for started_at, rows_written in runs:
@@ -402,8 +405,8 @@ def test_run_history_has_one_bar_per_day(output, tables, tmp_path):
     assert len(_table_rows(dom, "table-runs")) == len(runs)  # the table still lists runs one by one
 
 
-def test_place_counts_agree_everywhere_on_the_page(output, tables, tmp_path):
-    dom, charts = _browser_page(output, tmp_path)
+def test_place_counts_agree_everywhere_on_the_page(offline_page, tables):
+    dom, charts = offline_page
     events = _one(tables, "SELECT count(*) FROM events")
     with_place = _one(tables, "SELECT count(*) FROM events WHERE location_name IS NOT NULL "
                               "OR latitude IS NOT NULL OR longitude IS NOT NULL")
@@ -480,10 +483,8 @@ def test_the_packaged_outlines_decode_to_the_right_places():
         assert all(abs(b - a) <= 180 for a, b in steps if a is not None and b is not None), name
 
 
-def test_the_map_draws_coastlines_and_borders_with_the_network_off(output, tmp_path):
-    page = tmp_path / "report.html"
-    assert main(["report", "--output", output, "--html", str(page)]) == 0
-    dom = _dump_dom(page, tmp_path, tuple(_NETWORK_OFF))
+def test_the_map_draws_coastlines_and_borders_with_the_network_off(offline_page):
+    dom, charts_json = offline_page
     charts = {element.get("id"): element.get("data-rendered") for element in dom.xpath("//div[@data-chart]")}
     assert charts and set(charts.values()) == {"true"}
     event_map = dom.get_element_by_id("chart-event-map")
@@ -493,8 +494,7 @@ def test_the_map_draws_coastlines_and_borders_with_the_network_off(output, tmp_p
     stretches = sum(1 for name in outlines for a, b in pairwise(outlines[name][0])
                     if a is not None and b is None)
     assert len(lines) == stretches and all(d.startswith("M") for d in lines)
-    figure = json.loads(lxml.html.fromstring(page.read_text(encoding="utf-8"))
-                        .get_element_by_id("report-charts").text)["chart-event-map"]
+    figure = charts_json["chart-event-map"]
     drawn = {trace["meta"]["outline"]: trace for trace in figure["data"]
              if "outline" in trace.get("meta", {})}
     assert {name: (trace["x"], trace["y"]) for name, trace in drawn.items()} == {
