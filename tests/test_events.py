@@ -620,7 +620,8 @@ def test_a_mediator_stands_between_the_parties_of_what_it_brokered(mechanics):
 
 def test_an_organization_is_no_home_country_for_people_no_one_names(mechanics):
     text = (
-        "[The EU|IGOEUREEC|IGO|EUR] criticized the vote. || [The EU|IGOEUREEC|IGO|EUR] criticized journalists."
+        "[The EU|IGOEUREEC|IGO|EUR] criticized the vote. || "
+        "[The EU|IGOEUREEC|IGO|EUR] criticized journalists."
     )
     assert not any(target and target.startswith("EUR") for _, _, target in triples(code(mechanics, text)))
 
