@@ -626,6 +626,14 @@ def test_an_organization_is_no_home_country_for_people_no_one_names(mechanics):
     assert not any(target and target.startswith("EUR") for _, _, target in triples(code(mechanics, text)))
 
 
+def test_no_comment_on_a_fight_is_aimed_at_no_one_and_a_unit_spokesman_speaks_for_it(mechanics):
+    text = (
+        "[Rebels|MMRREB] attacked [the army|MMRMIL] on Monday. || "
+        "A military spokesman declined to comment on the attack."
+    )
+    assert ("011", "MMRMIL", None) in triples(code(mechanics, text))
+
+
 def test_event_noun_with_both_sides(mechanics):
     rows = code(mechanics, "[Egypt|EGY] condemned the attack by [Israel|ISR] on [Lebanon|LBN].")
     assert ("193", "ISR", "LBN") in triples(rows)

@@ -761,7 +761,7 @@ class EventCoder:
                             return self._unnamed_role(object_)
         if role is None and token.lemma_.lower() in self.modes.member_nouns:
             for child in token.children:
-                if child.dep_ == "compound":
+                if child.dep_ in ("compound", "amod"):  # "gang members", "a military spokesman"
                     role = self.unnamed.get(child.lemma_.lower()) or self.unnamed.get(child.lower_)
                     if role:
                         break
@@ -997,10 +997,15 @@ class EventCoder:
             if head.pos_ not in ("NOUN", "PROPN") or not (definite or answered):
                 continue
             frames = self._noun_frames(head)
-            if frames:
-                return frozenset(f.code[:2] for f in frames)
-            if head.lemma_.lower() in self.modes.event_nouns:
-                return _ANY_ROOT
+            roots = frozenset(f.code[:2] for f in frames) if frames else None
+            if roots is None and head.lemma_.lower() in self.modes.event_nouns:
+                roots = _ANY_ROOT
+            if roots is not None and frame.code.startswith("011"):
+                # Declining to comment answers words ("on the allegations"), not deeds ("on the
+                # fighting"): no comment on a fight is aimed at anyone.
+                roots = roots & _WORDS_ROOTS
+            if roots is not None:
+                return roots
         return frozenset()
 
     def _code_noun(
@@ -1497,6 +1502,7 @@ _RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06", "08", "19"})
 _UNKNOWN_PERPETRATOR_ROOTS = frozenset({"17", "18", "19", "20"})
 _VIOLENT_ROOTS = frozenset({"18", "19", "20"})
 _COOPERATIVE_ROOTS = frozenset({"03", "04", "05", "06", "07", "08"})
+_WORDS_ROOTS = frozenset({"01", "02", "10", "11", "12", "13"})
 _BOMBS = frozenset({"bomb", "explosive", "ied", "bomber"})
 _OBLIGATION_WORDS = frozenset({"must"})
 # How an actor no one names was found (ActorRef.inferred): the place, the kind of people, the state faced.
