@@ -57,6 +57,13 @@ from transforms.events.roles import (
     PlaceRef,
     RoleReader,
 )
+from transforms.events.rowcolumns import (
+    actor_columns,
+    article_columns,
+    code_columns,
+    entity_mentions,
+    geo_type,
+)
 from transforms.events.topics import TopicFilter
 
 BACKGROUND_DAYS = 31  # older acts are background, not news (the corpus conventions' "about a month")
@@ -217,7 +224,7 @@ class EventCoder:
                 for event in self._code_parsed(docs[-1], title, title_entities, [], article, context)
                 if _restatement_key(event) not in reported
             )
-        return self._merge(coded, article)
+        return self._merge(coded, article, entity_mentions(entity_rows))
 
     def _headline(
         self, article: Mapping[str, Any], entity_rows: Sequence[Row]
@@ -1223,7 +1230,9 @@ class EventCoder:
 
     # ------------------------------------------------------------------ rows
 
-    def _merge(self, coded: list[_Coded], article: Mapping[str, Any]) -> list[Row]:
+    def _merge(
+        self, coded: list[_Coded], article: Mapping[str, Any], mentions: frozenset[tuple[int, str]]
+    ) -> list[Row]:
         coded = _counter_accusations(
             _folded_participles(coded, self.modes.harm_verbs | self.modes.killing_verbs)
         )
@@ -1289,6 +1298,11 @@ class EventCoder:
                     "mention_sentences": sorted({event.sentence_index for event in events}),
                     "trigger_start": start,
                     "published_date": published,
+                    **actor_columns("source", source, mentions),
+                    **actor_columns("target", target, mentions),
+                    **code_columns(code, first.sentence_index),
+                    **article_columns(article),
+                    "geo_type": geo_type(coordinates),
                 }
             )
         rows.sort(key=lambda row: (row["sentence_index"], row["trigger_start"], row["event_id"]))

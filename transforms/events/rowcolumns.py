@@ -1,0 +1,55 @@
+"""The descriptive columns of an events row (schemas/events.py) that follow from its actors, its article and
+its place: nothing here decides which events are coded or how, it only describes a coded one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from transforms.entities.gazetteer import Place
+from transforms.events.actorcodes import split_actor_code
+from transforms.events.derived import base_code, is_root_event, outlet
+from transforms.events.roles import ActorRef
+
+# The gazetteer's place features, as the events row's geo_type names them (a capital is a city).
+GEO_TYPES = {"country": "country", "region": "region", "capital": "city", "city": "city"}
+
+
+def entity_mentions(entity_rows: Iterable[Mapping[str, Any]]) -> frozenset[tuple[int, str]]:
+    """(char_start, text) of every entities row of the article: what an actor must match to link to one."""
+    return frozenset((row["char_start"], row["text"]) for row in entity_rows)
+
+
+def actor_columns(side: str, actor: ActorRef | None, mentions: frozenset[tuple[int, str]]) -> dict[str, Any]:
+    """``<side>_text``, ``<side>_actor_country``/``_role``/``_group`` and ``<side>_entity_start`` of the
+    source or target. The entity start is set only when an entities row of the article is the mention the
+    actor was read from (same offset, same text): an actor inferred from a place, a noun or the context
+    ('the hospital', 'Afghanistan's neighbours') has none."""
+    if actor is None:
+        return {f"{side}_text": None, f"{side}_actor_country": None, f"{side}_actor_role": None,
+                f"{side}_actor_group": None, f"{side}_entity_start": None}
+    parts = split_actor_code(actor.code, actor.country) if actor.code else None
+    linked = (actor.char_start, actor.text) in mentions
+    return {
+        f"{side}_text": actor.text or None,
+        f"{side}_actor_country": (parts.country or None) if parts else None,
+        f"{side}_actor_role": (parts.role or None) if parts else None,
+        f"{side}_actor_group": (parts.group or None) if parts else None,
+        f"{side}_entity_start": actor.char_start if linked else None,
+    }
+
+
+def code_columns(cameo_code: str, sentence_index: int) -> dict[str, Any]:
+    """The base code and the root-event flag, defined once for the rows and the exports."""
+    return {"base_code": base_code(cameo_code), "is_root_event": is_root_event(sentence_index)}
+
+
+def article_columns(article: Mapping[str, Any]) -> dict[str, Any]:
+    """Where the article came from: its link (articles.source_uri) and the outlet (the link's host)."""
+    source_uri = article.get("source_uri")
+    return {"source_url": source_uri, "outlet": outlet(source_uri)}
+
+
+def geo_type(place: Place | None) -> str | None:
+    """How precise the event's place is: 'city', 'region' or 'country'; None when no gazetteer place."""
+    return GEO_TYPES.get(place.feature) if place is not None else None
