@@ -93,6 +93,12 @@ EVENTS = TableSpec(
             column("geo_type", pa.string(), "How precise the place is: 'city' (a city or capital), 'region' "
                    "or 'country' (latitude and longitude are then the country's centroid); null when the "
                    "sentence names no place the gazetteer knows."),
+            column("geonames_id", pa.int64(), "The GeoNames id of the place (the city's, or the country's "
+                   "own for a country); null when no gazetteer place or one the gazetteer has only from "
+                   "the lexicon (transforms/lexicons/places.csv) with no GeoNames namesake."),
+            column("adm1_code", pa.string(), "The place's first-level administrative division as a GeoNames "
+                   "admin1 key, '<ISO alpha-2>.<admin1 code>' ('US.CA', 'FR.11'); null for a country or "
+                   "region, or when unknown."),
         ]
     ),
 )

