@@ -146,12 +146,19 @@ def test_a_run_writes_the_columns_and_outputs_without_them_stay_readable(seed_on
     linked = [row for row in events if row["source_entity_start"] is not None]
     assert linked and unmatched == []
 
-    # Outputs written before events schema 5 lack the columns: read as nulls, queried as before.
-    for path in table_files(output, "events"):
+    # Outputs written before events schema 5 lack the columns: read as nulls and queried as before, also
+    # next to files written after (a new run appending to an old output).
+    files = table_files(output, "events")
+    for count, path in enumerate(files, start=1):
         original = pq.read_table(path)
         pq.write_table(original.drop_columns(list(NEW_COLUMNS)).replace_schema_metadata(
             original.schema.metadata), path)
-    old = read_table(output, "events")
-    assert old.num_rows == len(events)
-    assert all(old.column(name).null_count == old.num_rows for name in NEW_COLUMNS)
+        rows_left = sum(pq.ParquetFile(rest).metadata.num_rows for rest in files[count:])
+        table = read_table(output, "events")
+        assert table.num_rows == len(events)
+        assert table.column("base_code").null_count == table.num_rows - rows_left
+        assert connect(output).sql("SELECT count(base_code), count(*) FROM events").fetchall() == [(
+            rows_left, len(events))]
+    table = read_table(output, "events")
+    assert all(table.column(name).null_count == table.num_rows for name in NEW_COLUMNS)
     assert main(["query", "--output", output, "SELECT count(*) FROM events"]) == 0
