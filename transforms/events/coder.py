@@ -1264,6 +1264,8 @@ class EventCoder:
             entry = self.codebook[code]
             place = first.place
             coordinates = self.gazetteer.place_with_coordinates(place.name) if place else None
+            # A place with no coordinates of its own is given its country's centroid.
+            at_centroid = coordinates is not None and self.gazetteer.lookup(place.name).latitude is None
             sentence = first.sentence
             trigger = first.trigger
             start = sentence.start + trigger.idx if first.sentence_index >= 0 else -1
@@ -1302,7 +1304,7 @@ class EventCoder:
                     **actor_columns("target", target, mentions),
                     **code_columns(code, first.sentence_index),
                     **article_columns(article),
-                    **place_columns(coordinates),
+                    **place_columns(coordinates, at_centroid),
                 }
             )
         rows.sort(key=lambda row: (row["sentence_index"], row["trigger_start"], row["event_id"]))

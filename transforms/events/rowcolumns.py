@@ -50,10 +50,11 @@ def article_columns(article: Mapping[str, Any]) -> dict[str, Any]:
     return {"source_url": source_uri, "outlet": outlet(source_uri)}
 
 
-def place_columns(place: Place | None) -> dict[str, Any]:
-    """How precise the event's place is (geo_type: 'city', 'region' or 'country'), its GeoNames id and
-    first-level division; all None when the gazetteer does not know the place."""
+def place_columns(place: Place | None, at_country_centroid: bool) -> dict[str, Any]:
+    """How precise the event's coordinates are (geo_type: 'city', 'region' or 'country'; 'country' also
+    for a place the gazetteer gave its country's centroid for want of its own coordinates), the place's
+    GeoNames id and first-level division; all None when the gazetteer does not know the place."""
     if place is None:
         return {"geo_type": None, "geonames_id": None, "adm1_code": None}
-    return {"geo_type": GEO_TYPES.get(place.feature), "geonames_id": place.geonames_id,
-            "adm1_code": place.adm1_code}
+    kind = GEO_TYPES["country"] if at_country_centroid else GEO_TYPES.get(place.feature)
+    return {"geo_type": kind, "geonames_id": place.geonames_id, "adm1_code": place.adm1_code}
