@@ -85,11 +85,16 @@ EVENTS = TableSpec(
             column("outlet", pa.string(), "The news outlet: the host of source_url without 'www.' "
                    "('reuters.com'); null for seed files."),
             column("source_entity_start", pa.int32(), "entities.char_start of the mention the source was "
-                   "read from, so (article_id, source_entity_start) joins the entities row (its offsets "
-                   "index articles.title when entities.sentence_index is -1); null when the actor was "
-                   "inferred rather than named ('the hospital', a place's government)."),
+                   "read from; null when the actor was inferred rather than named ('the hospital', a "
+                   "place's government). With source_entity_sentence it finds the entities row: join on "
+                   "article_id, sentence_index = source_entity_sentence and char_start = "
+                   "source_entity_start."),
+            column("source_entity_sentence", pa.int32(), "entities.sentence_index of that mention (-1: the "
+                   "title, whose offsets index articles.title); null when source_entity_start is."),
             column("target_entity_start", pa.int32(), "entities.char_start of the mention the target was "
                    "read from (as source_entity_start); null when inferred or no target."),
+            column("target_entity_sentence", pa.int32(), "entities.sentence_index of that mention (as "
+                   "source_entity_sentence)."),
             column("geo_type", pa.string(), "How precise latitude and longitude are: 'city' (a city or "
                    "capital), 'region', or 'country' (the country's centroid: the place is a country, or "
                    "one the gazetteer has no coordinates of its own for); null when the sentence names no "

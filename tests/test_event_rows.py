@@ -19,11 +19,14 @@ from tests.test_events import code
 from transforms.events.actorcodes import split_actor_code
 from transforms.events.coder import EventCoder
 from transforms.events.derived import base_code, is_root_event, outlet
+from transforms.events.roles import ActorRef
+from transforms.events.rowcolumns import actor_columns, entity_mentions
 
 NEW_COLUMNS = ("source_text", "target_text", "source_actor_country", "source_actor_role",
                "source_actor_group", "target_actor_country", "target_actor_role", "target_actor_group",
                "base_code", "is_root_event", "source_url", "outlet", "source_entity_start",
-               "target_entity_start", "geo_type", "geonames_id", "adm1_code")
+               "target_entity_start", "source_entity_sentence", "target_entity_sentence", "geo_type",
+               "geonames_id", "adm1_code")
 
 
 @pytest.fixture(scope="module")
@@ -48,10 +51,10 @@ def test_named_actors_carry_their_words_and_link_to_their_entity_rows(coder):
     item = parse_item("t", marked, "none")
     row = _only(code(coder, marked), "040")
     assert (row["source_text"], row["target_text"]) == ("China", "Human Rights Watch")
-    # (article_id, char_start) finds the entities row each actor was read from.
-    entity_at = {entity["char_start"]: entity for entity in item.entities}
-    assert entity_at[row["source_entity_start"]]["text"] == "China"
-    assert entity_at[row["target_entity_start"]]["actor_code"] == "NGOHRIHRW"
+    # (article_id, sentence_index, char_start) finds the entities row each actor was read from.
+    entity_at = {(entity["sentence_index"], entity["char_start"]): entity for entity in item.entities}
+    assert entity_at[row["source_entity_sentence"], row["source_entity_start"]]["text"] == "China"
+    assert entity_at[row["target_entity_sentence"], row["target_entity_start"]]["actor_code"] == "NGOHRIHRW"
     assert item.text[row["source_entity_start"]:].startswith("China")
 
 
@@ -62,6 +65,7 @@ def test_an_inferred_actor_has_its_words_but_no_entity_row(coder):
     assert (row["source_actor"], row["target_actor"]) == ("ZMBCOP", "ZMBCVL")
     assert row["target_text"] == "40 people"
     assert row["source_entity_start"] is None and row["target_entity_start"] is None
+    assert row["source_entity_sentence"] is None and row["target_entity_sentence"] is None
 
 
 def test_the_actor_code_is_split_into_country_role_and_group(coder):
@@ -142,13 +146,13 @@ def test_a_run_writes_the_columns_and_outputs_without_them_stay_readable(seed_on
     assert events and all(row["source_url"] == "000_12a811ebe4c5a001.txt" for row in events)
     assert all(row["base_code"] == row["cameo_code"][:3] for row in events)
     assert any(row["is_root_event"] for row in events) and not all(row["is_root_event"] for row in events)
-    # Every linked actor joins its entities row on (article_id, char_start), with the same words.
-    unmatched = connect(output).sql("""
-        SELECT e.event_id FROM events e LEFT JOIN entities n
-          ON n.article_id = e.article_id AND n.char_start = e.source_entity_start AND n.text = e.source_text
-        WHERE e.source_entity_start IS NOT NULL AND n.article_id IS NULL""").fetchall()
-    linked = [row for row in events if row["source_entity_start"] is not None]
-    assert linked and unmatched == []
+    # Every linked actor joins exactly one entities row, with the same words.
+    joined = connect(output).sql("""
+        SELECT e.event_id, count(n.article_id), bool_and(n.text = e.source_text) FROM events e
+        LEFT JOIN entities n ON n.article_id = e.article_id AND n.sentence_index = e.source_entity_sentence
+                            AND n.char_start = e.source_entity_start
+        WHERE e.source_entity_start IS NOT NULL GROUP BY 1""").fetchall()
+    assert joined and all(matches == 1 and same_words for _, matches, same_words in joined)
 
     # Outputs written before events schema 5 lack the columns: read as nulls and queried as before, also
     # next to files written after (a new run appending to an old output).
@@ -166,3 +170,19 @@ def test_a_run_writes_the_columns_and_outputs_without_them_stay_readable(seed_on
     table = read_table(output, "events")
     assert all(table.column(name).null_count == table.num_rows for name in NEW_COLUMNS)
     assert main(["query", "--output", output, "SELECT count(*) FROM events"]) == 0
+
+
+def test_a_mention_in_both_title_and_body_links_the_one_the_event_was_coded_from():
+    china = ActorRef(code="CHN", country="CHN", name="China", entity_type="COUNTRY", text="China",
+                     char_start=0, char_end=5)
+    mentions = entity_mentions([{"char_start": 0, "text": "China", "sentence_index": -1},
+                                {"char_start": 0, "text": "China", "sentence_index": 0}])
+    body = actor_columns("source", china, mentions, in_headline=False)
+    headline = actor_columns("source", china, mentions, in_headline=True)
+    assert (body["source_entity_start"], body["source_entity_sentence"]) == (0, 0)
+    assert (headline["source_entity_start"], headline["source_entity_sentence"]) == (0, -1)
+    title_only = entity_mentions([{"char_start": 0, "text": "China", "sentence_index": -1}])
+    assert actor_columns("source", china, title_only, in_headline=False)["source_entity_sentence"] == -1
+    assert actor_columns("target", None, mentions, in_headline=False) == dict.fromkeys(
+        ("target_text", "target_actor_country", "target_actor_role", "target_actor_group",
+         "target_entity_start", "target_entity_sentence"))

@@ -58,6 +58,7 @@ from transforms.events.roles import (
     RoleReader,
 )
 from transforms.events.rowcolumns import (
+    Mentions,
     actor_columns,
     article_columns,
     code_columns,
@@ -1231,7 +1232,7 @@ class EventCoder:
     # ------------------------------------------------------------------ rows
 
     def _merge(
-        self, coded: list[_Coded], article: Mapping[str, Any], mentions: frozenset[tuple[int, str]]
+        self, coded: list[_Coded], article: Mapping[str, Any], mentions: Mentions
     ) -> list[Row]:
         coded = _counter_accusations(
             _folded_participles(coded, self.modes.harm_verbs | self.modes.killing_verbs)
@@ -1300,8 +1301,8 @@ class EventCoder:
                     "mention_sentences": sorted({event.sentence_index for event in events}),
                     "trigger_start": start,
                     "published_date": published,
-                    **actor_columns("source", source, mentions),
-                    **actor_columns("target", target, mentions),
+                    **actor_columns("source", source, mentions, first.sentence_index < 0),
+                    **actor_columns("target", target, mentions, first.sentence_index < 0),
                     **code_columns(code, first.sentence_index),
                     **article_columns(article),
                     **place_columns(coordinates, at_centroid),

@@ -15,27 +15,38 @@ from transforms.events.roles import ActorRef
 GEO_TYPES = {"country": "country", "region": "region", "capital": "city", "city": "city"}
 
 
-def entity_mentions(entity_rows: Iterable[Mapping[str, Any]]) -> frozenset[tuple[int, str]]:
-    """(char_start, text) of every entities row of the article: what an actor must match to link to one."""
-    return frozenset((row["char_start"], row["text"]) for row in entity_rows)
+Mentions = Mapping[tuple[int, str], tuple[int, ...]]
 
 
-def actor_columns(side: str, actor: ActorRef | None, mentions: frozenset[tuple[int, str]]) -> dict[str, Any]:
-    """``<side>_text``, ``<side>_actor_country``/``_role``/``_group`` and ``<side>_entity_start`` of the
-    source or target. The entity start is set only when an entities row of the article is the mention the
-    actor was read from (same offset, same text): an actor inferred from a place, a noun or the context
-    ('the hospital', 'Afghanistan's neighbours') has none."""
+def entity_mentions(entity_rows: Iterable[Mapping[str, Any]]) -> Mentions:
+    """(char_start, text) of every entities row of the article, to the sentence indexes holding such a row
+    (the title's offsets, sentence -1, and the body's can coincide: 'Group of 20' at 19 in both)."""
+    sentences: dict[tuple[int, str], set[int]] = {}
+    for row in entity_rows:
+        sentences.setdefault((row["char_start"], row["text"]), set()).add(row["sentence_index"])
+    return {mention: tuple(sorted(indexes)) for mention, indexes in sentences.items()}
+
+
+def actor_columns(side: str, actor: ActorRef | None, mentions: Mentions, in_headline: bool) -> dict[str, Any]:
+    """``<side>_text``, ``<side>_actor_country``/``_role``/``_group`` and ``<side>_entity_start`` /
+    ``_entity_sentence`` of the source or target. The entity link is set only when an entities row of the
+    article is the mention the actor was read from (same offset, same text): an actor inferred from a
+    place, a noun or the context ('the hospital', 'Afghanistan's neighbours') has none. When the title
+    and a body sentence both hold such a row, an event coded from the headline links the title's."""
     if actor is None:
         return {f"{side}_text": None, f"{side}_actor_country": None, f"{side}_actor_role": None,
-                f"{side}_actor_group": None, f"{side}_entity_start": None}
+                f"{side}_actor_group": None, f"{side}_entity_start": None, f"{side}_entity_sentence": None}
     parts = split_actor_code(actor.code, actor.country) if actor.code else None
-    linked = (actor.char_start, actor.text) in mentions
+    sentences = mentions.get((actor.char_start, actor.text), ())
+    body = [index for index in sentences if index >= 0]
+    sentence = sentences[0] if sentences and (in_headline or not body) else (body[0] if body else None)
     return {
         f"{side}_text": actor.text or None,
         f"{side}_actor_country": (parts.country or None) if parts else None,
         f"{side}_actor_role": (parts.role or None) if parts else None,
         f"{side}_actor_group": (parts.group or None) if parts else None,
-        f"{side}_entity_start": actor.char_start if linked else None,
+        f"{side}_entity_start": actor.char_start if sentences else None,
+        f"{side}_entity_sentence": sentence,
     }
 
 
