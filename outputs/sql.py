@@ -43,11 +43,18 @@ def _create_views(connection: duckdb.DuckDBPyConnection, output_dir: str) -> lis
     files_by_table = committed_tables(output_dir)
     for name, spec in TABLES.items():
         files = files_by_table[name]
+        connection.register(f"_empty_{name}", spec.schema.empty_table())
         if files:
             scan = scan_files_sql(files, spec.partition_by)
-            connection.execute(f"CREATE VIEW {name} AS SELECT * FROM {scan}")
+            present = {row[0] for row in connection.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()}
+            if set(spec.schema.names) <= present:
+                connection.execute(f"CREATE VIEW {name} AS SELECT * FROM {scan}")
+            else:
+                # Files written before a column was added: the view still has every documented column,
+                # null in their rows (the empty table only lends the missing columns their types).
+                connection.execute(f"CREATE VIEW {name} AS SELECT * FROM {scan} "
+                                   f"UNION ALL BY NAME SELECT * FROM _empty_{name}")
         else:
-            connection.register(f"_empty_{name}", spec.schema.empty_table())
             connection.execute(f"CREATE VIEW {name} AS SELECT * FROM _empty_{name}")
     return [path for files in files_by_table.values() for path in files]
 

@@ -11,9 +11,9 @@ import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Callable, Sequence
-from urllib.parse import urlsplit
 
-from transforms.entities.lexicon import ORGANIZATION_BLOCKS
+from transforms.events.actorcodes import blocks, split_actor_code
+from transforms.events.derived import base_code, is_root_event, outlet
 
 # The GDELT 2.0 event table, in the order of the GDELT Event Codebook V2.0 (2/19/2015): 61 tab-separated
 # columns, no header line.
@@ -45,12 +45,6 @@ PHOENIX_COLUMNS = (
     "Lat", "Lon", "LocationName", "StateName", "CountryCode", "SentenceID", "URLs", "NewsSources",
 )
 
-# CAMEO actor type codes (GDELT's CAMEO.type lookup): the blocks of an actor code that are a role.
-CAMEO_TYPE_CODES = frozenset({
-    "COP", "GOV", "INS", "JUD", "MIL", "OPP", "REB", "SEP", "SPY", "UAF", "AGR", "BUS", "CRM", "CVL", "DEV",
-    "EDU", "ELI", "ENV", "HLH", "HRI", "LAB", "LEG", "MED", "REF", "MOD", "RAD", "AMN", "IRC", "GRP", "UNO",
-    "PKO", "UIS", "IGO", "IMG", "INT", "MNC", "NGM", "NGO", "SET",
-})
 GDELT_ACTOR_TYPES = 3  # Type1Code .. Type3Code
 
 # Phoenix's split of an actor code (postprocess.process_actors): the second block is the "agent" only
@@ -65,9 +59,6 @@ PHOENIX_QUAD_CLASS = {"01": 0, "02": 0, "03": 1, "04": 1, "05": 1, "06": 2, "07"
 # GDELT's geographic match types (Geo_Type).
 GEO_COUNTRY, GEO_US_STATE, GEO_US_CITY, GEO_WORLD_CITY, GEO_WORLD_STATE = 1, 2, 3, 4, 5
 UNITED_STATES = "USA"
-
-# The lead of an article, where GDELT's IsRootEvent looks: the headline (-1) and the first sentence (0).
-LEAD_SENTENCE_MAX = 0
 
 GDELT_ID_BITS = 63  # a GlobalEventID is a positive signed 64-bit integer
 
@@ -136,28 +127,15 @@ def fraction_date(day: dt.date) -> str:
     return f"{day.year + (day.month * 30 + day.day) / 365:.4f}"
 
 
-def _blocks(code: str) -> list[str]:
-    return [code[index:index + 3] for index in range(0, len(code), 3)]
-
-
 def gdelt_actor(code: str | None, country_token: str | None) -> list[str]:
     """Code, Name, CountryCode, KnownGroupCode, EthnicCode, Religion1Code, Religion2Code, Type1Code,
     Type2Code, Type3Code of one actor. ``country_token`` is the events row's source_country or
     target_country: a country code, or an organization's own token ('UNO' for IGOUNO)."""
     if not code:
         return [""] * 10
-    first, *rest = _blocks(code)
-    if first in ORGANIZATION_BLOCKS:
-        country = ""
-        others = [block for block in rest if block not in CAMEO_TYPE_CODES]
-        group = country_token if country_token and country_token != first else (others[-1] if others else "")
-        types = [first, *(block for block in rest if block in CAMEO_TYPE_CODES and block != group)]
-    else:
-        country = first
-        group = next((block for block in rest if block not in CAMEO_TYPE_CODES), "")
-        types = [block for block in rest if block in CAMEO_TYPE_CODES]
-    types = (types + [""] * GDELT_ACTOR_TYPES)[:GDELT_ACTOR_TYPES]
-    return [code, "", country, group, "", "", "", *types]
+    parts = split_actor_code(code, country_token)
+    types = (list(parts.types) + [""] * GDELT_ACTOR_TYPES)[:GDELT_ACTOR_TYPES]
+    return [code, "", parts.country, parts.group, "", "", "", *types]
 
 
 def phoenix_actor(code: str | None) -> list[str]:
@@ -165,7 +143,7 @@ def phoenix_actor(code: str | None) -> list[str]:
     blocks, ';'-joined) of one actor, split the way Phoenix's postprocess.process_actors splits them."""
     if not code:
         return ["", "", "", ""]
-    first, *rest = _blocks(code)
+    first, *rest = blocks(code)
     agent = rest[0] if rest and rest[0] in PHOENIX_AGENTS else ""
     others = rest[1:] if agent else rest
     return [code, first, agent, ";".join(others)]
@@ -207,7 +185,7 @@ def gdelt_fields(row: dict, places: Places) -> list[str]:
         fraction_date(day),
         *gdelt_actor(row["source_actor"], row["source_country"]),
         *gdelt_actor(row["target_actor"], row["target_country"]),
-        int(row["sentence_index"] <= LEAD_SENTENCE_MAX), code, code[:3], row["cameo_root"],
+        int(is_root_event(row["sentence_index"])), code, base_code(code), row["cameo_root"],
         row["quad_class"], _goldstein(row["goldstein"]), row["num_mentions"], 1, 1, None,
         *[None] * 8,  # Actor1Geo_*: the coder places the action, not each actor
         *[None] * 8,  # Actor2Geo_*
@@ -233,7 +211,7 @@ def phoenix_fields(row: dict, places: Places) -> list[str]:
         row["latitude"], row["longitude"], row["location_name"], None,
         places.country_names.get(row["location_country"] or ""),
         ";".join(f"{article_id}_{index}" for index in sentences),
-        row["source_uri"], _outlet(row["source_uri"]),
+        row["source_uri"], outlet(row["source_uri"]),
     ]
     return [text(value) for value in values]
 
@@ -241,14 +219,6 @@ def phoenix_fields(row: dict, places: Places) -> list[str]:
 def _goldstein(value: float | None) -> float | None:
     """The score as the codebook writes it (one decimal): the table stores it as a 32-bit float."""
     return None if value is None else round(float(value), 1)
-
-
-def _outlet(source_uri: str | None) -> str | None:
-    """The news outlet of an article: its link's host name (seed files have none)."""
-    if not source_uri or "://" not in source_uri:
-        return None
-    host = urlsplit(source_uri).hostname or ""
-    return host.removeprefix("www.") or None
 
 
 FORMATS = {

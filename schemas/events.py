@@ -6,7 +6,7 @@ from schemas._spec import DATE, TableSpec, column
 
 EVENTS = TableSpec(
     name="events",
-    version=4,
+    version=5,
     doc="One row per coded event of an article: who did what to whom, when and where, with the sentence "
     "that first says so. An event restated in several sentences is one row (num_mentions counts them).",
     partition_by="event_date",
@@ -59,6 +59,52 @@ EVENTS = TableSpec(
                    "'<communique version>+lex.<hash of the lexicon files under transforms/lexicons>' "
                    "(transforms/events/version.py). Rows coded before a lexicon change and after "
                    "'communique recode' differ here. Null in outputs written before events schema 4."),
+            column("source_text", pa.string(), "The source as the article writes it: the entity mention it "
+                   "was read from ('China', 'Wang Yi'), or for an actor inferred from context the words it "
+                   "was inferred from ('students', 'Lusaka')."),
+            column("target_text", pa.string(), "The target as the article writes it; null if no target."),
+            column("source_actor_country", pa.string(), "The country block of source_actor ('CHN' of "
+                   "CHNGOV; GDELT's Actor1CountryCode); null for an organization (IGO, NGO, IMG)."),
+            column("source_actor_role", pa.string(), "The first role block of source_actor after its country "
+                   "or organization block ('GOV' of CHNGOV, 'MIL' of RUSMIL, 'BUS' of IGOBUSIMF); null when "
+                   "the code has none (a bare country, IGOUNO). Further roles stay in source_actor."),
+            column("source_actor_group", pa.string(), "The known group or organization of source_actor "
+                   "('UNO' of IGOUNO, 'HRW' of NGOHRIHRW; GDELT's Actor1KnownGroupCode); null when none."),
+            column("target_actor_country", pa.string(), "The country block of target_actor (as "
+                   "source_actor_country)."),
+            column("target_actor_role", pa.string(), "The first role block of target_actor (as "
+                   "source_actor_role)."),
+            column("target_actor_group", pa.string(), "The known group or organization of target_actor (as "
+                   "source_actor_group)."),
+            column("base_code", pa.string(), "The three-digit CAMEO base code ('031' of '0311', '043' of "
+                   "'043'); a root-level code ('04') stays as it is (GDELT's EventBaseCode)."),
+            column("is_root_event", pa.bool_(), "True when the event is first reported in the article's "
+                   "lead, the headline or the first sentence (GDELT's IsRootEvent)."),
+            column("source_url", pa.string(), "Where the article came from: articles.source_uri (the "
+                   "entry's link, or a seed file's path)."),
+            column("outlet", pa.string(), "The news outlet: the host of source_url without 'www.' "
+                   "('reuters.com'); null for seed files."),
+            column("source_entity_start", pa.int32(), "entities.char_start of the mention the source was "
+                   "read from; null when the actor was inferred rather than named ('the hospital', a "
+                   "place's government). With source_entity_sentence it finds the entities row: join on "
+                   "article_id, sentence_index = source_entity_sentence and char_start = "
+                   "source_entity_start."),
+            column("source_entity_sentence", pa.int32(), "entities.sentence_index of that mention (-1: the "
+                   "title, whose offsets index articles.title); null when source_entity_start is."),
+            column("target_entity_start", pa.int32(), "entities.char_start of the mention the target was "
+                   "read from (as source_entity_start); null when inferred or no target."),
+            column("target_entity_sentence", pa.int32(), "entities.sentence_index of that mention (as "
+                   "source_entity_sentence)."),
+            column("geo_type", pa.string(), "How precise latitude and longitude are: 'city' (a city or "
+                   "capital), 'region', or 'country' (the country's centroid: the place is a country, or "
+                   "one the gazetteer has no coordinates of its own for); null when the sentence names no "
+                   "place the gazetteer knows."),
+            column("geonames_id", pa.int64(), "The GeoNames id of the place (the city's, or the country's "
+                   "own for a country); null when no gazetteer place or one the gazetteer has only from "
+                   "the lexicon (transforms/lexicons/places.csv) with no GeoNames namesake."),
+            column("adm1_code", pa.string(), "The place's first-level administrative division as a GeoNames "
+                   "admin1 key, '<ISO alpha-2>.<admin1 code>' ('US.CA', 'FR.11'); null for a country or "
+                   "region, or when unknown."),
         ]
     ),
 )

@@ -45,6 +45,8 @@ class Place:
     population: int
     is_capital: bool = False
     feature: str = "city"  # country, capital, city or region
+    geonames_id: int | None = None  # the GeoNames feature (a city's or a country's own id)
+    adm1_code: str | None = None  # GeoNames first-level division key, '<ISO alpha-2>.<admin1 code>'
 
 
 _CONTINENTS = frozenset({"africa", "asia", "europe", "oceania", "antarctica", "north america",
@@ -82,7 +84,8 @@ class Gazetteer:
             # A capital wins over a bigger namesake: news says "Washington" for the US capital.
             if known is None or (is_capital, population) > (known.is_capital, known.population):
                 places[key] = Place(city["name"], country, float(city["latitude"]),
-                                    float(city["longitude"]), population, is_capital, feature)
+                                    float(city["longitude"]), population, is_capital, feature,
+                                    *_city_ids(city))
         for city in cache.get_cities().values():
             # Big cities also under their usual English short names ("New York" for New York City).
             if int(city.get("population") or 0) < 1_000_000 or city["countrycode"] not in iso3:
@@ -91,7 +94,8 @@ class Gazetteer:
                 key = alias.lower()
                 if alias.isascii() and alias[:1].isupper() and key not in places and key not in _NOT_PLACES:
                     places[key] = Place(city["name"], iso3[city["countrycode"]], float(city["latitude"]),
-                                        float(city["longitude"]), int(city["population"]))
+                                        float(city["longitude"]), int(city["population"]), False, "city",
+                                        *_city_ids(city))
         sums: dict[str, list[float]] = {}
         centroids: dict[str, tuple[float, float]] = {}
         for city in cache.get_cities().values():
@@ -109,7 +113,8 @@ class Gazetteer:
             # No coordinates on the country's own entry: the events coder prefers a place that has them
             # (a city) over a country named in the same sentence; centroid() gives them.
             places[country["name"].lower()] = Place(country["name"], code, None, None,
-                                                    int(country.get("population") or 0), feature="country")
+                                                    int(country.get("population") or 0), feature="country",
+                                                    geonames_id=country.get("geonameid"))
         _add_lexicon_places(places)
         for key in list(places):
             if key in _CONTINENTS:
@@ -145,6 +150,12 @@ class Gazetteer:
         return self._country_names.get(country)
 
 
+def _city_ids(city: dict) -> tuple[int | None, str | None]:
+    """The GeoNames id and first-level division key ('US.CA', 'FR.11') of a GeoNames city."""
+    admin1 = city.get("admin1code")
+    return city.get("geonameid"), f"{city['countrycode']}.{admin1}" if admin1 else None
+
+
 def _add_lexicon_places(places: dict[str, Place]) -> None:
     """places.csv decides the country and kind of the names it lists (coordinates from GeoNames where the
     same name lies in the same country); names the actor lexicon gives another meaning are dropped."""
@@ -163,4 +174,5 @@ def _add_lexicon_places(places: dict[str, Place]) -> None:
         feature = "capital" if place.place_kind == "capital" else place.place_kind or "city"
         places[key] = Place(place.name, place.code or "", known.latitude if same else None,
                             known.longitude if same else None, known.population if same else 0,
-                            place.place_kind == "capital", feature)
+                            place.place_kind == "capital", feature,
+                            known.geonames_id if same else None, known.adm1_code if same else None)

@@ -57,6 +57,14 @@ from transforms.events.roles import (
     PlaceRef,
     RoleReader,
 )
+from transforms.events.rowcolumns import (
+    Mentions,
+    actor_columns,
+    article_columns,
+    code_columns,
+    entity_mentions,
+    place_columns,
+)
 from transforms.events.topics import TopicFilter
 
 BACKGROUND_DAYS = 31  # older acts are background, not news (the corpus conventions' "about a month")
@@ -217,7 +225,7 @@ class EventCoder:
                 for event in self._code_parsed(docs[-1], title, title_entities, [], article, context)
                 if _restatement_key(event) not in reported
             )
-        return self._merge(coded, article)
+        return self._merge(coded, article, entity_mentions(entity_rows))
 
     def _headline(
         self, article: Mapping[str, Any], entity_rows: Sequence[Row]
@@ -1277,7 +1285,9 @@ class EventCoder:
 
     # ------------------------------------------------------------------ rows
 
-    def _merge(self, coded: list[_Coded], article: Mapping[str, Any]) -> list[Row]:
+    def _merge(
+        self, coded: list[_Coded], article: Mapping[str, Any], mentions: Mentions
+    ) -> list[Row]:
         coded = _counter_accusations(
             _folded_participles(coded, self.modes.harm_verbs | self.modes.killing_verbs)
         )
@@ -1312,6 +1322,8 @@ class EventCoder:
             entry = self.codebook[code]
             place = first.place
             coordinates = self.gazetteer.place_with_coordinates(place.name) if place else None
+            # A place with no coordinates of its own is given its country's centroid.
+            at_centroid = coordinates is not None and self.gazetteer.lookup(place.name).latitude is None
             sentence = first.sentence
             trigger = first.trigger
             start = sentence.start + trigger.idx if first.sentence_index >= 0 else -1
@@ -1346,6 +1358,11 @@ class EventCoder:
                     "mention_sentences": sorted({event.sentence_index for event in events}),
                     "trigger_start": start,
                     "published_date": published,
+                    **actor_columns("source", source, mentions, first.sentence_index < 0),
+                    **actor_columns("target", target, mentions, first.sentence_index < 0),
+                    **code_columns(code, first.sentence_index),
+                    **article_columns(article),
+                    **place_columns(coordinates, at_centroid),
                 }
             )
         rows.sort(key=lambda row: (row["sentence_index"], row["trigger_start"], row["event_id"]))
