@@ -154,7 +154,7 @@ def known_beam_flags() -> set[str]:
     return {flag for action in parser._actions for flag in action.option_strings}
 
 
-def _check_beam_args(beam_args: list[str]) -> None:
+def check_beam_args(beam_args: list[str]) -> None:
     known = known_beam_flags()
     for arg in beam_args:
         if not arg.startswith("--"):
@@ -165,7 +165,15 @@ def _check_beam_args(beam_args: list[str]) -> None:
                               "pipeline option. See 'communique run --help'.")
 
 
-def _parse_timestamp(value: str | None) -> dt.datetime:
+def parse_day(value: str) -> dt.date:
+    """A --since/--until day (YYYY-MM-DD); ValueError saying how to write it."""
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a day; write it like 2024-03-31.") from None
+
+
+def parse_timestamp(value: str | None) -> dt.datetime:
     if value is None:
         return dt.datetime.now(dt.timezone.utc)
     try:
@@ -197,7 +205,7 @@ def build_run_config(args: argparse.Namespace, beam_args: list[str]) -> RunConfi
     """Validates our options and derives the run id. Raises ConfigError."""
     from pipeline import feedlist  # the feeds issue owns the list format
 
-    _check_beam_args(beam_args)
+    check_beam_args(beam_args)
     seeds_dir = choose_seeds_dir(args)
     for flag, value in [("--seeds", seeds_dir), ("--feeds", args.feeds), *(("--feed", f) for f in args.feed)]:
         if value is not None:
@@ -229,7 +237,7 @@ def build_run_config(args: argparse.Namespace, beam_args: list[str]) -> RunConfi
     _check_positive("--rows-per-file", args.rows_per_file)
     _check_positive("--max-pages", args.max_pages)
     _check_positive("--pages-deadline", args.pages_deadline)
-    started_at = _parse_timestamp(args.run_timestamp)
+    started_at = parse_timestamp(args.run_timestamp)
     page_options = {"max_pages": args.max_pages, "pages_deadline_s": args.pages_deadline,
                     "allow_private_addresses": args.allow_private_addresses}
     options = _options_json(seeds_dir, feed_uris, args.output, args.fetch_articles, args.feed_timeout,

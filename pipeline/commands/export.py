@@ -15,7 +15,7 @@ import sys
 from typing import TextIO
 
 from pipeline.commands.exitcodes import EXIT_OK, EXIT_USAGE
-from pipeline.options import DEFAULT_OUTPUT
+from pipeline.options import DEFAULT_OUTPUT, parse_day
 
 NAME = "export"
 HELP = "write the events as GDELT 2.0 or Phoenix event files"
@@ -34,11 +34,12 @@ class _UsageError(ValueError):
     """A request we cannot honour; the message says what to do instead."""
 
 
-def _date(value: str) -> dt.date:
+
+def _day(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date: write it as YYYY-MM-DD") from None
+        return parse_day(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _positive(value: str) -> int:
@@ -60,9 +61,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="gdelt (GDELT 2.0 event table) or phoenix (Phoenix daily event files).")
     parser.add_argument("--to", metavar="FILE", default=None,
                         help="Write to this file instead of standard output.")
-    parser.add_argument("--since", metavar="DATE", type=_date, default=None,
+    parser.add_argument("--since", metavar="DATE", type=_day, default=None,
                         help="Only events on or after this event_date (YYYY-MM-DD).")
-    parser.add_argument("--until", metavar="DATE", type=_date, default=None,
+    parser.add_argument("--until", metavar="DATE", type=_day, default=None,
                         help="Only events on or before this event_date (YYYY-MM-DD).")
     parser.add_argument("--header", action="store_true",
                         help="Start with a line of the column names (GDELT's and Phoenix's files have none).")

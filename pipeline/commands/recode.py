@@ -8,7 +8,7 @@ import sys
 
 from pipeline.commands.exitcodes import EXIT_OK, EXIT_OK_WITH_REJECTS, EXIT_USAGE
 from pipeline.commands.guard import run_output_job
-from pipeline.options import DEFAULT_OUTPUT, ConfigError
+from pipeline.options import DEFAULT_OUTPUT, ConfigError, parse_day
 
 NAME = "recode"
 HELP = "code the stored articles again (after a lexicon or coder change), replacing what was derived"
@@ -44,13 +44,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="Print nothing but errors.")
 
 
+
 def _day(flag: str, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
     try:
-        return dt.date.fromisoformat(value)
+        return parse_day(value) if value else None
     except ValueError as error:
-        raise ConfigError(f"{flag} {value!r} is not a day; write it like 2024-03-31.") from error
+        raise ConfigError(f"{flag} {error}") from None
 
 
 def build_recode_config(args: argparse.Namespace, beam_args: list[str]):
@@ -58,10 +57,10 @@ def build_recode_config(args: argparse.Namespace, beam_args: list[str]):
     from outputs.tables import table_files
 
     # The run's own checks of the Beam options and of --run-timestamp.
-    from pipeline.options import _check_beam_args, _parse_timestamp
+    from pipeline.options import check_beam_args, parse_timestamp
     from pipeline.recode import RecodeConfig, options_json, recode_run_id
 
-    _check_beam_args(beam_args)
+    check_beam_args(beam_args)
     since, until = _day("--since", args.since), _day("--until", args.until)
     if since and until and since > until:
         raise ConfigError(f"--since {since} is after --until {until}; give the earlier day first.")
@@ -71,7 +70,7 @@ def build_recode_config(args: argparse.Namespace, beam_args: list[str]):
     if not table_files(output_dir, "articles"):
         raise ConfigError(f"--output {output_dir!r} holds no articles table: recode codes the articles a "
                           "'communique run' stored there; give the output directory of a run.")
-    started_at = _parse_timestamp(args.run_timestamp)
+    started_at = parse_timestamp(args.run_timestamp)
     options = options_json(output_dir, since, until, beam_args)
     return RecodeConfig(output_dir=output_dir, since=since, until=until, started_at=started_at,
                         run_id=recode_run_id(options, started_at), rows_per_file=args.rows_per_file,
