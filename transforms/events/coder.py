@@ -205,24 +205,26 @@ class EventCoder:
         coded: list[_Coded] = []
         author = context.author
         for sentence, doc in zip(chosen, docs, strict=False):
-            rows = by_sentence.get(sentence.index, [])
+            mentions = MentionIndex(doc, by_sentence.get(sentence.index, []), sentence.start)
             coded.extend(
                 self._code_parsed(
                     doc,
                     sentence,
-                    rows,
+                    mentions,
                     dates_by_sentence.get(sentence.index, []),
                     article,
                     dataclasses.replace(context, author=author),
                 )
             )
-            author = _statement_voice(doc, sentence, rows) or author
+            author = _statement_voice(doc, mentions) or author
         if headline:
             title, title_entities = headline
             reported = {_restatement_key(event) for event in coded}
             coded.extend(
                 event
-                for event in self._code_parsed(docs[-1], title, title_entities, [], article, context)
+                for event in self._code_parsed(
+                    docs[-1], title, MentionIndex(docs[-1], title_entities, title.start), [], article, context
+                )
                 if _restatement_key(event) not in reported
             )
         return self._merge(coded, article, entity_mentions(entity_rows))
@@ -265,12 +267,11 @@ class EventCoder:
         self,
         doc: Doc,
         sentence: Sentence,
-        entity_rows: Sequence[Row],
+        mentions: MentionIndex,
         date_rows: Sequence[Row],
         article: Mapping[str, Any],
         context: _ArticleContext,
     ) -> list[_Coded]:
-        mentions = MentionIndex(doc, entity_rows, sentence.start)
         reader = RoleReader(doc, mentions, self.modes)
         reader.home_country = context.home_country
         reader.neighbours = self.gazetteer.neighbours
@@ -1642,13 +1643,12 @@ class _HeadWordIndex:
         return ActorRef.from_row(row, via="same_head")
 
 
-def _statement_voice(doc: Doc, sentence: Sentence, rows: Sequence[Row]) -> ActorRef | None:
+def _statement_voice(doc: Doc, mentions: MentionIndex) -> ActorRef | None:
     """Who speaks in a statement from here on: the named subject of a sentence told in the present ("The
     Ministry of Foreign Affairs of Ukraine strongly condemns ..."), so a later "we demand" is theirs."""
     roots = [token for token in doc if token.dep_ == "ROOT" and token.tag_ in ("VBZ", "VBP")]
-    if not roots or not rows:
+    if not roots or not mentions.has_actors():
         return None
-    mentions = MentionIndex(doc, rows, sentence.start)
     for subject in (child for child in roots[0].children if child.dep_ == "nsubj"):
         if subject.pos_ == "PRON":
             return None
