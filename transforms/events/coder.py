@@ -640,9 +640,7 @@ class EventCoder:
                 )
                 if country is None or len(country) != 3:
                     continue
-                span = reader.doc[head.left_edge.i : head.right_edge.i + 1]
-                text, start = span.text, span.start_char
-                return [ActorRef.inferred(country, role, text, "unnamed", start=start)]
+                return [_unnamed_actor(head, country, role)]
         return []
 
     def _is_country(self, code: str) -> bool:
@@ -715,7 +713,7 @@ class EventCoder:
                 role = self._unnamed_role(head)
                 country = (place.country if place else None) or reader.home_country
                 if role and country and len(country) == 3:
-                    return [ActorRef.inferred(country, role, head.text, "unnamed")]
+                    return [_unnamed_actor(head, country, role)]
         return []
 
     def _refuses(self, token: Token, code: str) -> bool:
@@ -1641,6 +1639,12 @@ class _HeadWordIndex:
             return None
         row = rows[-1]
         return ActorRef.from_row(row, via="same_head")
+
+
+def _unnamed_actor(head: Token, country: str, role: str) -> ActorRef:
+    """People no one names, as the phrase headed by ``head`` writes them ("nine patients"), of ``country``."""
+    span = head.doc[head.left_edge.i : head.right_edge.i + 1]
+    return ActorRef.inferred(country, role, span.text, "unnamed", start=span.start_char)
 
 
 def _statement_voice(doc: Doc, mentions: MentionIndex) -> ActorRef | None:
