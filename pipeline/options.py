@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import importlib.util
 import json
 import os
 from pathlib import Path
@@ -22,6 +23,10 @@ from transforms.sources.pages_stage import DEFAULT_MAX_PAGES, DEFAULT_PAGES_DEAD
 
 DEFAULT_OUTPUT = "output"
 DEFAULT_RUNNER = "FnApiRunner"
+DASK_RUNNER = "pipeline.dask_runner.DaskRunner"
+# What a user may write for it: Beam's short name and class path are taken to mean the completed runner.
+DASK_RUNNER_NAMES = {"daskrunner", "dask", "apache_beam.runners.dask.dask_runner.daskrunner",
+                     DASK_RUNNER.lower()}
 _PROJECT_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
@@ -154,7 +159,37 @@ def known_beam_flags() -> set[str]:
     return {flag for action in parser._actions for flag in action.option_strings}
 
 
+def _runner_name(beam_args: list[str]) -> tuple[int, str] | None:
+    """(index, name) of the last --runner among ``beam_args``, in either spelling."""
+    found = None
+    for index, arg in enumerate(beam_args):
+        if arg.startswith("--runner="):
+            found = (index, arg.split("=", 1)[1])
+        elif arg == "--runner" and index + 1 < len(beam_args):
+            found = (index, beam_args[index + 1])
+    return found
+
+
+def resolve_runner(beam_args: list[str]) -> list[str]:
+    """``beam_args`` with a Dask runner (``DaskRunner``, ``dask`` or Beam's own class path) replaced by
+    communique's (``pipeline.dask_runner``: Beam's, completed for this pipeline). Raises ConfigError
+    when Dask is asked for and not installed."""
+    named = _runner_name(beam_args)
+    if named is None or named[1].lower() not in DASK_RUNNER_NAMES:
+        return list(beam_args)
+    if importlib.util.find_spec("distributed") is None:
+        raise ConfigError(f"--runner={named[1]} needs Dask's distributed scheduler, which is not installed: "
+                          "pip install 'communique[dask]' (or drop --runner to run on this machine).")
+    index, _ = named
+    resolved = [arg for position, arg in enumerate(beam_args)
+                if not (beam_args[index] == "--runner" and position == index + 1)]
+    resolved[index] = f"--runner={DASK_RUNNER}"
+    return resolved
+
+
 def check_beam_args(beam_args: list[str]) -> None:
+    if (_runner_name(beam_args) or (0, ""))[1] == DASK_RUNNER:
+        import pipeline.dask_runner  # noqa: F401  (registers Beam's DaskOptions: --dask_client_address, ...)
     known = known_beam_flags()
     for arg in beam_args:
         if not arg.startswith("--"):
@@ -205,6 +240,7 @@ def build_run_config(args: argparse.Namespace, beam_args: list[str]) -> RunConfi
     """Validates our options and derives the run id. Raises ConfigError."""
     from pipeline import feedlist  # the feeds issue owns the list format
 
+    beam_args = resolve_runner(beam_args)
     check_beam_args(beam_args)
     seeds_dir = choose_seeds_dir(args)
     for flag, value in [("--seeds", seeds_dir), ("--feeds", args.feeds), *(("--feed", f) for f in args.feed)]:
