@@ -16,6 +16,20 @@ PROJECT_SEEDS = Path(__file__).parent.parent / "seeds"
 SEED_DOCUMENT = PROJECT_SEEDS / "000_12a811ebe4c5a001.txt"
 FIXED_TIMESTAMP = "2024-06-01T12:00:00Z"
 
+TABLES_COMPARED = ("articles", "entities", "dates", "events", "event_daily", "rejects", "feed_fetches")
+# Between runners: the run id hashes the options, and so the runner flags, and a reject's id hashes its
+# run; a fetch's time and duration are the moment's. Nothing else may differ.
+RUN_COLUMNS = {"run_id", "reject_id", "fetched_at", "elapsed_ms"}
+
+
+def comparable_rows(output, table: str) -> list[tuple]:
+    """The rows of ``table`` under ``output``, sorted, without the columns that name the run."""
+    from outputs.tables import read_table
+
+    rows = read_table(str(output), table).to_pylist()
+    return sorted(tuple((name, repr(value)) for name, value in sorted(row.items()) if name not in RUN_COLUMNS)
+                  for row in rows)
+
 
 def run_communique(*args: str):
     """Runs ``communique run ARGS`` in-process and returns its RunOutcome."""

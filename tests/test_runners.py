@@ -7,12 +7,14 @@ import shutil
 import pytest
 
 from outputs.tables import read_table
-from tests.conftest import DATA, FIXED_TIMESTAMP, SEED_DOCUMENT, run_communique
-
-TABLES_COMPARED = ("articles", "entities", "dates", "events", "event_daily", "rejects", "feed_fetches")
-# The run id hashes the options, and so the runner flags, and a reject's id hashes its run; nothing else
-# may differ.
-RUN_COLUMNS = {"run_id", "reject_id"}
+from tests.conftest import (
+    DATA,
+    FIXED_TIMESTAMP,
+    SEED_DOCUMENT,
+    TABLES_COMPARED,
+    comparable_rows,
+    run_communique,
+)
 
 RUNNERS = {
     "default": [],
@@ -20,12 +22,6 @@ RUNNERS = {
     "multi_processing": ["--direct_running_mode=multi_processing", "--direct_num_workers=2"],
     "portable_loopback": ["--runner=PortableRunner", "--job_endpoint=embed", "--environment_type=LOOPBACK"],
 }
-
-
-def _rows(output, table) -> list[tuple]:
-    rows = read_table(str(output), table).to_pylist()
-    return sorted(tuple((name, repr(value)) for name, value in sorted(row.items()) if name not in RUN_COLUMNS)
-                  for row in rows)
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +44,7 @@ def test_runner_writes_the_same_tables_as_the_default(outputs, runner):
     default_output, default_outcome = outputs["default"]
     output, outcome = outputs[runner]
     for table in TABLES_COMPARED:
-        assert _rows(output, table) == _rows(default_output, table), table
+        assert comparable_rows(output, table) == comparable_rows(default_output, table), table
     assert outcome.counters["items_read"] == default_outcome.counters["items_read"] == 12
     assert outcome.rows_written == default_outcome.rows_written
     assert outcome.rejects_by_reason == default_outcome.rejects_by_reason

@@ -1,0 +1,174 @@
+"""communique on a Dask cluster: a LocalCluster of two worker processes on 127.0.0.1, started here.
+
+The whole job (seed, sample feeds, a feed served over HTTP, bad files and a dead feed) writes the same
+tables, row for row, as on the default runner; the runner's own parts (every output of a multi-output
+ParDo, every branch, finish_bundle output, side inputs, counters) are checked on small pipelines.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+
+import apache_beam as beam
+import pytest
+from apache_beam.metrics.metric import MetricsFilter
+from apache_beam.options.pipeline_options import PipelineOptions
+
+from pipeline.options import DASK_RUNNER, ConfigError, resolve_runner
+from schemas import TABLES
+from tests import feedserver
+from tests.conftest import DATA, FIXED_TIMESTAMP, PROJECT_SEEDS, comparable_rows, run_communique
+
+distributed = pytest.importorskip("distributed")
+
+from pipeline.dask_runner import UnsupportedOnDask  # noqa: E402  (needs dask)
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None, silence_logs=logging.WARNING) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def server():
+    running = feedserver.serve()
+    yield running
+    running.stop()
+
+
+def _options(cluster) -> PipelineOptions:
+    return PipelineOptions([f"--runner={DASK_RUNNER}", f"--dask_client_address={cluster.scheduler_address}"])
+
+
+# --- the whole job -----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def both_runs(cluster, server, tmp_path_factory):
+    root = tmp_path_factory.mktemp("dask")
+    seeds = root / "seeds"
+    shutil.copytree(PROJECT_SEEDS, seeds)  # the seed document and the sample feeds
+    shutil.copytree(DATA / "seeds_small", seeds / "small")  # odd and bad files: rejects
+    inputs = ["--seeds", str(seeds), "--feed", server.url("/basic.xml"), "--feed", server.url("/missing.xml"),
+              "--run-timestamp", FIXED_TIMESTAMP]
+    default = run_communique(*inputs, "--output", str(root / "default"))
+    on_dask = run_communique(*inputs, "--output", str(root / "dask"), "--runner=DaskRunner",
+                             f"--dask_client_address={cluster.scheduler_address}")
+    return (root / "default", default), (root / "dask", on_dask)
+
+
+def test_the_job_on_dask_writes_every_table_as_the_default_runner_does(both_runs):
+    (default_output, default), (dask_output, on_dask) = both_runs
+    assert default.rows_written["articles"] > 10 and default.rows_written["events"] > 0
+    assert default.rejects_by_reason  # the bad files and the dead feed are in the comparison
+    for table in TABLES:
+        if table != "runs":
+            assert comparable_rows(dask_output, table) == comparable_rows(default_output, table), table
+    assert on_dask.rows_written == default.rows_written
+    assert on_dask.rejects_by_reason == default.rejects_by_reason
+    assert on_dask.exit_status == default.exit_status == "ok_with_rejects"
+
+
+def test_the_counters_of_the_run_summary_are_gathered_from_the_dask_workers(both_runs):
+    (_, default), (_, on_dask) = both_runs
+    assert on_dask.counters == default.counters
+    assert on_dask.counters["items_read"] > 0 and on_dask.counters["events_coded"] > 0
+
+
+# --- the runner's parts ------------------------------------------------------------------------------
+
+class _SplitByParity(beam.DoFn):
+    def process(self, number):
+        beam.metrics.Metrics.counter("dask_test", "seen").inc()
+        if number % 2:
+            yield beam.pvalue.TaggedOutput("odd", number)
+        else:
+            yield number
+
+
+class _CountPerBundle(beam.DoFn):
+    """Emits its bundle's size from finish_bundle (what Beam's DaskRunner drops)."""
+
+    def start_bundle(self):
+        self._count = 0
+
+    def process(self, item):
+        self._count += 1
+
+    def finish_bundle(self):
+        yield beam.utils.windowed_value.WindowedValue(
+            self._count, 0, (beam.transforms.window.GlobalWindow(),))
+
+
+def test_each_tagged_output_reaches_only_its_consumers_and_branches_all_run(cluster, tmp_path):
+    seen = tmp_path / "branches"
+    seen.mkdir()
+
+    def record(values, name):
+        (seen / name).write_text(" ".join(str(value) for value in sorted(values)))
+
+    with beam.Pipeline(options=_options(cluster)) as pipeline:
+        split = (pipeline | "Numbers" >> beam.Create(range(10))
+                 | "Split" >> beam.ParDo(_SplitByParity()).with_outputs("odd", main="even"))
+        for name in ("even", "odd"):
+            (split[name] | f"One{name}" >> beam.Map(lambda value: ("all", value))
+             | f"Group{name}" >> beam.GroupByKey()
+             | f"Record{name}" >> beam.Map(lambda grouped, name=name: record(grouped[1], name)))
+        # A branch that no later transform depends on, and a Flatten of both outputs.
+        _ = ((split["even"], split["odd"]) | "Both" >> beam.Flatten()
+             | "Sizes" >> beam.ParDo(_CountPerBundle())
+             | "TotalKey" >> beam.Map(lambda size: ("total", size)) | "Total" >> beam.CombinePerKey(sum)
+             | "RecordTotal" >> beam.Map(lambda total: record([total[1]], "total")))
+    result = pipeline.result
+
+    assert (seen / "even").read_text() == "0 2 4 6 8"
+    assert (seen / "odd").read_text() == "1 3 5 7 9"
+    assert (seen / "total").read_text() == "10"
+    seen_counters = result.metrics().query(MetricsFilter().with_namespace("dask_test"))["counters"]
+    assert sum(counter.committed for counter in seen_counters) == 10
+
+
+def test_side_inputs_reach_every_bundle(cluster, tmp_path):
+    out = tmp_path / "shifted"
+    out.mkdir()
+    with beam.Pipeline(options=_options(cluster)) as pipeline:
+        offset = pipeline | "Offset" >> beam.Create([100])
+        (pipeline | "Numbers" >> beam.Create(range(6))
+         | "Shift" >> beam.Map(lambda value, by: value + by, beam.pvalue.AsSingleton(offset))
+         | "Write" >> beam.Map(lambda value: (out / str(value)).write_text("")))
+    assert sorted(int(path.name) for path in out.iterdir()) == [100, 101, 102, 103, 104, 105]
+
+
+def test_a_primitive_the_runner_does_not_translate_fails_at_submission_naming_the_step(cluster):
+    pipeline = beam.Pipeline(options=_options(cluster))
+    _ = pipeline | "Start" >> beam.Impulse() | "Use" >> beam.Map(len)
+    with pytest.raises(UnsupportedOnDask, match=r"Impulse.*'Start'"):
+        pipeline.run()
+
+
+# --- options -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("written", ["--runner=DaskRunner", "--runner=dask",
+                                     "--runner=apache_beam.runners.dask.dask_runner.DaskRunner"])
+def test_every_spelling_of_the_dask_runner_names_communiques(written):
+    assert resolve_runner([written, "--dask_npartitions=4"]) == [f"--runner={DASK_RUNNER}",
+                                                                  "--dask_npartitions=4"]
+    assert resolve_runner(["--runner", written.split("=")[1]]) == [f"--runner={DASK_RUNNER}"]
+
+
+def test_other_runners_are_left_as_given():
+    assert resolve_runner(["--runner=FnApiRunner", "--direct_num_workers=2"]) == [
+        "--runner=FnApiRunner", "--direct_num_workers=2"]
+
+
+def test_the_dask_runner_without_dask_installed_is_a_configuration_error(monkeypatch):
+    import importlib.util
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *rest: None if name == "distributed" else real_find_spec(name, *rest))
+    with pytest.raises(ConfigError, match=r"pip install 'communique\[dask\]'"):
+        resolve_runner(["--runner=DaskRunner"])
+
