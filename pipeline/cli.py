@@ -15,6 +15,8 @@ Run on the local in-process runner (the default):
   communique run --seeds my_articles/ --feed https://example.org/news.rss --output out/
 Two worker processes:
   communique run --direct_running_mode=multi_processing --direct_num_workers=2
+On a Dask cluster (pip install 'communique[dask]'; without an address, a local one):
+  communique run --runner=DaskRunner --dask_client_address=tcp://scheduler:8786
 Any other Beam runner: pass its options, e.g.
   communique run --runner=PortableRunner --job_endpoint=embed --environment_type=LOOPBACK
 

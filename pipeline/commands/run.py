@@ -22,7 +22,8 @@ NAME = "run"
 HELP = "run the pipeline once"
 DESCRIPTION = ("Read the seeds directory and feeds, tag entities, dates and events, and write Parquet "
                "tables. Options not listed here are passed to Beam (--runner, --direct_num_workers, "
-               "--direct_running_mode, ...).")
+               "--direct_running_mode, --dask_client_address, ...; --runner=DaskRunner runs on a Dask "
+               "cluster, docs/operations.md).")
 EPILOG = EXIT_CODES_HELP
 ACCEPTS_EXTRA_ARGS = True  # Beam's own options
 
