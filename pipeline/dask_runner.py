@@ -29,10 +29,10 @@ import atexit
 import collections
 import contextlib
 import dataclasses
-import hashlib
 import logging
 import os
 import threading
+import uuid
 from collections.abc import Iterable
 
 import apache_beam as beam
@@ -62,21 +62,41 @@ class UnsupportedOnDask(NotImplementedError):
 
 # --- on the workers -------------------------------------------------------------------------------------
 
-_set_up = threading.local()  # per worker thread: {DoFn token: the signature of its set-up DoFn}
+# The DoFns set up in this worker process: {run: {(worker thread, step): its signature}}. A DoFn is
+# set up once per thread and run (DoFns need not be thread-safe; a later run on a long-lived cluster must
+# not see what an earlier run's DoFn loaded in setup, such as the ids written so far), and torn down
+# when its run ends (``_release_run``, called on every worker by the launcher) or the process exits.
+_SET_UP: dict[str, dict[tuple[int, str], DoFnSignature]] = {}
+_SET_UP_LOCK = threading.Lock()
 
 
-def _set_up_fn(token: str, pickled_fn: bytes) -> DoFnSignature:
-    """The DoFn of ``token`` (its signature), set up once per worker thread and kept for its later
-    bundles."""
-    cache = getattr(_set_up, "fns", None)
-    if cache is None:
-        cache = _set_up.fns = {}
-    if token not in cache:
+def _set_up_fn(run: str, step: str, pickled_fn: bytes) -> DoFnSignature:
+    """The DoFn of ``step`` (its signature), set up once per worker thread for ``run``."""
+    key = (threading.get_ident(), step)
+    with _SET_UP_LOCK:
+        found = _SET_UP.get(run, {}).get(key)
+    if found is None:
         fn = pickler.loads(pickled_fn)
         fn.setup()
-        atexit.register(fn.teardown)
-        cache[token] = DoFnSignature(fn)
-    return cache[token]
+        found = DoFnSignature(fn)
+        with _SET_UP_LOCK:
+            _SET_UP.setdefault(run, {})[key] = found
+    return found
+
+
+def _release_run(run: str) -> int:
+    """Tears down the DoFns this process set up for ``run``; returns how many."""
+    with _SET_UP_LOCK:
+        released = _SET_UP.pop(run, {})
+    for signature in released.values():
+        signature.do_fn.teardown()
+    return len(released)
+
+
+@atexit.register
+def _release_every_run() -> None:
+    for run in list(_SET_UP):
+        _release_run(run)
 
 
 @dataclasses.dataclass
@@ -104,8 +124,8 @@ class _Collectors(dict):
 class _ParDoSpec:
     """What a worker needs to run one ParDo's bundles (pickled into the task graph once per ParDo)."""
 
-    step: str
-    token: str
+    run: str  # one submission of a pipeline
+    step: str  # unique in the pipeline
     pickled_fn: bytes
     args: tuple
     kwargs: dict
@@ -119,7 +139,7 @@ def _global(value) -> WindowedValue:
 def _run_bundle(items: Iterable, spec: _ParDoSpec, *side_values: list) -> list:
     """Runs one Dask partition through the ParDo as one bundle: (tag, value) pairs of every output,
     then one (``_METRICS_TAG``, counter values) pair."""
-    signature = _set_up_fn(spec.token, spec.pickled_fn)
+    signature = _set_up_fn(spec.run, spec.step, spec.pickled_fn)
     outputs: list = []
     collectors = _Collectors(outputs)
     side_inputs = [SideInputMap(view_class, options, [_global(value) for value in values])
@@ -183,7 +203,8 @@ def _overrides():
 class _Translator(PipelineVisitor):
     """Builds one dask bag per PCollection, visiting the leaf transforms in topological order."""
 
-    def __init__(self, parallelism: int, npartitions: int | None, partition_size: int | None):
+    def __init__(self, run: str, parallelism: int, npartitions: int | None, partition_size: int | None):
+        self.run = run
         self.parallelism = max(1, parallelism)
         self.npartitions, self.partition_size = npartitions, partition_size
         self.bags: dict[pvalue.PCollection, object] = {}
@@ -249,8 +270,8 @@ class _Translator(PipelineVisitor):
             side_views.append((type(side_input), side_input._view_options()))
             side_values.append(dask.delayed(_concatenated)(*side_bag.to_delayed()))
         spec = _ParDoSpec(
-            step=node.full_label, token=hashlib.sha256(node.full_label.encode() + pickled_fn).hexdigest(),
-            pickled_fn=pickled_fn, args=tuple(args), kwargs=dict(kwargs), side_views=tuple(side_views))
+            run=self.run, step=node.full_label, pickled_fn=pickled_fn, args=tuple(args), kwargs=dict(kwargs),
+            side_views=tuple(side_views))
         pairs = bag.map_partitions(_run_bundle, spec, *side_values)
         for tag, output in node.outputs.items():
             self.bags[output] = pairs.map_partitions(_values_of, None if tag in (None, "None") else tag)
@@ -270,18 +291,23 @@ class DaskRunnerResult(PipelineResult):
     """The running job: ``wait_until_finish`` gathers the counters; the cluster is closed then when
     the runner started it."""
 
-    def __init__(self, client, future, *, owns_cluster: bool):
+    def __init__(self, client, future, run: str, *, owns_cluster: bool):
         super().__init__(PipelineState.RUNNING)
-        self._client, self._future, self._owns_cluster = client, future, owns_cluster
+        self._client, self._future, self._run, self._owns_cluster = client, future, run, owns_cluster
         self._metrics = _GatheredMetrics([])
 
     def wait_until_finish(self, duration=None) -> str:
+        """Waits for the job (at most ``duration`` milliseconds: then it returns RUNNING)."""
         if self._state != PipelineState.RUNNING:
             return self._state
         try:
             bundles = self._future.result(timeout=None if duration is None else duration / 1000)
             self._metrics = _GatheredMetrics(bundles)
             self._state = PipelineState.DONE
+        except TimeoutError:
+            if duration is None:
+                self._state = PipelineState.FAILED
+                raise
         except BaseException:
             self._state = PipelineState.FAILED
             raise
@@ -297,13 +323,20 @@ class DaskRunnerResult(PipelineResult):
         return self._state
 
     def _close(self) -> None:
-        cluster = self._client.cluster if self._owns_cluster else None
-        self._client.close()
-        if cluster is not None:
-            cluster.close()
+        if not self._owns_cluster and self._client.status == "running":
+            # A cluster that outlives the run must not keep its DoFns (and the spaCy models in them).
+            self._client.run(_release_run, self._run)
+        _close_client(self._client, owns_cluster=self._owns_cluster)
 
     def metrics(self) -> MetricResults:
         return self._metrics
+
+
+def _close_client(client, *, owns_cluster: bool) -> None:
+    cluster = client.cluster if owns_cluster else None
+    client.close()
+    if cluster is not None:
+        cluster.close()
 
 
 class _GatheredMetrics(MetricResults):
@@ -356,14 +389,16 @@ class DaskRunner(BeamDaskRunner):
             client = ddist.Client(cluster, **dask_options)
         else:
             client = ddist.Client(**dask_options)
+        # Names this submission in the workers' DoFn cache only; nothing written depends on it.
+        run = uuid.uuid4().hex
         try:
-            translator = _Translator(sum(client.nthreads().values()), bag_options.get("npartitions"),
+            translator = _Translator(run, sum(client.nthreads().values()), bag_options.get("npartitions"),
                                      bag_options.get("partition_size"))
             pipeline.visit(translator)
             future = client.compute(translator.everything())
         except BaseException:
-            client.close()
+            _close_client(client, owns_cluster=owns_cluster)
             raise
         _LOGGER.info("running on the Dask cluster at %s (%d worker threads)", client.scheduler.address,
                      translator.parallelism)
-        return DaskRunnerResult(client, future, owns_cluster=owns_cluster)
+        return DaskRunnerResult(client, future, run, owns_cluster=owns_cluster)

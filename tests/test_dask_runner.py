@@ -141,6 +141,36 @@ def test_side_inputs_reach_every_bundle(cluster, tmp_path):
     assert sorted(int(path.name) for path in out.iterdir()) == [100, 101, 102, 103, 104, 105]
 
 
+class _ReadsInSetup(beam.DoFn):
+    """Reads a file in setup, as the dedup stage reads what is already written."""
+
+    def __init__(self, path):
+        self._path = path
+
+    def setup(self):
+        self._known = self._path.read_text()
+
+    def process(self, item):
+        yield self._known
+
+
+def _known_in_setup(cluster, source, out):
+    out.mkdir()
+    with beam.Pipeline(options=_options(cluster)) as pipeline:
+        (pipeline | beam.Create(range(8)) | beam.ParDo(_ReadsInSetup(source))
+         | beam.Map(lambda known: (out / known).write_text("")))
+    return sorted(path.name for path in out.iterdir())
+
+
+def test_a_second_run_on_the_same_cluster_sets_its_dofns_up_again(cluster, tmp_path):
+    source = tmp_path / "written"
+    source.write_text("first")
+    first = _known_in_setup(cluster, source, tmp_path / "out1")
+    source.write_text("second")
+    second = _known_in_setup(cluster, source, tmp_path / "out2")
+    assert (first, second) == (["first"], ["second"])  # the same DoFn, pickled alike, set up anew
+
+
 def test_a_primitive_the_runner_does_not_translate_fails_at_submission_naming_the_step(cluster):
     pipeline = beam.Pipeline(options=_options(cluster))
     _ = pipeline | "Start" >> beam.Impulse() | "Use" >> beam.Map(len)
