@@ -15,9 +15,10 @@ Beam 2.77's ``apache_beam.runners.dask.DaskRunner`` turns a pipeline into ``dask
 ``DaskRunner`` here keeps Beam's translation (one bag per PCollection, a Dask partition per bundle) and
 fixes those: each output PCollection gets its own bag, every branch is computed, ``finish_bundle``
 output is kept, counters are gathered from each bundle into ``result.metrics()``, and a DoFn is set up
-once per worker thread and reused by its bundles, as Beam's model allows. It translates the primitives
-this pipeline is made of (Create, ParDo with or without side inputs, GroupByKey, Flatten, Reshuffle)
-in the global window, which is all a batch run uses; any other primitive fails at submission, naming it.
+once per worker thread and run and reused by its bundles, as Beam's model allows. It translates the
+primitives this pipeline is made of (Create, ParDo with or without side inputs, GroupByKey, Flatten,
+Reshuffle) in the global window, which is all a batch run uses; any other primitive fails at
+submission, naming it.
 The Dask options of Beam's ``DaskOptions`` (``--dask_client_address``, ``--dask_scheduler_file``,
 ``--dask_npartitions``, ...) apply unchanged. Without an address the runner starts a
 ``distributed.LocalCluster`` for the run and closes it at the end.
