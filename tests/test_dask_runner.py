@@ -15,6 +15,7 @@ import pytest
 from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions
 
+from pipeline.cli import main
 from pipeline.options import DASK_RUNNER, ConfigError, resolve_runner
 from schemas import TABLES
 from tests import feedserver
@@ -75,6 +76,25 @@ def test_the_counters_of_the_run_summary_are_gathered_from_the_dask_workers(both
     (_, default), (_, on_dask) = both_runs
     assert on_dask.counters == default.counters
     assert on_dask.counters["items_read"] > 0 and on_dask.counters["events_coded"] > 0
+
+
+def test_recode_on_dask_rewrites_the_derived_tables_as_on_the_default_runner(both_runs, cluster, tmp_path):
+    (default_output, _), _ = both_runs
+    copies = {name: tmp_path / name for name in ("default", "dask")}
+    for copy in copies.values():
+        shutil.copytree(default_output, copy)
+    recode = ["recode", "--quiet", "--run-timestamp", "2024-06-02T00:00:00Z"]
+    assert main([*recode, "--output", str(copies["default"])]) == 0
+    assert main([*recode, "--output", str(copies["dask"]), "--runner=DaskRunner",
+                 f"--dask_client_address={cluster.scheduler_address}"]) == 0
+    for table in ("articles", "entities", "dates", "events", "event_daily"):
+        assert comparable_rows(copies["dask"], table) == comparable_rows(copies["default"], table), table
+
+
+def test_a_streaming_run_on_dask_is_refused_before_it_starts(tmp_path, capsys):
+    code = main(["run", "--streaming", "--max-polls", "1", "--runner=DaskRunner", "--output", str(tmp_path)])
+    assert code == 2
+    assert "the Dask runner runs batch jobs only" in capsys.readouterr().err
 
 
 # --- the runner's parts ------------------------------------------------------------------------------

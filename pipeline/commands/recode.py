@@ -57,9 +57,10 @@ def build_recode_config(args: argparse.Namespace, beam_args: list[str]):
     from outputs.tables import table_files
 
     # The run's own checks of the Beam options and of --run-timestamp.
-    from pipeline.options import check_beam_args, parse_timestamp
+    from pipeline.options import check_beam_args, parse_timestamp, resolve_runner
     from pipeline.recode import RecodeConfig, options_json, recode_run_id
 
+    beam_args = resolve_runner(beam_args)
     check_beam_args(beam_args)
     since, until = _day("--since", args.since), _day("--until", args.until)
     if since and until and since > until:
