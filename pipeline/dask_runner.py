@@ -195,8 +195,9 @@ def _concatenated(*partitions: list) -> list:
 # --- on the client --------------------------------------------------------------------------------------
 
 def _overrides():
-    """Beam's Dask overrides for Create, Reshuffle and Read (leaves this module translates); its
-    GroupByKey and Flatten overrides are left out: GroupByKey and Flatten are translated as they are."""
+    """Beam's Dask overrides that turn Create and Reshuffle into leaves this module translates; its
+    GroupByKey and Flatten overrides are left out (both are translated as they are) and so is Read
+    (a bounded source would need splitting: it fails, named, like any other primitive)."""
     return [override for override in dask_overrides()
             if type(override).__name__ in ("CreateOverride", "ReshuffleOverride")]
 
