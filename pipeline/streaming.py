@@ -83,9 +83,10 @@ def streaming_options(config: StreamingConfig) -> PipelineOptions:
     runner_name = (runner if isinstance(runner, str) else type(runner).__name__).split(".")[-1]
     embedded = runner_name == "PortableRunner" and options.view_as(PortableOptions).job_endpoint == "embed"
     if runner == DASK_RUNNER:
-        raise ConfigError("--streaming runs on runners with unbounded sources; the Dask runner runs batch jobs "
-                          "only. On a Dask cluster, schedule 'communique run --runner=DaskRunner' (cron or "
-                          "'communique watch'), or drop --runner for a local streaming run with --max-polls.")
+        raise ConfigError("--streaming runs on runners with unbounded sources; the Dask runner runs batch "
+                          "jobs only. On a Dask cluster, schedule 'communique run --runner=DaskRunner' (cron "
+                          "or 'communique watch'), or drop --runner for a local streaming run with "
+                          "--max-polls.")
     if config.max_polls is None and (runner_name in IN_PROCESS_RUNNERS or embedded):
         raise ConfigError(
             f"--streaming without --max-polls needs a runner with unbounded sources (Flink, Spark, Dataflow "

@@ -51,6 +51,7 @@ def test_no_stage_changes_the_document_it_receives():
 
 class _BrokenSetup:
     stage = "events"
+    english_only = True
 
     def setup(self) -> None:
         raise RuntimeError("the verb lexicon is missing")
@@ -61,6 +62,7 @@ class _BrokenSetup:
 
 class _FailsOnOneArticle:
     stage = "entities"
+    english_only = True
 
     def setup(self) -> None:
         self.ready = True
@@ -110,6 +112,42 @@ def test_a_failure_on_one_article_rejects_it_keeps_it_and_stamps_the_run_later()
                 equal_to([(expected["reject_id"], "run0", STARTED, STARTED.date(), "entities")]),
                 label="stamped")
     pipeline.run().wait_until_finish()
+
+
+class _RecordsWhatItSees:
+    stage = "entities"
+
+    def __init__(self, english_only: bool):
+        self.english_only = english_only
+        self.seen: list[str] = []
+
+    def setup(self) -> None:
+        pass
+
+    def annotate(self, document: Document) -> dict:
+        self.seen.append(document.article_id)
+        return {"entities": [{"article_id": document.article_id}]}
+
+
+@pytest.mark.parametrize("english_only", [True, False])
+def test_an_english_only_stage_passes_articles_whose_annotation_is_skipped_unchanged(english_only):
+    english = Document(article={"article_id": "en", "annotation_skipped": None, "text": "A."})
+    german = Document(article={"article_id": "de", "annotation_skipped": "not_english", "text": "B."})
+    annotator = _RecordsWhatItSees(english_only)
+    fn = AnnotateFn(annotator)
+    fn.setup()
+    (out_english,), (out_german,) = list(fn.process(english)), list(fn.process(german))
+    assert annotator.seen == (["en"] if english_only else ["en", "de"])
+    assert len(out_english.entities) == 1
+    assert (out_german is german) == english_only
+
+
+def test_the_annotated_documents_leave_the_last_stage_without_a_flatten():
+    """A Flatten of document branches makes Beam's in-process runner hold every annotated document of
+    the run in memory (it was 'AllDocuments', joining the articles not in English back in)."""
+    pipeline = TestPipeline()
+    outputs = pipeline | beam.Create([_seed_document()]) | Annotate()
+    assert isinstance(outputs[DOCUMENTS].producer.transform, beam.ParDo)
 
 
 def test_articles_not_in_english_are_split_but_skip_the_english_only_stages():

@@ -4,8 +4,9 @@
 
 Dates, entities and events read English only (their patterns, lexicons and parser are English):
 an article whose language is known and not English (``articles.annotation_skipped = 'not_english'``,
-decided in normalize) is split into sentences and then goes around them, counted as
-``articles_not_english``. It keeps its ``articles`` row; it is not a reject, since nothing is wrong with it.
+decided in normalize) is split into sentences and then passes those three stages unchanged (their
+``Annotator.english_only``), counted as ``articles_not_english``. It keeps its ``articles`` row; it is
+not a reject, since nothing is wrong with it.
 """
 
 from __future__ import annotations
@@ -22,19 +23,15 @@ from transforms.entities.stage import TagEntities
 from transforms.events.stage import CodeEvents
 from transforms.sentences.stage import SplitSentences
 
-NOT_ENGLISH_DOCUMENTS = "not_english"
 
-
-class _ByLanguageFn(beam.DoFn):
+class _CountNotEnglishFn(beam.DoFn):
     def __init__(self):
         self._not_english = counter("articles_not_english")
 
-    def process(self, document: Document) -> Iterator[Document | beam.pvalue.TaggedOutput]:
-        if document.article.get("annotation_skipped") is None:
-            yield document
-            return
-        self._not_english.inc()
-        yield beam.pvalue.TaggedOutput(NOT_ENGLISH_DOCUMENTS, document)
+    def process(self, document: Document) -> Iterator[Document]:
+        if document.article.get("annotation_skipped") is not None:
+            self._not_english.inc()
+        yield document
 
 
 @beam.typehints.with_input_types(Document)
@@ -47,13 +44,13 @@ class Annotate(beam.PTransform):
     """
 
     def expand(self, documents):
+        # One line of documents, with no Flatten: Beam's in-process runner would hold every annotated
+        # document of the run in memory at a Flatten of two branches (the largest objects of the job).
         split = documents | "Sentences" >> SplitSentences()
-        routed = split[DOCUMENTS] | "ByLanguage" >> beam.ParDo(_ByLanguageFn()).with_outputs(
-            NOT_ENGLISH_DOCUMENTS, main=DOCUMENTS)
-        dated = routed[DOCUMENTS] | "Dates" >> ResolveDates()
+        counted = split[DOCUMENTS] | "CountNotEnglish" >> beam.ParDo(_CountNotEnglishFn())
+        dated = counted | "Dates" >> ResolveDates()
         tagged = dated[DOCUMENTS] | "Entities" >> TagEntities()
         coded = tagged[DOCUMENTS] | "Events" >> CodeEvents()
-        annotated = (coded[DOCUMENTS], routed[NOT_ENGLISH_DOCUMENTS]) | "AllDocuments" >> beam.Flatten()
         rejects = ((split[REJECTS], dated[REJECTS], tagged[REJECTS], coded[REJECTS])
                    | "StageRejects" >> beam.Flatten())
-        return {DOCUMENTS: annotated, REJECTS: rejects}
+        return {DOCUMENTS: coded[DOCUMENTS], REJECTS: rejects}

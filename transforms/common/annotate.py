@@ -29,6 +29,9 @@ class Annotator(Protocol):
     """What a per-article stage knows: its name, its resource, and what it adds to one document."""
 
     stage: str  # the rejects' ``stage`` and the ``<stage>_failed`` counter
+    # Reads English only: an article whose annotation was skipped (articles.annotation_skipped, decided
+    # in normalize) passes this stage unchanged.
+    english_only: bool
 
     def setup(self) -> None:
         """Builds the heavy resources (lexicons, automata), once per worker."""
@@ -61,6 +64,9 @@ class AnnotateFn(beam.DoFn):
     def process(self, document: Document) -> Iterator[Document | beam.pvalue.TaggedOutput]:
         if not self._ready:
             raise StageSetupError(f"the {self._annotator.stage} stage was used before its setup()")
+        if self._annotator.english_only and document.article.get("annotation_skipped") is not None:
+            yield document
+            return
         try:
             changes = self._annotator.annotate(document)
         except ARTICLE_ERRORS as error:

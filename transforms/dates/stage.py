@@ -19,6 +19,7 @@ class DateAnnotator:
     """The annotator of the dates stage: ``Document.dates``."""
 
     stage = "dates"
+    english_only = True
 
     def __init__(self):
         self._tagger: TemporalTagger | None = None

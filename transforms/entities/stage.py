@@ -19,6 +19,7 @@ class EntityAnnotator:
     """The annotator of the entities stage: ``Document.entities`` (rows of schemas/entities.py)."""
 
     stage = "entities"
+    english_only = True
 
     def __init__(self):
         self._matcher: ActorMatcher | None = None

@@ -20,6 +20,7 @@ class EventAnnotator:
     """The annotator of the events stage: ``Document.events`` (rows of schemas/events.py)."""
 
     stage = "events"
+    english_only = True
 
     def __init__(self):
         self._coder: EventCoder | None = None

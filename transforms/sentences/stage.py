@@ -16,6 +16,7 @@ class SentenceSplitter:
     """The annotator of the sentences stage: ``Document.sentences`` and ``articles.num_sentences``."""
 
     stage = "sentences"
+    english_only = False
 
     def __init__(self):
         self._sentences = counter("sentences")
