@@ -66,7 +66,7 @@ def test_deduplicate_keeps_one_copy_and_skips_written_ids():
               _document("https://news.test/y", "Another story.")]
     pipeline = TestPipeline()
     outputs = (pipeline | beam.Create([written, *copies])
-               | Deduplicate(lambda: [written.article_id]))
+               | Deduplicate(beam.Create([written.article_id])))
     kept = outputs[DOCUMENTS] | "Kept" >> beam.Map(lambda d: (d.article["source_uri"], d.article["feed_uri"]))
     assert_that(kept, equal_to([("https://news.test/x", "feed-a"), ("https://news.test/y", "feed-a")]),
                 label="kept")
