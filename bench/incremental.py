@@ -15,12 +15,16 @@ is not made by running it: it is made from one real run. ``communique run`` over
 into an empty directory writes the *template* (every table). An archive of A articles is the template's
 rows copied ceil(A / batch) times, every id replaced in copy k by ``stable_id("archive", k, id)``
 (article_id and event_id, reject_id, run_id): copies share no id with each other nor with the batch, so
-every article of the measured run is new, as in a real incremental run. Each table's rows are written by
-the sinks' own writer (``transforms.sinks.stage.write_partition``: Hive partitions by date, files of at
-most 100,000 rows sorted by key) under a staging directory and committed by ``outputs.commit`` (so
-``outputs.tables.committed_tables`` sees them); event_daily is built last by
-``outputs.event_daily.rebuild_event_daily``. By default the archive is one commit: one file per table
-and partition (the corpus spans 123 days), what one run over all its articles writes and what
+every article of the measured run is new, as in a real incremental run. Every date and time in the
+copies is moved a year earlier: the archive holds the news of the year before the batch's four months,
+so a larger archive has more articles per day, not more days, and the batch adds news of new days, as
+a run from cron does (``--same-days`` puts the archive on the batch's own days instead: then the
+run's event_daily rebuild, which reads every event of the days it touches, grows with the archive).
+Each table's rows are written by the sinks' own writer (``transforms.sinks.stage.write_partition``:
+Hive partitions by date, files of at most 100,000 rows sorted by key) under a staging directory and
+committed by ``outputs.commit`` (so ``outputs.tables.committed_tables`` sees them); event_daily is built
+last by ``outputs.event_daily.rebuild_event_daily``. By default the archive is one commit: one file per
+table and partition (the corpus spans 123 days), what one run over all its articles writes and what
 ``communique compact`` leaves of many smaller runs. ``--commits K`` writes it as K commits instead (K
 files per partition, like K runs never compacted). Template and archives are cached under ``--cache``
 (they do not depend on the code measured); ``--rebuild`` makes them again.
@@ -52,6 +56,7 @@ from transforms.sinks.stage import DEFAULT_ROWS_PER_FILE, write_partition  # noq
 DEFAULT_BATCH = 1_000
 DEFAULT_ARCHIVES = (10_000, 100_000)
 TARGET_RATIO = 1.2
+ARCHIVE_SHIFT_DAYS = 365  # the archive holds the year before the batch (--same-days: the batch's days)
 # The columns holding ids, per table copied into an archive (event_daily is rebuilt from the copies).
 ID_COLUMNS = {
     "articles": ("article_id", "run_id"),
@@ -74,10 +79,16 @@ def ensure_template(cache: Path, corpus_dir: Path, rebuild: bool) -> Path:
     return template
 
 
-def copied(rows: list[dict], id_columns: tuple[str, ...], copy: int) -> list[dict]:
-    """``rows`` with every id in ``id_columns`` replaced by copy ``copy``'s own (None stays None)."""
-    return [{**row, **{column: stable_id("archive", copy, row[column])
-                       for column in id_columns if row[column] is not None}} for row in rows]
+def _shifted(value, shift: dt.timedelta):
+    return value - shift if isinstance(value, (dt.date, dt.datetime)) else value
+
+
+def copied(rows: list[dict], id_columns: tuple[str, ...], copy: int, shift: dt.timedelta) -> list[dict]:
+    """``rows`` with every id in ``id_columns`` replaced by copy ``copy``'s own (None stays None), and
+    every date and time moved ``shift`` earlier."""
+    return [{**{column: _shifted(value, shift) for column, value in row.items()},
+             **{column: stable_id("archive", copy, row[column])
+                for column in id_columns if row[column] is not None}} for row in rows]
 
 
 def _by_partition(rows: list[dict], partition_by: str) -> dict:
@@ -87,9 +98,9 @@ def _by_partition(rows: list[dict], partition_by: str) -> dict:
     return grouped
 
 
-def build_archive(template: Path, archive: Path, articles: int, commits: int) -> dict:
+def build_archive(template: Path, archive: Path, articles: int, commits: int, shift: dt.timedelta) -> dict:
     """Writes an archive of about ``articles`` articles from ``template`` (see the module docstring) as
-    ``commits`` commits; returns what it holds."""
+    ``commits`` commits, its dates ``shift`` before the template's; returns what it holds."""
     template_rows = {table: _by_partition(read_table(str(template), table).to_pylist(),
                                           TABLES[table].partition_by) for table in ID_COLUMNS}
     per_copy = sum(len(rows) for rows in template_rows["articles"].values())
@@ -105,24 +116,25 @@ def build_archive(template: Path, archive: Path, articles: int, commits: int) ->
         for table, id_columns in ID_COLUMNS.items():
             spec = TABLES[table]
             for rows in template_rows[table].values():
-                every_copy = [row for copy in group for row in copied(rows, id_columns, copy)]
+                every_copy = [row for copy in group for row in copied(rows, id_columns, copy, shift)]
                 for _ in write_partition(spec, staging, writer, DEFAULT_ROWS_PER_FILE, every_copy):
                     pass
         output.commit(writer)
     rebuild_event_daily(str(archive))
     files = {table: len(table_files(str(archive), table)) for table in TABLES}
-    return {"articles": per_copy * copies, "copies": copies, "commits": commits, "files": files}
+    return {"articles": per_copy * copies, "copies": copies, "commits": commits, "files": files,
+            "shift_days": shift.days}
 
 
-def ensure_archive(cache: Path, template: Path, articles: int, commits: int,
+def ensure_archive(cache: Path, template: Path, articles: int, commits: int, shift: dt.timedelta,
                    rebuild: bool) -> tuple[Path, dict]:
-    archive = cache / f"archive-{template.name}-a{articles}-c{commits}"
+    archive = cache / f"archive-{template.name}-a{articles}-c{commits}-s{shift.days}"
     described = archive.with_suffix(".json")
     if archive.is_dir() and described.is_file() and not rebuild:
         return archive, json.loads(described.read_text())
     print(f"   building the archive of {articles:,} articles in {commits} commit(s) ...", flush=True)
     started = dt.datetime.now()
-    figures = build_archive(template, archive, articles, commits)
+    figures = build_archive(template, archive, articles, commits, shift)
     figures["build_s"] = round((dt.datetime.now() - started).total_seconds(), 1)
     described.write_text(json.dumps(figures))
     return archive, figures
@@ -144,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="articles already written (repeatable; default 10000 and 100000)")
     parser.add_argument("--commits", type=int, default=1,
                         help="commits the archive is written in (default 1: one file per partition)")
+    parser.add_argument("--same-days", action="store_true",
+                        help="put the archive on the batch's own days instead of the year before them")
     parser.add_argument("--code", type=Path, help="a checkout of communique whose pipeline runs the batch "
                         "(default this one), e.g. an older commit exported with git archive")
     parser.add_argument("--seed", type=int, default=8, help="corpus random seed (default 8)")
@@ -164,7 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     template = ensure_template(cache, corpus_dir, args.rebuild)
     results = []
     for size in sizes:
-        archive, held = ensure_archive(cache, template, size, args.commits, args.rebuild)
+        shift = dt.timedelta(days=0 if args.same_days else ARCHIVE_SHIFT_DAYS)
+        archive, held = ensure_archive(cache, template, size, args.commits, shift, args.rebuild)
         print(f"\n== {manifest.articles:,} new articles into an archive of {held['articles']:,} "
               f"({held['commits']} commit(s); {held['files']['articles']:,} articles files, "
               f"{sum(held['files'].values()):,} files in all)", flush=True)
