@@ -10,16 +10,17 @@ The run: ``communique run --seeds <corpus>`` over the ``--batch`` articles of ``
 (wall, job = ``runs.elapsed_s``, CPU, and peak RSS of the process tree). The figures that matter are the
 ratios of the largest archive's run to the smallest's (target: at most 1.2x in wall time and peak RSS).
 
-How the archives are made. The pipeline runs about 20 articles/s here, so an archive of 100,000 articles
+How the archives are made. The pipeline runs 15-20 articles/s here, so an archive of 100,000 articles
 is not made by running it: it is made from one real run. ``communique run`` over the batch's own corpus
-into an empty directory writes the *template* (every table). An archive of A articles is the template's
-rows copied ceil(A / batch) times, every id replaced in copy k by ``stable_id("archive", k, id)``
-(article_id and event_id, reject_id, run_id): copies share no id with each other nor with the batch, so
-every article of the measured run is new, as in a real incremental run. Every date and time in the
-copies is moved a year earlier: the archive holds the news of the year before the batch's four months,
-so a larger archive has more articles per day, not more days, and the batch adds news of new days, as
-a run from cron does (``--same-days`` puts the archive on the batch's own days instead: then the
-run's event_daily rebuild, which reads every event of the days it touches, grows with the archive).
+into an empty directory writes the *template* (every table; ``--template N``: the run over the first N
+articles of that corpus instead). An archive of A articles is the template's rows copied ceil(A / N)
+times, every id replaced in copy k by ``stable_id("archive", k, id)`` (article_id and event_id,
+reject_id, run_id): copies share no id with each other nor with the batch, so every article of the
+measured run is new, as in a real incremental run. Every date and time in the copies is moved a year
+earlier: the archive holds the news of the year before the batch's four months, so a larger archive has
+more articles per day, not more days, and the batch adds news of new days, as a run from cron does
+(``--same-days`` puts the archive on the batch's own days instead: then the run's event_daily rebuild,
+which reads every event of the days it touches, grows with the archive).
 Each table's rows are written by the sinks' own writer (``transforms.sinks.stage.write_partition``:
 Hive partitions by date, files of at most 100,000 rows sorted by key) under a staging directory and
 committed by ``outputs.commit`` (so ``outputs.tables.committed_tables`` sees them); event_daily is built
@@ -152,6 +153,9 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
     parser.add_argument("--batch", type=int, default=DEFAULT_BATCH,
                         help="new articles per run (default 1000)")
+    parser.add_argument("--template", type=int, metavar="N",
+                        help="articles of the corpus whose run the archives are copied from (default: "
+                        "--batch); a small --batch with --template 1000 shows the archive's share alone")
     parser.add_argument("--archive", type=int, action="append",
                         help="articles already written (repeatable; default 10000 and 100000)")
     parser.add_argument("--commits", type=int, default=1,
@@ -167,15 +171,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="end with one line of JSON holding every figure")
     args = parser.parse_args(argv)
     sizes = sorted(set(args.archive or DEFAULT_ARCHIVES))
-    if args.batch < 10 or any(size < args.batch for size in sizes):
-        parser.error("--batch must be at least 10, and every --archive at least --batch")
+    if args.batch < 10 or any(size < (args.template or args.batch) for size in sizes):
+        parser.error("--batch must be at least 10, and every --archive at least --template (or --batch)")
     started = dt.datetime.now(dt.timezone.utc)
     code = args.code.resolve() if args.code else None
     print(f"communique incremental benchmark {started:%Y-%m-%d %H:%M} UTC on {machine()}; pipeline of "
           f"{code or BENCH.parent}", flush=True)
     cache = args.cache / "incremental"
     corpus_dir, manifest, _ = ensure_corpus(args.cache, args.batch, args.seed)
-    template = ensure_template(cache, corpus_dir, args.rebuild)
+    template_corpus = ensure_corpus(args.cache, args.template, args.seed)[0] if args.template else corpus_dir
+    template = ensure_template(cache, template_corpus, args.rebuild)
     results = []
     for size in sizes:
         shift = dt.timedelta(days=0 if args.same_days else ARCHIVE_SHIFT_DAYS)
