@@ -23,6 +23,7 @@ from collections.abc import Iterable
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 from apache_beam.io.filesystems import FileSystems
 
 from outputs.commit import OutputDir
@@ -93,9 +94,13 @@ def _article_files(output_dir: str, events_by_day: dict, days: list) -> list[str
     files = table_files(output_dir, "articles")
     if len(days) == len(events_by_day):
         return files
-    published = {value for day in days for path in events_by_day[day]
-                 for value in read_file(path, ["published_date"]).column("published_date").to_pylist()}
+    published = {value for day in days for path in events_by_day[day] for value in _published_dates(path)}
     return [path for path in files if partition_date_of(path) in published]
+
+
+def _published_dates(events_file: str) -> list[dt.date | None]:
+    """The distinct published_date of the articles an events file's rows come from."""
+    return pc.unique(read_file(events_file, ["published_date"]).column("published_date")).to_pylist()
 
 
 def _aggregate_by_day(output_dir: str, staging: str, days: list, events_by_day: dict) -> int:
