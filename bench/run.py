@@ -88,13 +88,16 @@ def _tree_rss(process: psutil.Process) -> tuple[int, int]:
     return total, largest
 
 
-def measure(command: list[str], *, ok_codes: tuple[int, ...] = (0,)) -> Measured:
+def measure(command: list[str], *, ok_codes: tuple[int, ...] = (0,), code: Path | None = None) -> Measured:
     """Runs ``command`` to its end, measuring wall and CPU time and the peak memory of its process tree.
-    Raises CalledProcessError (with its output) when it exits with a code not in ``ok_codes``."""
+    ``code``: a checkout of communique whose modules the command imports (working directory and
+    PYTHONPATH), default this one. Raises CalledProcessError (with its output) when it exits with a code
+    not in ``ok_codes``."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     load_before = os.getloadavg()[0]
     started = time.perf_counter()
-    process = psutil.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    checkout = {} if code is None else {"cwd": code, "env": {**os.environ, "PYTHONPATH": str(code)}}
+    process = psutil.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **checkout)
     peaks = [0, 0]
     done = threading.Event()
 
@@ -138,12 +141,20 @@ def _fresh(path: Path) -> Path:
     return path
 
 
-def beam_run(corpus_dir: Path, output: Path, beam_args: list[str]) -> dict:
-    """``communique run`` in a subprocess; its figures and what its runs row says."""
+def beam_run(corpus_dir: Path, output: Path, beam_args: list[str], *, archive: Path | None = None,
+             code: Path | None = None) -> dict:
+    """``communique run`` in a subprocess, into a fresh output directory (a fresh copy of ``archive``
+    when given), with the pipeline of checkout ``code`` (default this one); its figures and what its
+    runs row says."""
+    _fresh(output)
+    earlier: set[str] = set()
+    if archive is not None:
+        shutil.copytree(archive, output)
+        earlier = {row["run_id"] for row in read_table(str(output), "runs").to_pylist()}
     command = [sys.executable, "-m", "pipeline.cli", "run", "--quiet", "--seeds", str(corpus_dir),
-               "--output", str(_fresh(output)), "--run-timestamp", RUN_TIMESTAMP, *beam_args]
-    measured = measure(command, ok_codes=(EXIT_OK, EXIT_OK_WITH_REJECTS))
-    runs = read_table(str(output), "runs").to_pylist()
+               "--output", str(output), "--run-timestamp", RUN_TIMESTAMP, *beam_args]
+    measured = measure(command, ok_codes=(EXIT_OK, EXIT_OK_WITH_REJECTS), code=code)
+    runs = [row for row in read_table(str(output), "runs").to_pylist() if row["run_id"] not in earlier]
     if len(runs) != 1:
         raise RuntimeError(f"expected one runs row in {output}, found {len(runs)}")
     run = runs[0]

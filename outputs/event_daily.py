@@ -3,25 +3,38 @@
 One row per (event_date, source_actor, target_actor, cameo_code) with the number of mentions (event
 rows), articles and sources behind it, when it was first and last seen, and the event ids.
 
-Because a re-run or an incremental run only adds events, the table is rebuilt from the *whole* committed
-events table after each commit (``rebuild_event_daily``), never appended to: it then always equals a
-GROUP BY over events. The rebuild reads the files through Beam's FileSystems and aggregates in DuckDB,
-one events partition (day) at a time, and swaps the new table in as one commit of ``outputs.commit``
-(the old files removed, the new ones moved in), so it works the same on a local directory and on an
-object store, and readers see the old table or the new one, never a mix.
+Because a re-run or an incremental run only adds events, the table is rebuilt from the committed events
+after each commit (``rebuild_event_daily``), never appended to: it then always equals a GROUP BY over
+events. event_date is part of the key, so days are independent: a run rebuilds only the days it added
+events to (named in the stale mark, ``mark_stale``), reading those days' events and the articles
+partitions they point at, and its cost does not grow with the archive's other days. The rebuild reads
+the files through Beam's FileSystems and aggregates in DuckDB, one events partition (day) at a time, and
+swaps the new rows in as one commit of ``outputs.commit`` (the old files of those days removed, the new
+ones moved in), so it works the same on a local directory and on an object store, and readers see the
+old days or the new ones, never a mix.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
+from collections.abc import Iterable
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 from apache_beam.io.filesystems import FileSystems
 
 from outputs.commit import OutputDir
-from outputs.tablefiles import NULL_PARTITION, part_file_name, partition_path, read_file, write_parquet
+from outputs.tablefiles import (
+    file_num_rows,
+    part_file_name,
+    partition_date_of,
+    partition_path,
+    read_file,
+    write_parquet,
+)
 from outputs.tables import table_files
 from schemas import TABLES
 
@@ -61,16 +74,11 @@ def _read_columns(table: str, files: list[str], columns: list[str]) -> pa.Table:
     return pa.concat_tables([read_file(path, columns) for path in files], promote_options="default")
 
 
-def _partition_date(directory: str) -> dt.date | None:
-    value = FileSystems.split(directory)[1].split("=", 1)[1]
-    return None if value == NULL_PARTITION else dt.date.fromisoformat(value)
-
-
-def _events_by_day(output_dir: str) -> dict[dt.date | None, list[str]]:
-    """The committed events files by their partition's event_date (a file does not hold that column)."""
+def _by_day(files: Iterable[str]) -> dict[dt.date | None, list[str]]:
+    """Table files by the date of their partition (a file does not hold that column)."""
     by_day: dict[dt.date | None, list[str]] = {}
-    for path in table_files(output_dir, "events"):
-        by_day.setdefault(_partition_date(FileSystems.split(path)[0]), []).append(path)
+    for path in files:
+        by_day.setdefault(partition_date_of(path), []).append(path)
     return by_day
 
 
@@ -80,21 +88,36 @@ def _typed(result: pa.Table) -> pa.Table:
                                  for name in spec.schema.names], schema=spec.schema)
 
 
-def _aggregate_by_day(output_dir: str, staging: str) -> int:
-    """Writes event_daily under ``staging`` one events partition at a time (event_date is part of the
-    key, so days are independent): memory holds one day's events and the articles' sources, never the
-    whole events table. Only the columns the aggregation needs are read."""
+def _article_files(output_dir: str, events_by_day: dict, days: list) -> list[str]:
+    """The articles files the events of ``days`` can point at: those of the partitions (published_date)
+    of those events' articles; every articles file when ``events_by_day`` covers all the days."""
+    files = table_files(output_dir, "articles")
+    if len(days) == len(events_by_day):
+        return files
+    published = {value for day in days for path in events_by_day[day] for value in _published_dates(path)}
+    return [path for path in files if partition_date_of(path) in published]
+
+
+def _published_dates(events_file: str) -> list[dt.date | None]:
+    """The distinct published_date of the articles an events file's rows come from."""
+    return pc.unique(read_file(events_file, ["published_date"]).column("published_date")).to_pylist()
+
+
+def _aggregate_by_day(output_dir: str, staging: str, days: list, events_by_day: dict) -> int:
+    """Writes event_daily under ``staging`` for ``days``, one events partition at a time (event_date is
+    part of the key, so days are independent): memory holds one day's events and the sources of the
+    articles they point at, never the whole events table. Only the columns the aggregation needs are
+    read."""
     connection = duckdb.connect()
     try:
         connection.execute("SET TimeZone = 'UTC'")
         connection.register("articles", _read_columns(
-            "articles", table_files(output_dir, "articles"), _ARTICLE_COLUMNS))
+            "articles", _article_files(output_dir, events_by_day, days), _ARTICLE_COLUMNS))
         connection.execute(f"CREATE TEMP TABLE article_sources AS {_SOURCES_SQL}")
         connection.unregister("articles")
         rows = 0
-        by_day = _events_by_day(output_dir)
-        for day in sorted(by_day, key=lambda value: (value is not None, value)):
-            events = _read_columns("events", by_day[day], _EVENT_COLUMNS)
+        for day in days:
+            events = _read_columns("events", events_by_day[day], _EVENT_COLUMNS)
             events = events.append_column(pa.field("event_date", pa.date32()),
                                           pa.array([day] * events.num_rows, pa.date32()))
             connection.register("day_events", events)
@@ -122,22 +145,54 @@ def _write_partitions(root: str, table: pa.Table) -> int:
     return written
 
 
-def rebuild_event_daily(output_dir: str) -> int:
-    """Rewrites ``<output_dir>/event_daily`` from the whole committed events table, as one commit that
-    replaces every file it had; returns its rows. The caller holds the output lock (the run driver does,
-    after its own commit). Works on any Beam filesystem."""
+def _day_order(day: dt.date | None) -> tuple:
+    return (day is not None, day or dt.date.min)
+
+
+def rebuild_event_daily(output_dir: str, days: Iterable[dt.date | None] | None = None) -> int:
+    """Rewrites the rows of ``<output_dir>/event_daily`` for ``days`` (event dates; default every day)
+    from the committed events, as one commit that replaces the files those days had; returns the rows
+    of the whole table. The caller holds the output lock (the run driver does, after its own commit).
+    Works on any Beam filesystem."""
     output = OutputDir(output_dir)
     output.discard(REBUILD_ID)  # a leftover of a rebuild interrupted before its commit
-    rows = _aggregate_by_day(output_dir, output.staging_root(REBUILD_ID))
-    output.commit(REBUILD_ID, removes=table_files(output_dir, EVENT_DAILY))
-    return rows
+    events_by_day = _by_day(table_files(output_dir, "events"))
+    daily_files = table_files(output_dir, EVENT_DAILY)
+    chosen = set(events_by_day) if days is None else set(days)
+    replaced = [path for path in daily_files if days is None or partition_date_of(path) in chosen]
+    rebuilt = _aggregate_by_day(output_dir, output.staging_root(REBUILD_ID),
+                                sorted(chosen & set(events_by_day), key=_day_order), events_by_day)
+    output.commit(REBUILD_ID, removes=replaced)
+    kept = set(daily_files) - set(replaced)
+    return rebuilt + sum(file_num_rows(path) for path in sorted(kept))
 
 
-def mark_stale(output_dir: str) -> None:
-    """Marks event_daily for a rebuild, before a commit that adds events: a run killed between its commit
-    and its rebuild leaves the mark, and the next run rebuilds even when it adds nothing."""
-    with FileSystems.create(FileSystems.join(output_dir, STALE_MARK)):
-        pass
+def mark_stale(output_dir: str, days: Iterable[dt.date | None] | None = None) -> None:
+    """Marks event_daily for a rebuild, before a commit that adds events (on ``days``, the event dates of
+    the added events; None: any day): a run killed between its commit and its rebuild leaves the mark,
+    and the next run rebuilds even when it adds nothing. Marks add up until a rebuild clears them."""
+    mark = FileSystems.join(output_dir, STALE_MARK)
+    pending = _marked_days(output_dir) if FileSystems.exists(mark) else set()
+    every_day = days is None or pending is None
+    marked = None if every_day else sorted(
+        {None if day is None else day.isoformat() for day in pending | set(days)},
+        key=lambda day: (day is not None, day or ""))
+    with FileSystems.create(mark) as handle:
+        handle.write(json.dumps({"days": marked}).encode("utf-8"))
+
+
+def _marked_days(output_dir: str) -> set[dt.date | None] | None:
+    """The days the stale mark names; None for every day (a mark naming none, or of an earlier version:
+    an empty file)."""
+    with FileSystems.open(FileSystems.join(output_dir, STALE_MARK)) as handle:
+        content = handle.read()
+    try:
+        days = json.loads(content)["days"] if content else None
+    except (ValueError, TypeError, KeyError):
+        return None
+    if not isinstance(days, list):
+        return None
+    return {None if day is None else dt.date.fromisoformat(day) for day in days}
 
 
 def stale(output_dir: str) -> bool:
@@ -146,13 +201,14 @@ def stale(output_dir: str) -> bool:
 
 
 def rebuild_if_stale(output_dir: str) -> int | None:
-    """Rebuilds event_daily (returning its rows) when it is marked stale, or missing while there are
-    events; None when it is up to date."""
+    """Rebuilds event_daily (returning its rows) when it is marked stale (only the days the mark names,
+    if it has any rows yet), or missing while there are events; None when it is up to date."""
     mark = FileSystems.join(output_dir, STALE_MARK)
     marked = FileSystems.exists(mark)
-    if not marked and (table_files(output_dir, EVENT_DAILY) or not table_files(output_dir, "events")):
+    has_rows = bool(table_files(output_dir, EVENT_DAILY))
+    if not marked and (has_rows or not table_files(output_dir, "events")):
         return None
-    rows = rebuild_event_daily(output_dir)
+    rows = rebuild_event_daily(output_dir, _marked_days(output_dir) if marked and has_rows else None)
     if marked:
         FileSystems.delete([mark])
     return rows

@@ -11,12 +11,12 @@ from __future__ import annotations
 import apache_beam as beam
 
 from outputs.commit import OutputDir
-from outputs.tables import WrittenIds
 from pipeline.options import RunConfig
 from transforms.annotating import Annotate
 from transforms.common.beam import DOCUMENTS, OUTCOMES
 from transforms.common.progress import Progress
 from transforms.common.rejects import REJECTS, NumberRepeatedRejects, StampRejects
+from transforms.common.written import WrittenKeys
 from transforms.normalize.dedup import Deduplicate, SkipWrittenRows
 from transforms.normalize.stage import Normalize
 from transforms.sinks.stage import WriteTables
@@ -30,18 +30,20 @@ def build_pipeline(pipeline: beam.Pipeline, config: RunConfig, feed_state: dict 
     """Adds the whole job to ``pipeline``; returns the PCollection of (staged file, rows)."""
     output = OutputDir(config.output_dir)
     run = (config.run_id, config.started_at)
-    written_articles = WrittenIds(config.output_dir, "articles", "article_id")
+    # What earlier runs wrote is joined with this run's keys by the runner (transforms.common.written).
+    def written(table: str, column: str) -> WrittenKeys:
+        return WrittenKeys(config.output_dir, table, column)
 
     sources = pipeline | "Sources" >> ReadSources(
         seeds_dir=config.seeds_dir, feed_uris=list(config.feed_uris), run_id=config.run_id,
         run_started_at=config.started_at, feed_state=feed_state, fetch_articles=config.fetch_articles,
         timeout_s=config.feed_timeout_s, max_bytes=config.max_feed_bytes,
-        load_known_article_ids=written_articles, refused_feeds=config.refused_feeds,
+        known_article_ids=written("articles", "article_id"), refused_feeds=config.refused_feeds,
         page_budget=PageBudget.from_now(config.max_pages, config.pages_deadline_s,
                                         config.allow_private_addresses))
     normalized = sources[FEED_ITEMS] | "Normalize" >> Normalize(*run)
     fresh = (normalized[DOCUMENTS] | "ProgressRead" >> Progress("read")
-             | "Deduplicate" >> Deduplicate(written_articles))
+             | "Deduplicate" >> Deduplicate(written("articles", "article_id")))
     coded = fresh[DOCUMENTS] | "Annotate" >> Annotate()
 
     rejects = (
@@ -49,7 +51,7 @@ def build_pipeline(pipeline: beam.Pipeline, config: RunConfig, feed_state: dict 
         | "AllRejects" >> beam.Flatten()
         | "StampRejects" >> StampRejects(*run)
         | "OneRowPerItem" >> NumberRepeatedRejects()
-        | "NewRejects" >> SkipWrittenRows(WrittenIds(config.output_dir, "rejects", "reject_id"), "reject_id")
+        | "NewRejects" >> SkipWrittenRows(written("rejects", "reject_id"), "reject_id")
     )
     feed_fetches = {
         "feed_fetches": sources[FEED_FETCHES],

@@ -36,7 +36,7 @@ from outputs.tablefiles import (
     rows_to_arrow,
     write_parquet,
 )
-from outputs.tables import WrittenIds, committed_tables, table_files
+from outputs.tables import committed_tables, table_files
 from pipeline import __version__
 from pipeline.options import beam_pipeline_options
 from pipeline.summary import counters_of
@@ -45,6 +45,7 @@ from transforms.annotating import Annotate
 from transforms.common.beam import DOCUMENTS
 from transforms.common.ids import stable_id
 from transforms.common.rejects import REJECTS, NumberRepeatedRejects, StampRejects, rejects_by_reason
+from transforms.common.written import WrittenKeys
 from transforms.events.version import coder_version
 from transforms.normalize.dedup import SkipWrittenRows
 from transforms.sinks.stage import DEFAULT_ROWS_PER_FILE, DOCUMENT_TABLES, WriteTables
@@ -147,7 +148,7 @@ def build_recode_pipeline(pipeline: beam.Pipeline, config: RecodeConfig,
     rejects = (coded[REJECTS]
                | "StampRejects" >> StampRejects(*run)
                | "OneRowPerItem" >> NumberRepeatedRejects()
-               | "NewRejects" >> SkipWrittenRows(WrittenIds(config.output_dir, "rejects", "reject_id"),
+               | "NewRejects" >> SkipWrittenRows(WrittenKeys(config.output_dir, "rejects", "reject_id"),
                                                  "reject_id"))
     no_fetches = pipeline | "NoFeedFetches" >> beam.Create([]).with_output_types(dict)
     return ({"documents": coded[DOCUMENTS], "rejects": rejects, "feed_fetches": no_fetches}

@@ -19,7 +19,14 @@ from outputs import feedstate
 from outputs.commit import CommitIncomplete, OutputDir, crash_point
 from outputs.event_daily import EVENT_DAILY, mark_stale, rebuild_if_stale, stale
 from outputs.lock import OutputLock
-from outputs.tablefiles import part_file_name, partition_path, read_file_rows, rows_to_arrow, write_parquet
+from outputs.tablefiles import (
+    part_file_name,
+    partition_date_of,
+    partition_path,
+    read_file_rows,
+    rows_to_arrow,
+    write_parquet,
+)
 from outputs.tables import committed_tables
 from pipeline import __version__
 from pipeline.assemble import build_pipeline
@@ -95,7 +102,8 @@ def _run_locked(config: RunConfig) -> RunOutcome:
     })
     _stage_empty_tables(output, config)
     if rows_written.get("events", 0) > 0:
-        mark_stale(config.output_dir)
+        # Only the days this run adds events to are rebuilt after the commit.
+        mark_stale(config.output_dir, {partition_date_of(path) for path in staged.get("events", [])})
     rows_written["runs"] = 1
     outcome = RunOutcome(
         run_id=config.run_id, output_dir=config.output_dir, elapsed_s=elapsed, counters=counters,

@@ -8,7 +8,7 @@ EVENT_DAILY = TableSpec(
     name="event_daily",
     version=1,
     doc="One row per (event_date, source_actor, target_actor, cameo_code): how often the same event was "
-    "reported. Rebuilt from the whole events table after every run (outputs/event_daily.py), so it "
+    "reported. Rebuilt from the events table after every run (outputs/event_daily.py), so it "
     "always equals a GROUP BY over events.",
     partition_by="event_date",
     key=("event_date", "source_actor", "target_actor", "cameo_code"),

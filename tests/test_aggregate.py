@@ -7,10 +7,10 @@ import os
 
 import pytest
 
-from outputs.event_daily import rebuild_event_daily
+from outputs.event_daily import STALE_MARK, mark_stale, rebuild_event_daily, rebuild_if_stale
 from outputs.sql import connect
-from outputs.tablefiles import part_file_name, partition_path, rows_to_arrow, write_parquet
-from outputs.tables import read_table
+from outputs.tablefiles import part_file_name, partition_date_of, partition_path, rows_to_arrow, write_parquet
+from outputs.tables import read_table, table_files
 from schemas import TABLES
 from tests.devsets.events_fixtures import seed_inputs
 from transforms.events.coder import EventCoder
@@ -118,3 +118,62 @@ def test_rebuild_of_an_empty_output_and_of_one_interrupted_before_its_commit(tmp
     assert read_table(root, "event_daily").num_rows == 0
     assert rebuild_event_daily(root) == 0
     assert not os.path.exists(os.path.join(root, "_staging", "event_daily"))
+
+
+def _daily_files_by_day(root: str) -> dict:
+    by_day: dict = {}
+    for path in table_files(root, "event_daily"):
+        by_day.setdefault(partition_date_of(path), set()).add((path, os.stat(path).st_ino))
+    return by_day
+
+
+def test_a_run_rebuilds_only_the_days_it_added_events_to(tmp_path, coded):
+    """Before: every run rebuilt event_daily from the whole events table, so its cost grew with the
+    archive; now the days a run did not touch keep their files, and the table still equals the GROUP BY."""
+    root = str(tmp_path)
+    september = dt.date(2021, 9, 1)
+    published = dt.datetime(2021, 10, 28, 9, tzinfo=dt.timezone.utc)
+    _write(root, "articles", [_article("a1", "000_seed.txt", "seed", published)], "run1")
+    _write(root, "events", [{**row, "event_date": september, "published_date": published.date()}
+                            for row in _events_for(coded, "a1")], "run1")
+    rebuild_event_daily(root)
+    untouched = _daily_files_by_day(root)[september]
+
+    later = dt.datetime(2021, 10, 29, 7, tzinfo=dt.timezone.utc)
+    _write(root, "articles", [_article("a2", "https://news.example.org/story", "feed", later)], "run2")
+    added = [{**row, "published_date": later.date()} for row in _events_for(coded, "a2")]
+    _write(root, "events", added, "run2")
+    days = {row["event_date"] for row in added}
+    assert september not in days
+    mark_stale(root, days)
+    rows = rebuild_if_stale(root)
+    connection = connect(root)
+    assert _rows(connection, DAILY_SQL) == _rows(connection, EXPECTED_SQL)
+    assert rows == read_table(root, "event_daily").num_rows
+    assert _daily_files_by_day(root)[september] == untouched
+    assert not os.path.exists(os.path.join(root, STALE_MARK))
+
+
+def test_stale_marks_add_up_and_a_mark_naming_no_days_rebuilds_every_day(tmp_path, coded):
+    root = str(tmp_path)
+    published = dt.datetime(2021, 10, 28, 9, tzinfo=dt.timezone.utc)
+    _write(root, "articles", [_article("a1", "000_seed.txt", "seed", published)], "run1")
+    events = _events_for(coded, "a1")
+    _write(root, "events", events, "run1")
+    rebuild_event_daily(root)
+    before = _daily_files_by_day(root)
+    first, *others = sorted(before)
+    assert others, "the fixture's events fall on more than one day"
+    mark_stale(root, {first})
+    mark_stale(root, set(others[:1]))  # a second run before the rebuild: both days are rebuilt
+    rebuild_if_stale(root)
+    after = _daily_files_by_day(root)
+    assert {day for day in before if after[day] != before[day]} == {first, others[0]}
+    # A mark of an earlier version (an empty file) names no days: every day is rebuilt.
+    with open(os.path.join(root, STALE_MARK), "wb"):
+        pass
+    rebuild_if_stale(root)
+    again = _daily_files_by_day(root)
+    assert all(again[day] != after[day] for day in after)
+    connection = connect(root)
+    assert _rows(connection, DAILY_SQL) == _rows(connection, EXPECTED_SQL)

@@ -10,6 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import apache_beam as beam
 import pyarrow as pa
 import pytest
 from apache_beam.metrics.metric import MetricsFilter
@@ -269,7 +270,7 @@ def test_fetch_articles_skips_articles_already_written(server):
     server.route("/known-pages.xml", samples.static(feed.encode()))
     known = [article_id_for(server.url("/articles/ghana-togo.html"), "")]
     page_hits = server.hits("/articles/ghana-togo.html")
-    out = Collected([server.url("/known-pages.xml")], fetch_articles=True, load_known_ids=lambda: known,
+    out = Collected([server.url("/known-pages.xml")], fetch_articles=True, known_ids=beam.Create(known),
                     page_budget=LOOPBACK_PAGES)
     assert [item["text_source"] for item in out.items] == ["summary"]
     assert server.hits("/articles/ghana-togo.html") == page_hits

@@ -66,7 +66,7 @@ def test_deduplicate_keeps_one_copy_and_skips_written_ids():
               _document("https://news.test/y", "Another story.")]
     pipeline = TestPipeline()
     outputs = (pipeline | beam.Create([written, *copies])
-               | Deduplicate(lambda: [written.article_id]))
+               | Deduplicate(beam.Create([written.article_id])))
     kept = outputs[DOCUMENTS] | "Kept" >> beam.Map(lambda d: (d.article["source_uri"], d.article["feed_uri"]))
     assert_that(kept, equal_to([("https://news.test/x", "feed-a"), ("https://news.test/y", "feed-a")]),
                 label="kept")
@@ -76,6 +76,37 @@ def test_deduplicate_keeps_one_copy_and_skips_written_ids():
     assert _counter(result, "duplicates") == 2
     assert _counter(result, "duplicates_of_earlier_runs") == 1
     assert _counter(result, "articles_new") == 2
+
+
+def test_every_copy_of_an_article_written_before_is_a_duplicate_of_an_earlier_run():
+    copies = [_document("https://news.test/old", "Written last run.", feed="feed-b"),
+              _document("https://news.test/old", "Written last run.", feed="feed-a"),
+              _document("https://news.test/new", "A new story.")]
+    # Ids written before that this batch does not have make no output at all.
+    written = [copies[0].article_id, _document("https://news.test/other", "Not in this batch.").article_id]
+    pipeline = TestPipeline()
+    outputs = pipeline | beam.Create(copies) | Deduplicate(beam.Create(written))
+    assert_that(outputs[DOCUMENTS] | "Kept" >> beam.Map(lambda d: d.article["source_uri"]),
+                equal_to(["https://news.test/new"]), label="kept")
+    assert_that(outputs[OUTCOMES], equal_to([("feed-a", "duplicate"), ("feed-b", "duplicate"),
+                                             ("feed-a", "new")]), label="outcomes")
+    result = pipeline.run()
+    assert _counter(result, "duplicates") == 2
+    assert _counter(result, "duplicates_of_earlier_runs") == 2
+    assert _counter(result, "duplicates_within_run") == 0
+    assert _counter(result, "articles_new") == 1
+
+
+def test_deduplicate_without_written_ids_keeps_one_copy_of_each():
+    copies = [_document("https://news.test/x", "Same story.", feed="feed-b"),
+              _document("https://news.test/x", "Same story.", feed="feed-a")]
+    pipeline = TestPipeline()
+    outputs = pipeline | beam.Create(copies) | Deduplicate()
+    assert_that(outputs[DOCUMENTS] | "Kept" >> beam.Map(lambda d: d.article["feed_uri"]),
+                equal_to(["feed-a"]))
+    result = pipeline.run()
+    assert _counter(result, "duplicates_within_run") == 1
+    assert _counter(result, "duplicates_of_earlier_runs") == 0
 
 
 def test_split_sentences_fills_documents_and_counts():

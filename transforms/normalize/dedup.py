@@ -1,4 +1,10 @@
-"""Stage 'deduplicate': every article is written once, across feeds and across runs."""
+"""Stage 'deduplicate': every article is written once, across feeds and across runs.
+
+In a batch run one grouping by article id does both: the run's copies of each article and the ids
+earlier runs wrote (read back by the runner, ``transforms.common.written``) meet in the same group, so
+no worker holds the set of every id written. The streaming front, whose windows a join with the tables
+does not fit, drops written articles with a set loaded per worker instead (``SkipWrittenDocuments``).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,10 @@ import apache_beam as beam
 from transforms.common.beam import DOCUMENTS, OUTCOME_DUPLICATE, OUTCOME_NEW, OUTCOMES, counter
 from transforms.common.document import Document
 
+# The value an id written by an earlier run contributes to its group: a packed document is never empty.
+_WRITTEN = b""
+_ROWS, _WRITTEN_TAG = "rows", "written"
+
 
 def _packed(document: Document) -> tuple[str, bytes]:
     """(article id, the document pickled and compressed). The GroupByKey holds every article until all
@@ -21,6 +31,10 @@ def _packed(document: Document) -> tuple[str, bytes]:
 
 def _unpacked(packed: bytes) -> Document:
     return pickle.loads(zlib.decompress(packed))
+
+
+def _marked_written(article_id: str) -> tuple[str, bytes]:
+    return article_id, _WRITTEN
 
 
 def _preference(document: Document) -> tuple:
@@ -52,25 +66,58 @@ class _SkipWrittenFn(beam.DoFn):
         yield document
 
 
+@beam.typehints.with_input_types(Document)
+@beam.typehints.with_output_types(Document)
+class SkipWrittenDocuments(beam.PTransform):
+    """Drops documents whose id ``load_written_ids()`` returns (a picklable callable run in
+    ``DoFn.setup`` on each worker: every id is then held by every worker). For the streaming front only;
+    a batch run joins instead (``Deduplicate(written_ids=...)``). Outputs: 'documents' and OUTCOMES."""
+
+    def __init__(self, load_written_ids: Callable[[], Iterable[str]]):
+        super().__init__()
+        self._load_written_ids = load_written_ids
+
+    def expand(self, documents):
+        return documents | "SkipWritten" >> beam.ParDo(
+            _SkipWrittenFn(self._load_written_ids)).with_outputs(OUTCOMES, main=DOCUMENTS)
+
+
 class _KeepOneCopyFn(beam.DoFn):
+    """(article id, its packed copies, and ``_WRITTEN`` if an earlier run wrote it) -> the copy to keep,
+    or nothing when it is written; OUTCOMES for every copy of a feed entry."""
+
     def __init__(self):
         self._duplicates = counter("duplicates")
+        self._duplicates_earlier = counter("duplicates_of_earlier_runs")
         self._duplicates_in_run = counter("duplicates_within_run")
         self._articles_new = counter("articles_new")
 
     def process(self, keyed: tuple[str, Iterable[bytes]]) -> Iterator:
-        _, copies = keyed
-        ordered = sorted(map(_unpacked, copies), key=_preference)
+        _, values = keyed
+        values = list(values)
+        packed = [value for value in values if value != _WRITTEN]
+        if not packed:  # an id written before that this run does not have: most groups
+            return
+        ordered = sorted(map(_unpacked, packed), key=_preference)
+        if len(packed) < len(values):
+            for copy in ordered:
+                self._duplicates.inc()
+                self._duplicates_earlier.inc()
+                yield from self._outcome(copy, OUTCOME_DUPLICATE)
+            return
         kept, dropped = ordered[0], ordered[1:]
         self._articles_new.inc()
-        if kept.article.get("feed_uri"):
-            yield beam.pvalue.TaggedOutput(OUTCOMES, (kept.article["feed_uri"], OUTCOME_NEW))
+        yield from self._outcome(kept, OUTCOME_NEW)
         for copy in dropped:
             self._duplicates.inc()
             self._duplicates_in_run.inc()
-            if copy.article.get("feed_uri"):
-                yield beam.pvalue.TaggedOutput(OUTCOMES, (copy.article["feed_uri"], OUTCOME_DUPLICATE))
+            yield from self._outcome(copy, OUTCOME_DUPLICATE)
         yield kept
+
+    @staticmethod
+    def _outcome(document: Document, outcome: str) -> Iterator:
+        if document.article.get("feed_uri"):
+            yield beam.pvalue.TaggedOutput(OUTCOMES, (document.article["feed_uri"], outcome))
 
 
 @beam.typehints.with_input_types(Document)
@@ -78,54 +125,68 @@ class _KeepOneCopyFn(beam.DoFn):
 class Deduplicate(beam.PTransform):
     """Keeps one document per article id, and none whose id is already in the output.
 
-    ``load_written_ids`` is a picklable callable returning the ids already written (it runs in
-    ``DoFn.setup`` on each worker). Outputs: 'documents' and OUTCOMES.
+    ``written_ids`` reads the ids already written, from the pipeline's root (``WrittenKeys`` of the
+    articles' article_id; ``beam.Create`` in tests); without it only the copies within the input are
+    dropped. Outputs: 'documents' and OUTCOMES.
     """
 
-    def __init__(self, load_written_ids: Callable[[], Iterable[str]]):
+    def __init__(self, written_ids: beam.PTransform | None = None):
         super().__init__()
-        self._load_written_ids = load_written_ids
+        self._written_ids = written_ids
 
     def expand(self, documents):
-        unseen = documents | "SkipWritten" >> beam.ParDo(
-            _SkipWrittenFn(self._load_written_ids)).with_outputs(OUTCOMES, main=DOCUMENTS)
+        keyed = documents | "KeyById" >> beam.Map(_packed).with_output_types(tuple[str, bytes])
+        if self._written_ids is not None:
+            written = (documents.pipeline
+                       | "WrittenIds" >> self._written_ids
+                       | "MarkWritten" >> beam.Map(_marked_written).with_output_types(tuple[str, bytes]))
+            keyed = (keyed, written) | "WithWrittenIds" >> beam.Flatten()
         kept = (
-            unseen[DOCUMENTS]
-            | "KeyById" >> beam.Map(_packed).with_output_types(tuple[str, bytes])
+            keyed
             | "GroupCopies" >> beam.GroupByKey()
             | "KeepOneCopy" >> beam.ParDo(_KeepOneCopyFn()).with_outputs(OUTCOMES, main=DOCUMENTS)
         )
-        outcomes = (unseen[OUTCOMES], kept[OUTCOMES]) | "AllOutcomes" >> beam.Flatten()
-        return {DOCUMENTS: kept[DOCUMENTS], OUTCOMES: outcomes}
+        return {DOCUMENTS: kept[DOCUMENTS], OUTCOMES: kept[OUTCOMES]}
 
 
-class _SkipWrittenRowsFn(beam.DoFn):
-    def __init__(self, load_written_keys: Callable[[], Iterable[str]], key_column: str):
-        self._load_written_keys = load_written_keys
-        self._key_column = key_column
-        self._written: frozenset[str] = frozenset()
+def _keyed_by(column: str):
+    def key_of(row: dict) -> tuple[str, dict]:
+        return row[column], row
+    return key_of
+
+
+class _KeepUnwrittenRowsFn(beam.DoFn):
+    """(key, {'rows': this run's rows, 'written': markers}) -> the rows, unless the key is written."""
+
+    def __init__(self, key_column: str):
         self._skipped = counter(f"already_written_{key_column}")
 
-    def setup(self) -> None:
-        self._written = frozenset(self._load_written_keys())
-
-    def process(self, row: dict) -> Iterator[dict]:
-        if row[self._key_column] in self._written:
-            self._skipped.inc()
+    def process(self, joined: tuple[str, dict]) -> Iterator[dict]:
+        _, groups = joined
+        rows = list(groups[_ROWS])
+        if rows and any(True for _ in groups[_WRITTEN_TAG]):
+            self._skipped.inc(len(rows))
             return
-        yield row
+        yield from rows
 
 
 @beam.typehints.with_input_types(dict)
 @beam.typehints.with_output_types(dict)
 class SkipWrittenRows(beam.PTransform):
-    """Drops rows whose ``key_column`` value an earlier run already wrote (e.g. the same reject)."""
+    """Drops rows whose ``key_column`` value an earlier run already wrote (e.g. the same reject), by a
+    join with ``written_keys`` (a reader from the pipeline's root, e.g. ``WrittenKeys`` of that column)."""
 
-    def __init__(self, load_written_keys: Callable[[], Iterable[str]], key_column: str):
+    def __init__(self, written_keys: beam.PTransform, key_column: str):
         super().__init__()
-        self._load_written_keys = load_written_keys
+        self._written_keys = written_keys
         self._key_column = key_column
 
     def expand(self, rows):
-        return rows | "SkipWrittenRows" >> beam.ParDo(
-            _SkipWrittenRowsFn(self._load_written_keys, self._key_column))
+        written = (rows.pipeline
+                   | "WrittenKeys" >> self._written_keys
+                   | "MarkWritten" >> beam.Map(lambda key: (key, True)))
+        return (
+            {_ROWS: rows | "KeyRows" >> beam.Map(_keyed_by(self._key_column)), _WRITTEN_TAG: written}
+            | "JoinWrittenKeys" >> beam.CoGroupByKey()
+            | "KeepUnwritten" >> beam.ParDo(_KeepUnwrittenRowsFn(self._key_column))
+        )

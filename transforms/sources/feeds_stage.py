@@ -18,7 +18,7 @@ import datetime as dt
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
@@ -245,8 +245,8 @@ class ReadFeeds(beam.PTransform):
 
     ``feed_uris``: http(s) URLs, file:// URIs or paths. ``feed_state`` (see outputs.feedstate) gives
     each feed's stored ETag, Last-Modified and moved URL. ``fetch_articles`` replaces each entry's text
-    by the main text of its linked page when that can be extracted (``load_known_ids``, a picklable
-    callable returning the article ids already written, saves fetching pages of known articles);
+    by the main text of its linked page when that can be extracted (``known_ids``, a reader of the article
+    ids already written such as ``WrittenKeys``, saves fetching pages of known articles);
     ``page_budget`` bounds the page fetches of the run (see transforms.sources.pages_stage).
     """
 
@@ -254,7 +254,7 @@ class ReadFeeds(beam.PTransform):
                  *, feed_state: dict | None = None, fetch_articles: bool = False,
                  timeout_s: float = 20.0, max_bytes: int = 20_000_000, max_entries: int = MAX_ENTRIES,
                  retry_backoff_s: float = 1.0, page_budget: PageBudget | None = None,
-                 load_known_ids: Callable[[], Iterable[str]] | None = None):
+                 known_ids: beam.PTransform | None = None):
         super().__init__()
         if max_entries < 1:
             raise ValueError(f"max_entries must be at least 1, got {max_entries}.")
@@ -265,7 +265,7 @@ class ReadFeeds(beam.PTransform):
         self._fetch_articles = fetch_articles
         self._limits = fetch.FetchLimits(timeout_s=timeout_s, max_bytes=max_bytes, backoff_s=retry_backoff_s)
         self._max_entries = max_entries
-        self._load_known_ids = load_known_ids
+        self._known_ids = known_ids
         self._page_budget = page_budget or PageBudget.from_now()
 
     def _batches(self) -> list[list[str]]:
@@ -284,7 +284,7 @@ class ReadFeeds(beam.PTransform):
         if not self._fetch_articles:
             return {FEED_ITEMS: read[FEED_ITEMS], REJECTS: read[REJECTS], FEED_FETCHES: read[FEED_FETCHES]}
         pages = read[FEED_ITEMS] | "FetchArticlePages" >> FetchArticlePages(
-            self._limits, budget=self._page_budget, load_known_ids=self._load_known_ids)
+            self._limits, budget=self._page_budget, known_ids=self._known_ids)
         fetches = (
             {"fetches": read[FEED_FETCHES] | "KeyFetchByFeed" >> beam.Map(lambda row: (row["feed_uri"], row)),
              "deferred": pages[DEFERRED]}

@@ -24,7 +24,7 @@ from __future__ import annotations
 import concurrent.futures
 import dataclasses
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 import apache_beam as beam
 
@@ -41,6 +41,7 @@ DEFAULT_PAGES_DEADLINE_S = 600.0
 ITEMS = "items"
 DEFERRED = "deferred"  # (feed_uri, count) of entries left for the next run
 _FETCH, _KEEP = "fetch", "keep"
+_ITEMS_TAG, _KNOWN_TAG = "items", "known"
 _DEFERRED_ITEMS = "deferred_items"
 _REJECTED_PROBLEMS = {"fetch_failed": "page_fetch_failed", "address_refused": "page_refused"}
 
@@ -72,25 +73,37 @@ def _page_key(item: dict) -> tuple[str, dict]:
 
 
 class _ChoosePagesFn(beam.DoFn):
-    """Items worth a page fetch go to the main output; the others to ``_KEEP`` as they are."""
-
-    def __init__(self, load_known_ids: Callable[[], Iterable[str]] | None):
-        self._load_known_ids = load_known_ids
-        self._known: frozenset[str] = frozenset()
-        self._skipped_known = counter("pages_skipped_known")
-
-    def setup(self) -> None:
-        self._known = frozenset(self._load_known_ids()) if self._load_known_ids else frozenset()
+    """Items with a web link -> (their article id, item) on the main output; the others to ``_KEEP`` as
+    they are."""
 
     def process(self, item: dict) -> Iterator:
         key = item.get("article_key")
         if not key or not is_web_url(item["source_uri"]):
             yield beam.pvalue.TaggedOutput(_KEEP, item)
-        elif self._known and article_id_for(key, "") in self._known:
-            self._skipped_known.inc()
-            yield beam.pvalue.TaggedOutput(_KEEP, item)
         else:
-            yield item
+            yield article_id_for(key, ""), item
+
+
+class _SkipKnownFn(beam.DoFn):
+    """(article id, {'items': items with a web link, 'known': markers}) -> the items, to ``_KEEP`` when
+    the article is already written (its page is not fetched again)."""
+
+    def __init__(self):
+        self._skipped_known = counter("pages_skipped_known")
+
+    def process(self, joined: tuple[str, dict]) -> Iterator:
+        _, groups = joined
+        items = list(groups[_ITEMS_TAG])
+        if items and any(True for _ in groups[_KNOWN_TAG]):
+            self._skipped_known.inc(len(items))
+            for item in items:
+                yield beam.pvalue.TaggedOutput(_KEEP, item)
+            return
+        yield from items
+
+
+def _known_marker(article_id: str) -> tuple[str, bool]:
+    return article_id, True
 
 
 class _WithinBudgetFn(beam.DoFn):
@@ -225,21 +238,37 @@ class FetchArticlePages(beam.PTransform):
     can be had), REJECTS (rows for failed, refused and deferred pages) and DEFERRED ((feed_uri, count)
     of entries left for the next run).
 
-    Items without a web link, and items whose article is already written (``load_known_ids``), pass
+    Items without a web link, and items whose article is already written (``known_ids``: a reader of the
+    written article ids from the pipeline's root, e.g. ``WrittenKeys``, joined with the items' ids), pass
     through untouched; so do items whose page is disallowed, unreachable or yields no main text (they
     keep their content or summary).
     """
 
     def __init__(self, limits: fetch.FetchLimits, *, budget: PageBudget | None = None,
-                 load_known_ids: Callable[[], Iterable[str]] | None = None):
+                 known_ids: beam.PTransform | None = None):
         super().__init__()
         self._limits = limits
         self._budget = budget or PageBudget.from_now()
-        self._load_known_ids = load_known_ids
+        self._known_ids = known_ids
+
+    def _unknown(self, items):
+        """Items -> {_FETCH: items worth a page fetch, _KEEP: the others}."""
+        linked = items | "ChooseItemsToFetch" >> beam.ParDo(_ChoosePagesFn()).with_outputs(_KEEP, main=_FETCH)
+        if self._known_ids is None:
+            return {_FETCH: linked[_FETCH] | "Unkeyed" >> beam.Values(), _KEEP: linked[_KEEP]}
+        known = (items.pipeline
+                 | "KnownArticleIds" >> self._known_ids
+                 | "MarkKnown" >> beam.Map(_known_marker))
+        unknown = (
+            {_ITEMS_TAG: linked[_FETCH], _KNOWN_TAG: known}
+            | "JoinKnownIds" >> beam.CoGroupByKey()
+            | "SkipKnown" >> beam.ParDo(_SkipKnownFn()).with_outputs(_KEEP, main=_FETCH)
+        )
+        return {_FETCH: unknown[_FETCH],
+                _KEEP: (linked[_KEEP], unknown[_KEEP]) | "AllKept" >> beam.Flatten()}
 
     def expand(self, items):
-        split = items | "ChooseItemsToFetch" >> beam.ParDo(
-            _ChoosePagesFn(self._load_known_ids)).with_outputs(_KEEP, main=_FETCH)
+        split = self._unknown(items)
         budgeted_links = (
             split[_FETCH]
             | "Links" >> beam.Map(lambda item: item["source_uri"])

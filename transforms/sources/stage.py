@@ -6,7 +6,7 @@ import datetime as dt
 import pickle
 import posixpath
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
@@ -185,15 +185,16 @@ class ReadSources(beam.PTransform):
     """Reads the seeds directory (text seed files and feed files) and the configured feeds.
 
     Returns a dict of PCollections: 'items' (raw item dicts), 'rejects' (rejects rows) and
-    'feed_fetches' (feed_fetches rows). ``load_known_article_ids`` (a picklable callable, e.g.
-    ``WrittenIds``) spares ``--fetch-articles`` the pages of articles already written.
+    'feed_fetches' (feed_fetches rows). ``known_article_ids`` (a reader of the written article ids from
+    the pipeline's root, e.g. ``WrittenKeys``) spares ``--fetch-articles`` the pages of articles already
+    written.
     ``refused_feeds``: (entry, why) of feed-list entries not read, each a reject.
     """
 
     def __init__(self, *, seeds_dir: str | None, feed_uris: list[str], run_id: str,
                  run_started_at: dt.datetime, feed_state: dict | None = None,
                  fetch_articles: bool = False, timeout_s: float = 20.0, max_bytes: int = 20_000_000,
-                 load_known_article_ids: Callable[[], Iterable[str]] | None = None,
+                 known_article_ids: beam.PTransform | None = None,
                  refused_feeds: Iterable[tuple[str, str]] = (), page_budget: PageBudget | None = None):
         super().__init__()
         self._refused_feeds = [(entry, "feed_refused", detail) for entry, detail in refused_feeds]
@@ -204,7 +205,7 @@ class ReadSources(beam.PTransform):
         self._run_started_at = run_started_at
         self._feed_options = {"feed_state": feed_state, "fetch_articles": fetch_articles,
                               "timeout_s": timeout_s, "max_bytes": max_bytes,
-                              "load_known_ids": load_known_article_ids, "page_budget": page_budget}
+                              "known_ids": known_article_ids, "page_budget": page_budget}
 
     def expand(self, pbegin):
         seed_read = (

@@ -27,7 +27,7 @@ from apache_beam.transforms.userstate import ReadModifyWriteStateSpec
 from outputs.paths import is_local
 from transforms.common.beam import DOCUMENTS, counter
 from transforms.common.rejects import REJECTS
-from transforms.normalize.dedup import Deduplicate
+from transforms.normalize.dedup import Deduplicate, SkipWrittenDocuments
 from transforms.normalize.stage import Normalize
 from transforms.sources import fetch
 from transforms.sources.feeds import MAX_ENTRIES
@@ -216,7 +216,11 @@ class NewDocuments(beam.PTransform):
     ``window_s`` seconds) and REJECTS (the normalize rejects, in the same windows).
 
     Within a window, copies of one article become one (the copy the batch pipeline would keep); across
-    windows, the first sighting wins; articles already in the tables are dropped.
+    windows, the first sighting wins; articles already in the tables are dropped. Unlike a batch run,
+    which joins the batch's ids with the ids read back from the tables, this loads the written ids into
+    each worker (``load_written_ids``, a picklable callable): ids read back from the tables fall in no
+    window of the documents for a GroupByKey to join them in, and in the global window an unbounded
+    GroupByKey would never fire.
     """
 
     def __init__(self, run_id: str, run_started_at: dt.datetime, window_s: float,
@@ -228,11 +232,12 @@ class NewDocuments(beam.PTransform):
 
     def expand(self, items):
         normalized = items | "Normalize" >> Normalize(*self._run)
-        deduplicated = (
+        unwritten = (
             normalized[DOCUMENTS]
             | "Window" >> beam.WindowInto(beam_window.FixedWindows(self._window_s))
-            | "DeduplicateInWindow" >> Deduplicate(self._load_written_ids)
+            | "SkipWritten" >> SkipWrittenDocuments(self._load_written_ids)
         )
+        deduplicated = unwritten[DOCUMENTS] | "DeduplicateInWindow" >> Deduplicate()
         documents = (
             deduplicated[DOCUMENTS]
             | "AcrossWindows" >> beam.WindowInto(beam_window.GlobalWindows())
