@@ -146,6 +146,7 @@ class EventCoder:
         # frames all need an object noun together with one of those nouns, or an event noun. Event nouns
         # are trigger words too, so a support verb ("held talks") never needs a parse of its own.
         self._trigger_words, self._needs_object = _prefilter(frames)
+        self._mode_heads = modes.intent_heads | modes.refusal_heads | modes.command_heads
         self.sentences_parsed = 0  # a running count, read by the events stage for its counter
 
     @classmethod
@@ -343,7 +344,7 @@ class EventCoder:
         """ "pledged to work together", "agreed to launch patrols": the intent verb only sets the mode of
         the act in its infinitive, which is coded (as an intent) in its place, when that act has a frame."""
         lemma = token.lemma_.lower()
-        if lemma not in self.modes.intent_heads | self.modes.refusal_heads | self.modes.command_heads:
+        if lemma not in self._mode_heads:
             return False
         for child in token.children:
             if child.dep_ != "xcomp":

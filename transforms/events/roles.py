@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from spacy.attrs import IDX
 from spacy.tokens import Doc, Token
 
 from transforms.events.modes import Modes
@@ -132,7 +133,7 @@ class MentionIndex:
         self._actors: dict[int, ActorRef] = {}
         self._places: dict[int, PlaceRef] = {}
         self.offset = offset
-        starts = [token.idx for token in doc]
+        starts = doc.to_array(IDX).tolist()
         dateline = DATELINE.match(doc.text)
         dateline_end = dateline.end() if dateline else 0
         for row in sorted(rows, key=lambda r: r["char_end"] - r["char_start"]):
