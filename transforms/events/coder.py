@@ -207,7 +207,7 @@ class EventCoder:
         coded: list[_Coded] = []
         author = context.author
         for sentence, doc in zip(chosen, docs, strict=False):
-            mentions = MentionIndex(doc, by_sentence.get(sentence.index, []), sentence.start)
+            mentions = MentionIndex(doc, by_sentence.get(sentence.index, []), sentence.start, sentence.text)
             coded.extend(
                 self._code_parsed(
                     doc,
@@ -222,11 +222,10 @@ class EventCoder:
         if headline:
             title, title_entities = headline
             reported = {_restatement_key(event) for event in coded}
+            title_mentions = MentionIndex(docs[-1], title_entities, title.start, title.text)
             coded.extend(
                 event
-                for event in self._code_parsed(
-                    docs[-1], title, MentionIndex(docs[-1], title_entities, title.start), [], article, context
-                )
+                for event in self._code_parsed(docs[-1], title, title_mentions, [], article, context)
                 if _restatement_key(event) not in reported
             )
         return self._merge(coded, article, entity_mentions(entity_rows))

@@ -125,16 +125,18 @@ class MentionIndex:
     """Which token of a parsed sentence belongs to which entity mention.
 
     ``rows`` are the entities rows of the sentence (offsets in the article text); ``offset`` is where the
-    sentence starts in the article. Rows with an actor code are actors unless they are LOCATION rows;
-    LOCATION rows and country names used as territory (``locative``) are places.
+    sentence starts in the article; ``text``, when given, is the text ``doc`` was parsed from (it equals
+    ``doc.text``, which spaCy rebuilds token by token on each call). Rows with an actor code are actors
+    unless they are LOCATION rows; LOCATION rows and country names used as territory (``locative``) are
+    places.
     """
 
-    def __init__(self, doc: Doc, rows: Sequence[Mapping[str, Any]], offset: int):
+    def __init__(self, doc: Doc, rows: Sequence[Mapping[str, Any]], offset: int, text: str | None = None):
         self._actors: dict[int, ActorRef] = {}
         self._places: dict[int, PlaceRef] = {}
         self.offset = offset
         starts = doc.to_array(IDX).tolist()
-        dateline = DATELINE.match(doc.text)
+        dateline = DATELINE.match(doc.text if text is None else text)
         dateline_end = dateline.end() if dateline else 0
         for row in sorted(rows, key=lambda r: r["char_end"] - r["char_start"]):
             if row["char_end"] - offset <= dateline_end:
