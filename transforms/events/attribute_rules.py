@@ -6,7 +6,7 @@ token long and read only the token's tag, lowercase form, dependency label and w
 so their outcome for a token is a function of those four values: ``IndexedAttributeRuler`` works the
 outcome out once per distinct combination, and tries the few longer patterns only where one of their
 words occurs. It reads the rules from the model's own ruler and writes with spaCy's own setter, so the
-attributes are those the ``Matcher`` would have set (tests/test_event_parser_speed.py compares the two).
+attributes are those the ``Matcher`` would have set (tests/test_attribute_rules.py compares the two).
 
 ``index_attribute_ruler(nlp)`` puts it in the place (and under the name) of the model's ruler; a
 pattern it cannot read (an operator, a regular expression in a one-token pattern, an attribute other

@@ -2,7 +2,7 @@
 
 Most of the parse's CPU is the tok2vec layer's matrix products. thinc computes them with the blis
 kernels it ships; numpy's OpenBLAS picks kernels for the machine's CPU (AVX-512 where there is one) and
-runs the same products about three times faster on one core (bench/README.md, "Events stage"). The
+runs the same products about three times faster on one core (bench/README.md, "Events stage CPU"). The
 weights and the layers stay what they are; only the routine that multiplies changes, so the tags and
 the parse stay those of the model (tests/test_event_blas.py compares the two on sentences written for it).
 
