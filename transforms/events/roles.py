@@ -623,6 +623,7 @@ class RoleReader:
             shared, governing = self.mode(verb.head)
             if shared in (CONTENT, INTENDED, REFUSED, HEDGED) or (shared == NEGATED and verb.tag_ == "VB"):
                 return shared, governing
+        perfect: bool | None = None  # read once, when a "since" first asks
         for child in verb.children:
             if child.dep_ == "neg":
                 return NEGATED, None
@@ -632,12 +633,13 @@ class RoleReader:
                 return HEDGED, None
             if child.dep_ == "prep" and self._is_duration(child):
                 return HABITUAL, None  # "has rejected the award since the 1960s", "has fought for 15 years"
-            perfect = any(aux.lemma_ == "have" for aux in verb.children if aux.dep_ == "aux")
-            marks = {grand.lower_ for grand in child.children if grand.dep_ == "mark"}
             since = (child.dep_ == "advmod" and child.lower_ == "since") or (
-                child.dep_ == "advcl" and "since" in marks
+                child.dep_ == "advcl"
+                and any(grand.dep_ == "mark" and grand.lower_ == "since" for grand in child.children)
             )
-            if perfect and since:
+            if since and perfect is None:
+                perfect = any(aux.lemma_ == "have" for aux in verb.children if aux.dep_ == "aux")
+            if since and perfect:
                 # "has seized large parts of the province since it took up arms", "have since fought"
                 return HABITUAL, None
         if not self.lead and verb.dep_ == "ROOT" and self._undated_perfect(verb):
