@@ -215,3 +215,12 @@ def test_a_ship_serving_with_an_organizations_mission_acts_for_it(nlp, modes):
     assert [
         actor.code for head in reader.subject_tokens(intercept) for actor in reader.phrase_actors(head)
     ] == ["IGOEUREEC"]
+
+
+def test_the_mention_index_reads_the_dateline_from_the_text_it_is_given(nlp):
+    # The coder hands over the parsed text so the index need not rebuild it from the tokens.
+    plain, rows = marked("NAIROBI, [Kenya|KEN] — [Kenya|KENGOV] accused [Uganda|UGAGOV] of shelling.")
+    doc = nlp(plain)
+    given, rebuilt = MentionIndex(doc, rows, 0, plain), MentionIndex(doc, rows, 0)
+    assert [given.actor_at(t.i) for t in doc] == [rebuilt.actor_at(t.i) for t in doc]
+    assert [actor.code for t in doc if (actor := given.actor_at(t.i))] == ["KENGOV", "UGAGOV"]

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -145,6 +146,7 @@ class EventCoder:
         # frames all need an object noun together with one of those nouns, or an event noun. Event nouns
         # are trigger words too, so a support verb ("held talks") never needs a parse of its own.
         self._trigger_words, self._needs_object = _prefilter(frames)
+        self._mode_heads = modes.intent_heads | modes.refusal_heads | modes.command_heads
         self.sentences_parsed = 0  # a running count, read by the events stage for its counter
 
     @classmethod
@@ -205,7 +207,7 @@ class EventCoder:
         coded: list[_Coded] = []
         author = context.author
         for sentence, doc in zip(chosen, docs, strict=False):
-            mentions = MentionIndex(doc, by_sentence.get(sentence.index, []), sentence.start)
+            mentions = MentionIndex(doc, by_sentence.get(sentence.index, []), sentence.start, sentence.text)
             coded.extend(
                 self._code_parsed(
                     doc,
@@ -220,11 +222,10 @@ class EventCoder:
         if headline:
             title, title_entities = headline
             reported = {_restatement_key(event) for event in coded}
+            title_mentions = MentionIndex(docs[-1], title_entities, title.start, title.text)
             coded.extend(
                 event
-                for event in self._code_parsed(
-                    docs[-1], title, MentionIndex(docs[-1], title_entities, title.start), [], article, context
-                )
+                for event in self._code_parsed(docs[-1], title, title_mentions, [], article, context)
                 if _restatement_key(event) not in reported
             )
         return self._merge(coded, article, entity_mentions(entity_rows))
@@ -342,7 +343,7 @@ class EventCoder:
         """ "pledged to work together", "agreed to launch patrols": the intent verb only sets the mode of
         the act in its infinitive, which is coded (as an intent) in its place, when that act has a frame."""
         lemma = token.lemma_.lower()
-        if lemma not in self.modes.intent_heads | self.modes.refusal_heads | self.modes.command_heads:
+        if lemma not in self._mode_heads:
             return False
         for child in token.children:
             if child.dep_ != "xcomp":
@@ -369,9 +370,12 @@ class EventCoder:
     def _best_frame(self, token: Token, frames: Sequence[Frame], reader: RoleReader) -> Frame | None:
         """The most specific frame that fits; one that needs a target it has not ("protested" with no
         "to X": 114) gives way to the next that fits ("protested": 140)."""
+        if not frames:
+            return None
+        facts = _FrameFacts(self, token, reader)  # what the frames ask of the token, read once for all
         fitting = sorted(
             ((-score, order, frame) for order, frame in enumerate(frames)
-             if (score := self._fits(token, frame, reader)) is not None),
+             if (score := self._fits(frame, facts)) is not None),
             key=lambda candidate: candidate[:2],
         )
         if not fitting:
@@ -385,64 +389,32 @@ class EventCoder:
         heads = (head for slot in frame.target_slots for head in reader.object_tokens(token, slot))
         return any(reader.phrase_actors(head) for head in heads)
 
-    def _fits(self, token: Token, frame: Frame, reader: RoleReader) -> int | None:
+    def _fits(self, frame: Frame, facts: _FrameFacts) -> int | None:
         """How specific a frame's match is (None: it does not match)."""
         score = 0
-        children = list(token.children)
         if frame.particle:
-            if not any(self._is_particle(child, frame.particle) for child in children):
+            if not facts.has_particle(frame.particle):
                 return None
             score += 2
         if frame.objects:
-            # The required noun is the direct object (or the passive subject, or the noun a participle
-            # modifies), or the object of the frame's own particle ("called for a ceasefire").
-            objects = [child for child in children if child.dep_ in ("dobj", "nsubjpass", "attr", "oprd")]
-            if token.dep_ == "acl":
-                objects.append(token.head)
-            # "pledged $2bn in military aid", "sent 50 tonnes of food": a counted object is compared by
-            # what it counts.
-            objects += [
-                counted
-                for obj in list(objects)
-                if any(child.dep_ in ("nummod", "quantmod") for child in obj.children)
-                or obj.lemma_.lower() in _QUANTITY_NOUNS
-                for prep in obj.children
-                if prep.dep_ == "prep" and prep.lemma_ in ("in", "of")
-                for counted in prep.children
-                if counted.dep_ == "pobj"
-            ]
-            if frame.particle:
-                objects += [
-                    grand
-                    for child in children
-                    if child.dep_ == "prep" and child.lower_ == frame.particle
-                    for grand in child.children
-                    if grand.dep_ == "pobj"
-                ]
-            compounds = {
-                f"{child.lemma_.lower()}_{obj.lemma_.lower()}"
-                for obj in objects
-                for child in obj.children
-                if child.dep_ in ("compound", "amod") and child.i == obj.i - 1
-            }
+            compounds, words = facts.object_words(frame.particle)
             if compounds & frame.objects:
                 score += 4  # "tear gas" is more than "gas"
-            elif any(obj.lemma_.lower() in frame.objects or obj.lower_ in frame.objects for obj in objects):
+            elif words & frame.objects:
                 score += 3
             else:
                 return None
         xcomp = getattr(frame, "xcomp", frozenset())
         if xcomp:
-            if not any(child.dep_ == "xcomp" and child.lemma_.lower() in xcomp for child in children):
+            if not facts.xcomp_lemmas & xcomp:
                 return None
             score += 3
         if frame.complement == "that":
-            if not _that_clauses(token):
+            if not facts.has_that_clause:
                 return None
             score += 1
         if frame.object_kind == "actor":
-            objects = reader.object_tokens(token, "obj")
-            if not any(reader.phrase_actors(obj) or self._unnamed_role(obj) for obj in objects):
+            if not facts.has_actor_object:
                 return None
             score += 1
         return score
@@ -1409,6 +1381,83 @@ def _coded_pairs(
         )
         for source, target in pairs
     ]
+
+
+class _FrameFacts:
+    """What frames ask of one token (its particles, the words of its objects, its infinitive, its
+    that-clause, an actor as its object), each read from the parse once, when a frame first asks."""
+
+    def __init__(self, coder: EventCoder, token: Token, reader: RoleReader):
+        self._coder = coder
+        self._token = token
+        self._reader = reader
+        self.children = list(token.children)
+        self._particles: dict[str, bool] = {}
+        self._object_words: dict[str | None, tuple[set[str], set[str]]] = {}
+
+    def has_particle(self, particle: str) -> bool:
+        found = self._particles.get(particle)
+        if found is None:
+            found = self._particles[particle] = any(
+                self._coder._is_particle(child, particle) for child in self.children)
+        return found
+
+    def object_words(self, particle: str | None) -> tuple[set[str], set[str]]:
+        """(compounds "tear_gas", lemmas and forms) of the nouns a frame with ``particle`` may require."""
+        found = self._object_words.get(particle)
+        if found is None:
+            found = self._object_words[particle] = self._read_object_words(particle)
+        return found
+
+    def _read_object_words(self, particle: str | None) -> tuple[set[str], set[str]]:
+        token, children = self._token, self.children
+        # The required noun is the direct object (or the passive subject, or the noun a participle
+        # modifies), or the object of the frame's own particle ("called for a ceasefire").
+        objects = [child for child in children if child.dep_ in ("dobj", "nsubjpass", "attr", "oprd")]
+        if token.dep_ == "acl":
+            objects.append(token.head)
+        # "pledged $2bn in military aid", "sent 50 tonnes of food": a counted object is compared by
+        # what it counts.
+        objects += [
+            counted
+            for obj in list(objects)
+            if any(child.dep_ in ("nummod", "quantmod") for child in obj.children)
+            or obj.lemma_.lower() in _QUANTITY_NOUNS
+            for prep in obj.children
+            if prep.dep_ == "prep" and prep.lemma_ in ("in", "of")
+            for counted in prep.children
+            if counted.dep_ == "pobj"
+        ]
+        if particle:
+            objects += [
+                grand
+                for child in children
+                if child.dep_ == "prep" and child.lower_ == particle
+                for grand in child.children
+                if grand.dep_ == "pobj"
+            ]
+        compounds = {
+            f"{child.lemma_.lower()}_{obj.lemma_.lower()}"
+            for obj in objects
+            for child in obj.children
+            if child.dep_ in ("compound", "amod") and child.i == obj.i - 1
+        }
+        words = {obj.lemma_.lower() for obj in objects} | {obj.lower_ for obj in objects}
+        return compounds, words
+
+    @functools.cached_property
+    def xcomp_lemmas(self) -> frozenset[str]:
+        return frozenset(child.lemma_.lower() for child in self.children if child.dep_ == "xcomp")
+
+    @functools.cached_property
+    def has_that_clause(self) -> bool:
+        return bool(_that_clauses(self._token))
+
+    @functools.cached_property
+    def has_actor_object(self) -> bool:
+        reader = self._reader
+        return any(reader.phrase_actors(obj) or self._coder._unnamed_role(obj)
+                   for obj in reader.object_tokens(self._token, "obj"))
 
 
 def _that_clauses(token: Token) -> list[Token]:

@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from spacy.attrs import IDX
 from spacy.tokens import Doc, Token
 
 from transforms.events.modes import Modes
@@ -124,16 +125,18 @@ class MentionIndex:
     """Which token of a parsed sentence belongs to which entity mention.
 
     ``rows`` are the entities rows of the sentence (offsets in the article text); ``offset`` is where the
-    sentence starts in the article. Rows with an actor code are actors unless they are LOCATION rows;
-    LOCATION rows and country names used as territory (``locative``) are places.
+    sentence starts in the article; ``text``, when given, is the text ``doc`` was parsed from (it equals
+    ``doc.text``, which spaCy rebuilds token by token on each call). Rows with an actor code are actors
+    unless they are LOCATION rows; LOCATION rows and country names used as territory (``locative``) are
+    places.
     """
 
-    def __init__(self, doc: Doc, rows: Sequence[Mapping[str, Any]], offset: int):
+    def __init__(self, doc: Doc, rows: Sequence[Mapping[str, Any]], offset: int, text: str | None = None):
         self._actors: dict[int, ActorRef] = {}
         self._places: dict[int, PlaceRef] = {}
         self.offset = offset
-        starts = [token.idx for token in doc]
-        dateline = DATELINE.match(doc.text)
+        starts = doc.to_array(IDX).tolist()
+        dateline = DATELINE.match(doc.text if text is None else text)
         dateline_end = dateline.end() if dateline else 0
         for row in sorted(rows, key=lambda r: r["char_end"] - r["char_start"]):
             if row["char_end"] - offset <= dateline_end:
@@ -620,6 +623,7 @@ class RoleReader:
             shared, governing = self.mode(verb.head)
             if shared in (CONTENT, INTENDED, REFUSED, HEDGED) or (shared == NEGATED and verb.tag_ == "VB"):
                 return shared, governing
+        perfect: bool | None = None  # read once, when a "since" first asks
         for child in verb.children:
             if child.dep_ == "neg":
                 return NEGATED, None
@@ -629,12 +633,13 @@ class RoleReader:
                 return HEDGED, None
             if child.dep_ == "prep" and self._is_duration(child):
                 return HABITUAL, None  # "has rejected the award since the 1960s", "has fought for 15 years"
-            perfect = any(aux.lemma_ == "have" for aux in verb.children if aux.dep_ == "aux")
-            marks = {grand.lower_ for grand in child.children if grand.dep_ == "mark"}
             since = (child.dep_ == "advmod" and child.lower_ == "since") or (
-                child.dep_ == "advcl" and "since" in marks
+                child.dep_ == "advcl"
+                and any(grand.dep_ == "mark" and grand.lower_ == "since" for grand in child.children)
             )
-            if perfect and since:
+            if since and perfect is None:
+                perfect = any(aux.lemma_ == "have" for aux in verb.children if aux.dep_ == "aux")
+            if since and perfect:
                 # "has seized large parts of the province since it took up arms", "have since fought"
                 return HABITUAL, None
         if not self.lead and verb.dep_ == "ROOT" and self._undated_perfect(verb):
