@@ -78,6 +78,20 @@ def test_the_counters_of_the_run_summary_are_gathered_from_the_dask_workers(both
     assert on_dask.counters["items_read"] > 0 and on_dask.counters["events_coded"] > 0
 
 
+def test_a_rerun_on_dask_finds_every_article_written_and_adds_none(both_runs, cluster, server, tmp_path):
+    _, (dask_output, first) = both_runs
+    output = tmp_path / "rerun"
+    shutil.copytree(dask_output, output)
+    seeds = dask_output.parent / "seeds"
+    again = run_communique("--seeds", str(seeds), "--feed", server.url("/basic.xml"), "--output", str(output),
+                           "--runner=DaskRunner", f"--dask_client_address={cluster.scheduler_address}")
+    assert again.rows_written["articles"] == 0 and again.rows_written["events"] == 0
+    # Every article read again is a copy of one written: those kept the first time and their copies.
+    assert again.counters["duplicates_of_earlier_runs"] == (
+        first.counters["articles_new"] + first.counters.get("duplicates_within_run", 0))
+    assert again.counters.get("articles_new", 0) == 0
+
+
 def test_recode_on_dask_rewrites_the_derived_tables_as_on_the_default_runner(both_runs, cluster, tmp_path):
     (default_output, _), _ = both_runs
     copies = {name: tmp_path / name for name in ("default", "dask")}
