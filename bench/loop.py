@@ -158,8 +158,9 @@ def run_loop(seeds_dir: str, output_dir: str, run_timestamp: str = _DEFAULT_TIME
                if label.startswith("Sources/")]
     if not readers:
         raise GraphError("found no ParDo under Sources/ fed by a beam.Create; update bench/loop.py")
-    normalize = _chain(pardos, "Normalize")
-    key_by_id = _one(pardos, r"Deduplicate/KeyById(/.*)?")
+    # Seed items and feed items pass through two copies of the same steps; one copy serves the loop.
+    normalize = _chain(pardos, "NormalizeSeeds")
+    key_by_id = _one(pardos, r"Deduplicate/KeyByIdSeeds(/.*)?")
     keep_one = _one(pardos, r"Deduplicate/KeepOneCopy(/.*)?")
     annotators = [(stage, _chain(pardos, composite)) for stage, composite in ANNOTATING]
     # Sinks: the tables written through a GroupByKey by partition (Write_<table>: key, then write), and
@@ -221,6 +222,8 @@ def run_loop(seeds_dir: str, output_dir: str, run_timestamp: str = _DEFAULT_TIME
             path, count = getattr(output, "value", output)  # finish_bundle yields WindowedValues
             written[Path(path).parent.parent.name] += count  # <table>/<partition>/<file>
 
+    with timer("dedup"):
+        key_by_id.finish_bundle()  # the parked copies are readable once their file is closed
     for article_id in sorted(copies):
         # One article at a time, from its packed copies to its rows: nothing else is kept.
         with timer("dedup"):
@@ -255,7 +258,7 @@ def run_loop(seeds_dir: str, output_dir: str, run_timestamp: str = _DEFAULT_TIME
                 count_files(write.process((key, partitions.pop(key))))
     with timer("setup"):
         for fn in every_fn:
-            if fn not in document_writers:
+            if fn not in document_writers and fn is not key_by_id:
                 fn.finish_bundle()
             fn.teardown()
     total_s, total_cpu_s = time.perf_counter() - started, time.process_time() - cpu_started

@@ -14,6 +14,7 @@ from outputs.commit import OutputDir
 from pipeline.options import RunConfig
 from transforms.annotating import Annotate
 from transforms.common.beam import DOCUMENTS, OUTCOMES
+from transforms.common.parking import park_directory
 from transforms.common.progress import Progress
 from transforms.common.rejects import REJECTS, NumberRepeatedRejects, StampRejects
 from transforms.common.written import WrittenKeys
@@ -23,7 +24,7 @@ from transforms.sinks.stage import WriteTables
 from transforms.sources.accounting import CompleteFeedFetches
 from transforms.sources.feeds_stage import FEED_FETCHES, FEED_ITEMS
 from transforms.sources.pages_stage import PageBudget
-from transforms.sources.stage import ReadSources
+from transforms.sources.stage import SEED_ITEMS, ReadSources
 
 
 def build_pipeline(pipeline: beam.Pipeline, config: RunConfig, feed_state: dict | None = None):
@@ -41,21 +42,27 @@ def build_pipeline(pipeline: beam.Pipeline, config: RunConfig, feed_state: dict 
         known_article_ids=written("articles", "article_id"), refused_feeds=config.refused_feeds,
         page_budget=PageBudget.from_now(config.max_pages, config.pages_deadline_s,
                                         config.allow_private_addresses))
-    normalized = sources[FEED_ITEMS] | "Normalize" >> Normalize(*run)
-    fresh = (normalized[DOCUMENTS] | "ProgressRead" >> Progress("read")
-             | "Deduplicate" >> Deduplicate(written("articles", "article_id")))
+    # Seed files and feeds are normalized apart and meet only as small references in the grouping
+    # that deduplicates them: no step holds every document of the run (transforms.common.parking).
+    normalized = {source: sources[tag] | f"Normalize{source}" >> Normalize(*run)
+                  for source, tag in (("Seeds", SEED_ITEMS), ("Feeds", FEED_ITEMS))}
+    read = {source: normalized[source][DOCUMENTS] | f"ProgressRead{source}" >> Progress(f"read ({label})")
+            for source, label in (("Seeds", "seed files"), ("Feeds", "feeds"))}
+    fresh = read | "Deduplicate" >> Deduplicate(written("articles", "article_id"),
+                                                park_directory(output.staging_root(config.run_id)))
     coded = fresh[DOCUMENTS] | "Annotate" >> Annotate()
 
     rejects = (
-        (sources[REJECTS], normalized[REJECTS], coded[REJECTS])
+        (sources[REJECTS], *(normalized[source][REJECTS] for source in normalized), coded[REJECTS])
         | "AllRejects" >> beam.Flatten()
         | "StampRejects" >> StampRejects(*run)
         | "OneRowPerItem" >> NumberRepeatedRejects()
         | "NewRejects" >> SkipWrittenRows(written("rejects", "reject_id"), "reject_id")
     )
+    outcomes = (*(normalized[source][OUTCOMES] for source in normalized), fresh[OUTCOMES])
     feed_fetches = {
         "feed_fetches": sources[FEED_FETCHES],
-        "outcomes": (normalized[OUTCOMES], fresh[OUTCOMES]) | "AllOutcomes" >> beam.Flatten(),
+        "outcomes": outcomes | "AllOutcomes" >> beam.Flatten(),
     } | "FeedAccounting" >> CompleteFeedFetches()
 
     return {

@@ -8,32 +8,22 @@ does not fit, drops written articles with a set loaded per worker instead (``Ski
 
 from __future__ import annotations
 
+import hashlib
 import pickle
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 
 import apache_beam as beam
 
 from transforms.common.beam import DOCUMENTS, OUTCOME_DUPLICATE, OUTCOME_NEW, OUTCOMES, counter
 from transforms.common.document import Document
+from transforms.common.parking import ParkedReader, Parking
 
-# The value an id written by an earlier run contributes to its group: a packed document is never empty.
-_WRITTEN = b""
+# The value an id written by an earlier run contributes to its group; a copy of this run's is a tuple.
+_WRITTEN = None
 _ROWS, _WRITTEN_TAG = "rows", "written"
 
 
-def _packed(document: Document) -> tuple[str, bytes]:
-    """(article id, the document pickled and compressed). The GroupByKey holds every article until all
-    are read, and on the in-process runner it holds them in memory as objects; packed, a wire article
-    takes about a sixth of the room."""
-    return document.article_id, zlib.compress(pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL), 1)
-
-
-def _unpacked(packed: bytes) -> Document:
-    return pickle.loads(zlib.decompress(packed))
-
-
-def _marked_written(article_id: str) -> tuple[str, bytes]:
+def _marked_written(article_id: str) -> tuple[str, None]:
     return article_id, _WRITTEN
 
 
@@ -82,42 +72,74 @@ class SkipWrittenDocuments(beam.PTransform):
             _SkipWrittenFn(self._load_written_ids)).with_outputs(OUTCOMES, main=DOCUMENTS)
 
 
+class _ParkCopyFn(beam.DoFn):
+    """Document -> (article id, (its preference, a digest of it, where it is parked)): the grouping then
+    carries a few hundred bytes per copy instead of the document (``transforms.common.parking``)."""
+
+    def __init__(self, park_directory: str | None):
+        self._park_directory = park_directory
+
+    def start_bundle(self) -> None:
+        self._parking = Parking(self._park_directory)
+        self._parking.start_bundle()
+
+    def process(self, document: Document) -> Iterator[tuple[str, tuple]]:
+        ref = self._parking.park(document)
+        # The digest orders copies whose preference is equal, so even those are kept deterministically.
+        digest = hashlib.blake2b(pickle.dumps(document.article, protocol=4), digest_size=8).digest()
+        yield document.article_id, (_preference(document), digest, ref)
+
+    def finish_bundle(self) -> None:
+        self._parking.finish_bundle()
+
+
 class _KeepOneCopyFn(beam.DoFn):
-    """(article id, its packed copies, and ``_WRITTEN`` if an earlier run wrote it) -> the copy to keep,
+    """(article id, its parked copies, and ``_WRITTEN`` if an earlier run wrote it) -> the copy to keep,
     or nothing when it is written; OUTCOMES for every copy of a feed entry."""
 
-    def __init__(self):
+    def __init__(self, park_directory: str | None = None):
+        self._park_directory = park_directory
         self._duplicates = counter("duplicates")
         self._duplicates_earlier = counter("duplicates_of_earlier_runs")
         self._duplicates_in_run = counter("duplicates_within_run")
         self._articles_new = counter("articles_new")
 
-    def process(self, keyed: tuple[str, Iterable[bytes]]) -> Iterator:
+    def start_bundle(self) -> None:
+        self._reader = ParkedReader(self._park_directory)
+
+    def process(self, keyed: tuple[str, Iterable[tuple | None]]) -> Iterator:
         _, values = keyed
         values = list(values)
-        packed = [value for value in values if value != _WRITTEN]
-        if not packed:  # an id written before that this run does not have: most groups
+        copies = sorted((*value[:2], index) for index, value in enumerate(values) if value is not _WRITTEN)
+        if not copies:  # an id written before that this run does not have: most groups
             return
-        ordered = sorted(map(_unpacked, packed), key=_preference)
-        if len(packed) < len(values):
-            for copy in ordered:
+        if len(copies) < len(values):
+            for preference, _, _ in copies:
                 self._duplicates.inc()
                 self._duplicates_earlier.inc()
-                yield from self._outcome(copy, OUTCOME_DUPLICATE)
+                yield from self._outcome(preference, OUTCOME_DUPLICATE)
             return
-        kept, dropped = ordered[0], ordered[1:]
+        (preference, _, kept), dropped = copies[0], copies[1:]
         self._articles_new.inc()
-        yield from self._outcome(kept, OUTCOME_NEW)
-        for copy in dropped:
+        yield from self._outcome(preference, OUTCOME_NEW)
+        for other, _, _ in dropped:
             self._duplicates.inc()
             self._duplicates_in_run.inc()
-            yield from self._outcome(copy, OUTCOME_DUPLICATE)
-        yield kept
+            yield from self._outcome(other, OUTCOME_DUPLICATE)
+        yield self._reader.fetch(values[kept][2])
+
+    def finish_bundle(self) -> None:
+        self._reader.close()
+
+    def teardown(self) -> None:
+        if hasattr(self, "_reader"):
+            self._reader.close()
 
     @staticmethod
-    def _outcome(document: Document, outcome: str) -> Iterator:
-        if document.article.get("feed_uri"):
-            yield beam.pvalue.TaggedOutput(OUTCOMES, (document.article["feed_uri"], outcome))
+    def _outcome(preference: tuple, outcome: str) -> Iterator:
+        feed_uri = preference[1]
+        if feed_uri:
+            yield beam.pvalue.TaggedOutput(OUTCOMES, (feed_uri, outcome))
 
 
 @beam.typehints.with_input_types(Document)
@@ -125,26 +147,35 @@ class _KeepOneCopyFn(beam.DoFn):
 class Deduplicate(beam.PTransform):
     """Keeps one document per article id, and none whose id is already in the output.
 
-    ``written_ids`` reads the ids already written, from the pipeline's root (``WrittenKeys`` of the
-    articles' article_id; ``beam.Create`` in tests); without it only the copies within the input are
-    dropped. Outputs: 'documents' and OUTCOMES.
+    The input is one PCollection of documents or a dict of them by source (``{"Seeds": ..., "Feeds":
+    ...}``), so that no Flatten of whole documents comes before the grouping (the in-process runner
+    holds a Flatten's input in memory). ``written_ids`` reads the ids already written, from the
+    pipeline's root (``WrittenKeys`` of the articles' article_id; ``beam.Create`` in tests); without it
+    only the copies within the input are dropped. ``park_directory`` (``parking.park_directory`` of the
+    run's staging root) keeps the documents on disk while they are grouped; without it they are grouped
+    in memory, packed. Outputs: 'documents' and OUTCOMES.
     """
 
-    def __init__(self, written_ids: beam.PTransform | None = None):
+    def __init__(self, written_ids: beam.PTransform | None = None, park_directory: str | None = None):
         super().__init__()
         self._written_ids = written_ids
+        self._park_directory = park_directory
 
     def expand(self, documents):
-        keyed = documents | "KeyById" >> beam.Map(_packed).with_output_types(tuple[str, bytes])
+        by_source = documents if isinstance(documents, dict) else {"": documents}
+        pipeline = next(iter(by_source.values())).pipeline
+        keyed = [docs | f"KeyById{source}" >> beam.ParDo(_ParkCopyFn(self._park_directory))
+                 .with_output_types(tuple[str, tuple]) for source, docs in by_source.items()]
         if self._written_ids is not None:
-            written = (documents.pipeline
-                       | "WrittenIds" >> self._written_ids
-                       | "MarkWritten" >> beam.Map(_marked_written).with_output_types(tuple[str, bytes]))
-            keyed = (keyed, written) | "WithWrittenIds" >> beam.Flatten()
+            keyed.append(pipeline
+                         | "WrittenIds" >> self._written_ids
+                         | "MarkWritten" >> beam.Map(_marked_written).with_output_types(tuple[str, None]))
+        grouped = tuple(keyed) | "WithWrittenIds" >> beam.Flatten() if len(keyed) > 1 else keyed[0]
         kept = (
-            keyed
+            grouped
             | "GroupCopies" >> beam.GroupByKey()
-            | "KeepOneCopy" >> beam.ParDo(_KeepOneCopyFn()).with_outputs(OUTCOMES, main=DOCUMENTS)
+            | "KeepOneCopy" >> beam.ParDo(_KeepOneCopyFn(self._park_directory))
+            .with_outputs(OUTCOMES, main=DOCUMENTS)
         )
         return {DOCUMENTS: kept[DOCUMENTS], OUTCOMES: kept[OUTCOMES]}
 

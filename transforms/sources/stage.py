@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import pickle
 import posixpath
-import zlib
 from collections.abc import Iterable, Iterator
 
 import apache_beam as beam
@@ -22,6 +20,7 @@ from transforms.sources.seeds import SeedError, parse_seed
 SEED_SUFFIXES = (".txt", ".text")
 FEED_SUFFIXES = (".xml", ".rss", ".atom", ".rdf")
 # Files a seeds directory may hold that are not input (documentation, editor and OS droppings).
+SEED_ITEMS = "seed_items"
 IGNORED_NAMES = ("readme", "license", ".")
 MAX_SEED_BYTES = 10_000_000
 
@@ -65,14 +64,6 @@ def list_seed_dir(seeds_dir: str) -> dict[str, list[tuple[str, ...]]]:
         kind = "ignored" if classify_seed_path(entry.relative) == "ignored" else "unusable"
         by_kind[kind].append((entry.relative, entry.reason, entry.detail))
     return {kind: sorted(paths) for kind, paths in by_kind.items()}
-
-
-def _packed(item: dict) -> bytes:
-    return zlib.compress(pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL), 1)
-
-
-def _unpacked(packed: bytes) -> dict:
-    return pickle.loads(zlib.decompress(packed))
 
 
 def _read_seed_bytes(path: str) -> bytes:
@@ -184,10 +175,11 @@ class RejectListedFn(beam.DoFn):
 class ReadSources(beam.PTransform):
     """Reads the seeds directory (text seed files and feed files) and the configured feeds.
 
-    Returns a dict of PCollections: 'items' (raw item dicts), 'rejects' (rejects rows) and
-    'feed_fetches' (feed_fetches rows). ``known_article_ids`` (a reader of the written article ids from
-    the pipeline's root, e.g. ``WrittenKeys``) spares ``--fetch-articles`` the pages of articles already
-    written.
+    Returns a dict of PCollections: 'seed_items' (raw item dicts of the seed files), 'items' (raw item
+    dicts of the feeds), 'rejects' (rejects rows) and 'feed_fetches' (feed_fetches rows). The two kinds
+    of item stay apart: a Flatten of them would be held in memory by Beam's in-process runner.
+    ``known_article_ids`` (a reader of the written article ids from the pipeline's root, e.g.
+    ``WrittenKeys``) spares ``--fetch-articles`` the pages of articles already written.
     ``refused_feeds``: (entry, why) of feed-list entries not read, each a reject.
     """
 
@@ -235,16 +227,9 @@ class ReadSources(beam.PTransform):
         )
         feeds = pbegin | "ReadFeeds" >> ReadFeeds(
             self._feed_uris, self._run_id, self._run_started_at, **self._feed_options)
-        # Beam's in-process runner keeps the output of a Flatten of two stages in memory until the next
-        # stage has read all of it: the items cross it pickled and compressed (a third of their size).
-        items = (
-            (seed_read[FEED_ITEMS] | "PackSeedItems" >> beam.Map(_packed).with_output_types(bytes),
-             feeds[FEED_ITEMS] | "PackFeedItems" >> beam.Map(_packed).with_output_types(bytes))
-            | "AllItems" >> beam.Flatten()
-            | "UnpackItems" >> beam.Map(_unpacked).with_output_types(dict)
-        )
         return {
-            FEED_ITEMS: items,
+            SEED_ITEMS: seed_read[FEED_ITEMS],
+            FEED_ITEMS: feeds[FEED_ITEMS],
             REJECTS: (seed_read[REJECTS], unsupported, unusable, refused, feeds[REJECTS])
             | "AllSourceRejects" >> beam.Flatten(),
             FEED_FETCHES: feeds[FEED_FETCHES],
