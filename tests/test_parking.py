@@ -123,7 +123,8 @@ def test_no_item_or_document_of_the_run_reaches_a_grouping_or_a_flatten(tmp_path
         for pcollection in step.inputs:
             consumers.setdefault(pcollection, []).append(step)
     # Where items and documents come from: the readers, and the grouping's choice read back from parking.
-    readers = [step for step in steps if _dofn_name(step) in ("ReadSeedFileFn", "ReadFeedFn", "_KeepOneCopyFn")]
+    sources = ("ReadSeedFileFn", "ReadFeedFn", "_KeepOneCopyFn")
+    readers = [step for step in steps if _dofn_name(step) in sources]
     assert len(readers) == 3
     # Where the line of items and documents ends: parked references, and the staged files' paths.
     ends = ("_ParkCopyFn", "_WriteDocumentTablesFn")

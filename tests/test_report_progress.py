@@ -143,7 +143,8 @@ def test_the_pipeline_logs_progress_after_reading_and_after_coding(seed_only, tm
                                                   str(tmp_path / "out")])
     pipeline = beam.Pipeline()
     build_pipeline(pipeline, build_run_config(args, beam_args))
-    assert {"ProgressReadSeeds", "ProgressReadFeeds", "ProgressCoded"} <= {label.split("/")[0] for label in pipeline.applied_labels}
+    labels = {label.split("/")[0] for label in pipeline.applied_labels}
+    assert {"ProgressReadSeeds", "ProgressReadFeeds", "ProgressCoded"} <= labels
 
 
 def test_the_summary_says_how_many_articles_a_bound_cut_or_the_language_skipped():
