@@ -16,7 +16,7 @@ from pipeline.assemble import build_pipeline
 from pipeline.options import RunConfig
 from transforms.common.beam import DOCUMENTS, OUTCOMES
 from transforms.common.document import Document
-from transforms.common.parking import ParkedReader, ParkedRef, Parking, park_directory
+from transforms.common.parking import ParkedReader, Parking, park_directory
 from transforms.normalize.article import normalize_item
 from transforms.normalize.dedup import Deduplicate
 
@@ -38,8 +38,8 @@ def test_parked_values_come_back_whole_in_any_order_from_the_bundles_files(tmp_p
         parking.start_bundle()
         refs.extend(parking.park(value) for value in bundle)
         parking.finish_bundle()
-    assert all(isinstance(ref, ParkedRef) for ref in refs)
-    assert len({ref.file for ref in refs}) == 2 == len(os.listdir(tmp_path))  # one file per bundle
+    assert all(isinstance(ref, tuple) and len(ref) == 3 for ref in refs)
+    assert len({file for file, _, _ in refs}) == 2 == len(os.listdir(tmp_path))  # one file per bundle
     # The reference is what a grouping carries: a small fraction of the value.
     assert max(len(pickle.dumps(ref)) for ref in refs) * 10 < min(len(pickle.dumps(v)) for v in values)
     reader = ParkedReader(str(tmp_path))
@@ -63,8 +63,8 @@ def test_a_file_cut_short_or_an_unknown_directory_is_an_error_that_says_so(tmp_p
     parking.finish_bundle()
     with pytest.raises(ValueError, match="without the park directory"):
         ParkedReader(None).fetch(ref)
-    with open(tmp_path / ref.file, "r+b") as handle:
-        handle.truncate(ref.size // 2)
+    with open(tmp_path / ref[0], "r+b") as handle:
+        handle.truncate(ref[2] // 2)
     reader = ParkedReader(str(tmp_path))
     with pytest.raises(OSError, match="cut short"):
         reader.fetch(ref)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import pickle
 import uuid
 import zlib
-from typing import Any, NamedTuple
+from typing import Any
 
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
@@ -35,11 +35,9 @@ def park_directory(staging_root: str) -> str:
     return FileSystems.join(staging_root, PARKED_DIRECTORY)
 
 
-class ParkedRef(NamedTuple):
-    """Where one parked value is: a file of the park directory, its byte offset and its size."""
-    file: str
-    offset: int
-    size: int
+# Where one parked value is: (a file of the park directory, byte offset, size). A plain tuple, which
+# Beam's default coder writes compactly (a NamedTuple would be pickled: a fifth larger, 3x slower).
+ParkedRef = tuple[str, int, int]
 
 
 def _packed(value: Any) -> bytes:
@@ -74,7 +72,7 @@ class Parking:
                                               compression_type=CompressionTypes.UNCOMPRESSED)
             self._offset = 0
         self._handle.write(packed)
-        ref = ParkedRef(self._file, self._offset, len(packed))
+        ref = (self._file, self._offset, len(packed))
         self._offset += len(packed)
         return ref
 
@@ -94,19 +92,20 @@ class ParkedReader:
     def fetch(self, ref: ParkedRef | bytes) -> Any:
         if isinstance(ref, bytes):
             return _unpacked(ref)
-        handle = self._open.get(ref.file)
+        file, offset, size = ref
+        handle = self._open.get(file)
         if handle is None:
             if self._directory is None:
-                raise ValueError(f"a value parked in file {ref.file!r} cannot be read without the park "
+                raise ValueError(f"a value parked in file {file!r} cannot be read without the park "
                                  "directory; give the reader the directory the writer used")
-            handle = FileSystems.open(FileSystems.join(self._directory, ref.file),
+            handle = FileSystems.open(FileSystems.join(self._directory, file),
                                       compression_type=CompressionTypes.UNCOMPRESSED)
-            self._open[ref.file] = handle
-        handle.seek(ref.offset)
-        data = handle.read(ref.size)
-        if len(data) != ref.size:
-            raise OSError(f"parked file {ref.file!r} ends before byte {ref.offset + ref.size:,} "
-                          f"({len(data):,} of {ref.size:,} bytes read); it was cut short or replaced")
+            self._open[file] = handle
+        handle.seek(offset)
+        data = handle.read(size)
+        if len(data) != size:
+            raise OSError(f"parked file {file!r} ends before byte {offset + size:,} "
+                          f"({len(data):,} of {size:,} bytes read); it was cut short or replaced")
         return _unpacked(data)
 
     def close(self) -> None:

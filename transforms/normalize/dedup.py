@@ -92,6 +92,10 @@ class _ParkCopyFn(beam.DoFn):
     def finish_bundle(self) -> None:
         self._parking.finish_bundle()
 
+    def teardown(self) -> None:
+        if hasattr(self, "_parking"):
+            self._parking.finish_bundle()  # a failed bundle's file is closed; the staging holds it
+
 
 class _KeepOneCopyFn(beam.DoFn):
     """(article id, its parked copies, and ``_WRITTEN`` if an earlier run wrote it) -> the copy to keep,
