@@ -160,10 +160,13 @@ def _supported(model: Model) -> bool:
         if numpy.any((vectors == 0) & numpy.signbit(vectors)):
             return False  # a negative zero: thinc's 0.0 + (-0.0) would be 0.0, the sum here -0.0
         index = column.layers[0].attrs.get("index")
-        whole = isinstance(index, tuple) and isinstance(index[0], slice) and index[0].step is None
-        if not (whole and index[0].start in (None, 0) and index[0].stop is None and isinstance(index[1], int)):
+        if not (isinstance(index, tuple) and isinstance(index[1], int) and _every_row(index[0])):
             return False
     return all(layer.get_dim("nP") == _PIECES for layer in maxouts)
+
+
+def _every_row(index) -> bool:
+    return isinstance(index, slice) and index.start in (None, 0) and index.stop is None and index.step is None
 
 
 def streamline_tok2vec(nlp: Language) -> bool:
