@@ -18,17 +18,19 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from spacy.attrs import IDX
+from spacy.attrs import DEP, HEAD, IDX
 from spacy.tokens import Doc, Token
 
 from transforms.events.modes import Modes
 
 SUBJECT_DEPS = frozenset({"nsubj", "csubj", "expl"})
 PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "csubjpass"})
+_PASSIVE_MARKS = PASSIVE_SUBJECT_DEPS | {"auxpass"}  # a child with one of these makes its head passive
 # Links through which a verb without a subject of its own borrows one from its head.
 _SUBJECT_SHARING = frozenset({"conj", "xcomp", "acomp", "advcl"})
 _MODIFIER_DEPS = ("poss", "compound", "nmod", "amod")
@@ -506,9 +508,22 @@ class RoleReader:
         return []
 
     def is_passive(self, verb: Token) -> bool:
-        return any(
-            child.dep_ in PASSIVE_SUBJECT_DEPS or child.dep_ == "auxpass" for child in verb.children
-        ) or (verb.dep_ == "acl" and verb.tag_ == "VBN")
+        if verb.doc is self.doc:
+            marked = verb.i in self._passive_marked
+        else:
+            marked = any(child.dep_ in _PASSIVE_MARKS for child in verb.children)
+        return marked or (verb.dep_ == "acl" and verb.tag_ == "VBN")
+
+    @functools.cached_property
+    def _passive_marked(self) -> frozenset[int]:
+        """The tokens of the sentence with a passive subject or a passive auxiliary among their children,
+        read from the parse's arrays in one pass (``is_passive`` asks for most verbs several times)."""
+        marks = [self.doc.vocab.strings.add(dep) for dep in _PASSIVE_MARKS]
+        rows = self.doc.to_array([HEAD, DEP])
+        heads = rows.view("int64")[:, 0].tolist()  # offsets to the head, stored unsigned
+        deps = rows[:, 1].tolist()
+        return frozenset(i + head for i, (head, dep) in enumerate(zip(heads, deps, strict=True))
+                         if head and dep in marks)
 
     def agents(self, verb: Token) -> list[Token]:
         return [
