@@ -392,15 +392,17 @@ class EventCoder:
     def _fits(self, frame: Frame, facts: _FrameFacts) -> int | None:
         """How specific a frame's match is (None: it does not match)."""
         score = 0
-        if frame.particle:
-            if not facts.has_particle(frame.particle):
+        particle = frame.particle
+        if particle:
+            if not facts.has_particle(particle):
                 return None
             score += 2
-        if frame.objects:
-            compounds, words = facts.object_words(frame.particle)
-            if compounds & frame.objects:
+        objects = frame.objects
+        if objects:
+            compounds, words = facts.object_words(particle)
+            if not objects.isdisjoint(compounds):
                 score += 4  # "tear gas" is more than "gas"
-            elif words & frame.objects:
+            elif not objects.isdisjoint(words):
                 score += 3
             else:
                 return None
