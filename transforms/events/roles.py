@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from spacy.attrs import DEP, HEAD, IDX
+from spacy.attrs import DEP, HEAD, IDX, LENGTH
 from spacy.tokens import Doc, Token
 
 from transforms.events.modes import Modes
@@ -137,13 +137,14 @@ class MentionIndex:
         self._actors: dict[int, ActorRef] = {}
         self._places: dict[int, PlaceRef] = {}
         self.offset = offset
-        starts = doc.to_array(IDX).tolist()
+        starts, lengths = doc.to_array([IDX, LENGTH]).T.tolist()
+        ends = [start + length for start, length in zip(starts, lengths, strict=True)]
         dateline = DATELINE.match(doc.text if text is None else text)
         dateline_end = dateline.end() if dateline else 0
         for row in sorted(rows, key=lambda r: r["char_end"] - r["char_start"]):
             if row["char_end"] - offset <= dateline_end:
                 continue  # "ERBIL, Iraq — ...": the dateline says where the story was filed, no one acts
-            tokens = _tokens_in(doc, starts, row["char_start"] - offset, row["char_end"] - offset)
+            tokens = _tokens_in(starts, ends, row["char_start"] - offset, row["char_end"] - offset)
             if not tokens:
                 continue
             is_place = row.get("entity_type") == "LOCATION" or (
@@ -174,11 +175,11 @@ class MentionIndex:
         return bool(self._actors)
 
 
-def _tokens_in(doc: Doc, starts: list[int], start: int, end: int) -> list[int]:
-    """The tokens inside [start, end) of the sentence; a binary search, as a long sentence holds many
-    mentions."""
+def _tokens_in(starts: list[int], ends: list[int], start: int, end: int) -> list[int]:
+    """The tokens inside [start, end) of the sentence (``starts`` and ``ends`` of its tokens); a binary
+    search, as a long sentence holds many mentions."""
     first, last = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
-    return [i for i in range(first, last) if starts[i] + len(doc[i].text) <= end + 1]
+    return [i for i in range(first, last) if ends[i] <= end + 1]
 
 
 class RoleReader:
