@@ -1205,3 +1205,53 @@ def test_code_sentence_is_code_document_of_one_sentence(mechanics):
     assert mechanics.code_sentence(sentence, item.entities, [], article) == code(
         mechanics, "[France|FRA] criticized [Mali|MLI]."
     )
+
+
+def test_the_frame_index_finds_exactly_the_frames_that_fit(coder):
+    """``_fitting`` looks only at the frames whose required object nouns the token's objects hold; the
+    frames and scores are those of trying every frame of the word in turn, on verbs with many frames
+    (call, launch, hold, send, offer) and on sentences written for this test."""
+    from transforms.events.coder import _FrameFacts
+    from transforms.events.roles import MentionIndex, RoleReader
+
+    def every_frame(frames, facts):
+        fitting = []
+        for order, frame in enumerate(frames):
+            score = 0
+            if frame.particle:
+                if not facts.has_particle(frame.particle):
+                    continue
+                score += 2
+            if frame.objects:
+                compounds, words = facts.object_words(frame.particle)
+                if compounds & frame.objects:
+                    score += 4
+                elif words & frame.objects:
+                    score += 3
+                else:
+                    continue
+            extra = EventCoder._fits_beyond_objects(frame, facts)
+            if extra is not None:
+                fitting.append((-(score + extra), order, frame))
+        return sorted(fitting, key=lambda candidate: candidate[:2])
+
+    texts = [
+        "Kenya called on Uganda to release the sailors and called for a ceasefire on Tuesday.",
+        "The army launched an air strike and launched a probe into the killings.",
+        "Iran held talks with Qatar, held a rally and held two journalists for a week.",
+        "France sent troops and sent tear gas to the police; Egypt offered aid and offered to mediate.",
+        "The ministers called off the meeting and called it a provocation.",
+    ]
+    compared = fitting = 0
+    for text in texts:
+        doc = coder.nlp(text)
+        reader = RoleReader(doc, MentionIndex(doc, [], 0), coder.modes)
+        for token in doc:
+            frames = coder._verb_frames(token) if token.pos_ in ("VERB", "AUX") else coder._noun_frames(token)
+            if not frames:
+                continue
+            found = coder._fitting(frames, _FrameFacts(coder, token, reader))
+            assert found == every_frame(frames, _FrameFacts(coder, token, reader)), (text, token.text)
+            compared += 1
+            fitting += len(found)
+    assert compared >= 15 and fitting >= 10
