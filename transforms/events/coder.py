@@ -333,12 +333,14 @@ class EventCoder:
     def _noun_frames(self, token: Token) -> tuple[Frame, ...]:
         """Frames of a compound first ("air strike" -> air_strike), then of the head noun ("talks" is
         lemmatized to "talk", but a plural-only noun may be listed as written)."""
-        for child in token.children:
-            if child.dep_ in ("compound", "amod") and child.i == token.i - 1:
-                frames = self.frames.noun_frames(f"{child.lemma_.lower()}_{token.lemma_.lower()}")
-                if frames:
-                    return frames
-        return self.frames.noun_frames(token.lemma_.lower()) or self.frames.noun_frames(token.lower_)
+        lemma = token.lemma_.lower()
+        if lemma in self.frames.compound_heads:
+            for child in token.children:
+                if child.dep_ in ("compound", "amod") and child.i == token.i - 1:
+                    frames = self.frames.noun_frames(f"{child.lemma_.lower()}_{lemma}")
+                    if frames:
+                        return frames
+        return self.frames.noun_frames(lemma) or self.frames.noun_frames(token.lower_)
 
     def _hands_over_to_infinitive(self, token: Token, reader: RoleReader) -> bool:
         """ "pledged to work together", "agreed to launch patrols": the intent verb only sets the mode of
