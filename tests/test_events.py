@@ -1255,3 +1255,29 @@ def test_the_frame_index_finds_exactly_the_frames_that_fit(coder):
             compared += 1
             fitting += len(found)
     assert compared >= 15 and fitting >= 10
+
+
+def test_every_token_with_a_frame_is_a_trigger_candidate(coder):
+    """``_code_parsed`` asks ``_frame_for`` only about the tokens ``_trigger_candidates`` reads from the
+    parse's arrays; every token it finds a frame for is among them, and most tokens are not."""
+    from transforms.events.roles import MentionIndex, RoleReader
+
+    texts = [
+        "Kenya called on Uganda to release the sailors and imposed sanctions on its ministers.",
+        "The air strike on the convoy drew a protest; talks between Russia and Ukraine resumed in Istanbul.",
+        "Iran held talks with Qatar and staged a walkout, officials said, after the attack by militants.",
+        "Egypt declined to comment on the blockade, and France pledged to send aid to Lebanon.",
+    ]
+    framed = candidates = tokens = 0
+    for text in texts:
+        doc = coder.nlp(text)
+        reader = RoleReader(doc, MentionIndex(doc, [], 0), coder.modes)
+        found = coder._trigger_candidates(doc)
+        assert found == sorted(set(found))
+        for token in doc:
+            if coder._frame_for(token, reader) is not None:
+                framed += 1
+                assert token.i in found, (text, token.text)
+        candidates += len(found)
+        tokens += len(doc)
+    assert framed >= 8 and candidates < tokens / 2

@@ -32,6 +32,8 @@ import itertools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from spacy import parts_of_speech
+from spacy.attrs import DEP, LEMMA, LOWER, POS
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
@@ -72,6 +74,10 @@ BACKGROUND_DAYS = 31  # older acts are background, not news (the corpus conventi
 HEADLINE_SENTENCE = -1  # sentence_index of events coded from the article's title
 _VERBAL_QUAD_CLASSES = (1, 3)  # verbal cooperation and verbal conflict: the saying is the act
 _GRANULARITY_PRECISION = {"day": "day", "week": "week", "month": "month", "year": "year"}
+_NOUN_TRIGGER_DEPS = ("ROOT", "nsubj", "dobj", "pobj", "appos")  # where an event noun codes on its own
+_TRIGGER_ATTRS = [POS, DEP, LEMMA, LOWER]
+_VERB_POS = frozenset({parts_of_speech.VERB, parts_of_speech.AUX})
+_NOUN_POS = frozenset({parts_of_speech.NOUN, parts_of_speech.PROPN})
 
 
 @dataclasses.dataclass
@@ -149,6 +155,9 @@ class EventCoder:
         self._mode_heads = modes.intent_heads | modes.refusal_heads | modes.command_heads
         self.sentences_parsed = 0  # a running count, read by the events stage for its counter
         self._plans: dict[tuple[int, ...], _FramePlan] = {}  # frames (by identity) -> their index
+        # The dependency labels as the parse's arrays hold them (string hashes).
+        self._clause_dep_ids = frozenset(nlp.vocab.strings.add(dep) for dep in CLAUSE_DEPS)
+        self._noun_dep_ids = frozenset(nlp.vocab.strings.add(dep) for dep in _NOUN_TRIGGER_DEPS)
 
     @classmethod
     def load(cls) -> EventCoder:
@@ -283,9 +292,10 @@ class EventCoder:
         reader.earlier_named = context.named.latest_before if sentence.index >= 0 else None
         coded: list[_Coded] = []
         consumed: set[int] = set()  # event nouns already coded through their support verb
-        for token in doc:
-            if token.i in consumed:
+        for index in self._trigger_candidates(doc):
+            if index in consumed:
                 continue
+            token = doc[index]
             found = self._frame_for(token, reader)
             if found is None:
                 continue
@@ -297,6 +307,28 @@ class EventCoder:
                 consumed.update(child.i for child in token.children if child.dep_ == "xcomp")
             coded.extend(self._code_trigger(token, frame, reader, sentence, date_rows, article))
         return coded
+
+    def _trigger_candidates(self, doc: Doc) -> list[int]:
+        """The tokens ``_frame_for`` may find a frame for, read from the parse's arrays without making a
+        token of each: a clause verb whose lemma or form has verb frames or is a support verb, a noun in
+        a frame's position whose lemma or form has noun frames or ends a compound frame. For any other
+        token ``_frame_for`` returns None."""
+        strings = doc.vocab.strings
+        clause_deps, noun_deps = self._clause_dep_ids, self._noun_dep_ids
+        frames = self.frames
+        found = []
+        for index, (pos, dep, lemma, lower) in enumerate(doc.to_array(_TRIGGER_ATTRS).tolist()):
+            if pos in _VERB_POS and dep in clause_deps:
+                word = strings[lemma].lower()
+                if frames.verb_frames(word) or frames.verb_lemmas(strings[lower]) or (
+                        word in self.modes.support_verbs):
+                    found.append(index)
+            elif pos in _NOUN_POS and dep in noun_deps:
+                word = strings[lemma].lower()
+                if word in frames.compound_heads or frames.noun_frames(word) or frames.noun_frames(
+                        strings[lower]):
+                    found.append(index)
+        return found
 
     def _frame_for(self, token: Token, reader: RoleReader) -> tuple[Frame, Token | None] | None:
         """The frame a token triggers and, for a support verb, the event noun that gave it."""
@@ -313,7 +345,7 @@ class EventCoder:
                         if frame is not None:
                             return frame, child
             return None
-        if token.pos_ in ("NOUN", "PROPN") and token.dep_ in ("ROOT", "nsubj", "dobj", "pobj", "appos"):
+        if token.pos_ in ("NOUN", "PROPN") and token.dep_ in _NOUN_TRIGGER_DEPS:
             frames = self._noun_frames(token)
             if frames and self._is_standalone_noun(token, reader):
                 frame = self._best_frame(token, frames, reader)
