@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, POS, TAG
+from spacy.attrs import DEP, IS_SPACE, LOWER, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.tokens._retokenize import normalize_token_attrs, set_token_attrs
@@ -31,9 +31,6 @@ RULER = "attribute_ruler"
 _COLUMNS = {"TAG": 0, "LOWER": 1, "DEP": 2, "IS_SPACE": 3}
 _ARRAY_ATTRS = [TAG, LOWER, DEP, IS_SPACE]
 _OTHER = -1  # a value no one-token pattern names: all such values behave alike
-# What the model's rules set that lives on the token alone: ``set_token_attrs`` writes these with
-# ``Token.set_struct_attr`` (its lexeme write ignores them), as ``Doc.from_array`` does.
-_TOKEN_ONLY = frozenset({POS, TAG, DEP, LEMMA, MORPH})
 
 
 class UnreadablePattern(ValueError):
@@ -86,22 +83,6 @@ class _Rule:
             for spec in pattern:
                 if not spec:
                     raise UnreadablePattern("an empty token pattern")
-
-
-def _set_attrs(doc: Doc, changes: dict[int, dict]) -> None:
-    """Sets each token's attributes (token index -> {attribute id: value}) as spaCy's ``set_token_attrs``
-    does. For the token attributes that setter only writes on the token (no lexeme attribute, no
-    extension), the whole document is written in one ``Doc.from_array``; anything else, token by token."""
-    columns = sorted({attr for merged in changes.values() for attr in merged})
-    if not set(columns) <= _TOKEN_ONLY:
-        for i, merged in changes.items():
-            set_token_attrs(doc[i], merged)
-        return
-    values = doc.to_array(columns)
-    for i, merged in changes.items():
-        for attr, value in merged.items():
-            values[i, columns.index(attr)] = value
-    doc.from_array(columns, values)
 
 
 def _matches(tests: list[_Test], row: Sequence[int]) -> bool:
@@ -197,7 +178,6 @@ class IndexedAttributeRuler:
         if self._anchored or self._everywhere:
             for target, position, attrs in self._longer_matches(rows):
                 extra.setdefault(target, []).append((position, attrs))
-        changes: dict[int, dict] = {}
         for i, row in enumerate(rows):
             applied = self._outcome(row)
             if i in extra:
@@ -207,9 +187,7 @@ class IndexedAttributeRuler:
             merged: dict = {}
             for _, attrs in applied:
                 merged.update(attrs)
-            changes[i] = merged
-        if changes:
-            _set_attrs(doc, changes)
+            set_token_attrs(doc[i], merged)
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
