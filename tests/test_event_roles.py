@@ -225,25 +225,3 @@ def test_the_mention_index_reads_the_dateline_from_the_text_it_is_given(nlp):
     assert [given.actor_at(t.i) for t in doc] == [rebuilt.actor_at(t.i) for t in doc]
     assert [actor.code for t in doc if (actor := given.actor_at(t.i))] == ["KENGOV", "UGAGOV"]
 
-
-def test_passive_verbs_read_from_the_arrays_are_those_with_a_passive_child():
-    """``is_passive`` reads the passive marks of the whole sentence once: the same verbs as asking each
-    verb's children (a passive subject, a passive auxiliary) or a participle modifying a noun."""
-    nlp = load_parser()
-    texts = [
-        "The envoy was summoned by Kenya, and Uganda was accused of stalling the talks it had proposed.",
-        "That the deal was signed was confirmed by officials; troops deployed there were withdrawn.",
-        "Iran has been urged to release the sailors detained in March.",
-    ]
-    passive = 0
-    for text in texts:
-        doc = nlp(text)
-        reader = RoleReader(doc, MentionIndex(doc, [], 0), Modes.load())
-        for token in doc:
-            by_children = any(child.dep_ in ("nsubjpass", "csubjpass", "auxpass") for child in token.children)
-            expected = by_children or (token.dep_ == "acl" and token.tag_ == "VBN")
-            assert reader.is_passive(token) is expected, (text, token.text)
-            passive += expected
-        other = nlp("The border was closed.")
-        assert reader.is_passive(other[3]) is True  # a token of another sentence: asked of its children
-    assert passive >= 5

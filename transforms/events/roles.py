@@ -18,19 +18,17 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from spacy.attrs import DEP, HEAD, IDX, LENGTH
+from spacy.attrs import IDX
 from spacy.tokens import Doc, Token
 
 from transforms.events.modes import Modes
 
 SUBJECT_DEPS = frozenset({"nsubj", "csubj", "expl"})
 PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "csubjpass"})
-_PASSIVE_MARKS = PASSIVE_SUBJECT_DEPS | {"auxpass"}  # a child with one of these makes its head passive
 # Links through which a verb without a subject of its own borrows one from its head.
 _SUBJECT_SHARING = frozenset({"conj", "xcomp", "acomp", "advcl"})
 _MODIFIER_DEPS = ("poss", "compound", "nmod", "amod")
@@ -137,14 +135,13 @@ class MentionIndex:
         self._actors: dict[int, ActorRef] = {}
         self._places: dict[int, PlaceRef] = {}
         self.offset = offset
-        starts, lengths = doc.to_array([IDX, LENGTH]).T.tolist()
-        ends = [start + length for start, length in zip(starts, lengths, strict=True)]
+        starts = doc.to_array(IDX).tolist()
         dateline = DATELINE.match(doc.text if text is None else text)
         dateline_end = dateline.end() if dateline else 0
         for row in sorted(rows, key=lambda r: r["char_end"] - r["char_start"]):
             if row["char_end"] - offset <= dateline_end:
                 continue  # "ERBIL, Iraq — ...": the dateline says where the story was filed, no one acts
-            tokens = _tokens_in(starts, ends, row["char_start"] - offset, row["char_end"] - offset)
+            tokens = _tokens_in(doc, starts, row["char_start"] - offset, row["char_end"] - offset)
             if not tokens:
                 continue
             is_place = row.get("entity_type") == "LOCATION" or (
@@ -175,11 +172,11 @@ class MentionIndex:
         return bool(self._actors)
 
 
-def _tokens_in(starts: list[int], ends: list[int], start: int, end: int) -> list[int]:
-    """The tokens inside [start, end) of the sentence (``starts`` and ``ends`` of its tokens); a binary
-    search, as a long sentence holds many mentions."""
+def _tokens_in(doc: Doc, starts: list[int], start: int, end: int) -> list[int]:
+    """The tokens inside [start, end) of the sentence; a binary search, as a long sentence holds many
+    mentions."""
     first, last = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
-    return [i for i in range(first, last) if ends[i] <= end + 1]
+    return [i for i in range(first, last) if starts[i] + len(doc[i].text) <= end + 1]
 
 
 class RoleReader:
@@ -509,22 +506,9 @@ class RoleReader:
         return []
 
     def is_passive(self, verb: Token) -> bool:
-        if verb.doc is self.doc:
-            marked = verb.i in self._passive_marked
-        else:
-            marked = any(child.dep_ in _PASSIVE_MARKS for child in verb.children)
-        return marked or (verb.dep_ == "acl" and verb.tag_ == "VBN")
-
-    @functools.cached_property
-    def _passive_marked(self) -> frozenset[int]:
-        """The tokens of the sentence with a passive subject or a passive auxiliary among their children,
-        read from the parse's arrays in one pass (``is_passive`` asks for most verbs several times)."""
-        marks = [self.doc.vocab.strings.add(dep) for dep in _PASSIVE_MARKS]
-        rows = self.doc.to_array([HEAD, DEP])
-        heads = rows.view("int64")[:, 0].tolist()  # offsets to the head, stored unsigned
-        deps = rows[:, 1].tolist()
-        return frozenset(i + head for i, (head, dep) in enumerate(zip(heads, deps, strict=True))
-                         if head and dep in marks)
+        return any(
+            child.dep_ in PASSIVE_SUBJECT_DEPS or child.dep_ == "auxpass" for child in verb.children
+        ) or (verb.dep_ == "acl" and verb.tag_ == "VBN")
 
     def agents(self, verb: Token) -> list[Token]:
         return [
