@@ -224,4 +224,3 @@ def test_the_mention_index_reads_the_dateline_from_the_text_it_is_given(nlp):
     given, rebuilt = MentionIndex(doc, rows, 0, plain), MentionIndex(doc, rows, 0)
     assert [given.actor_at(t.i) for t in doc] == [rebuilt.actor_at(t.i) for t in doc]
     assert [actor.code for t in doc if (actor := given.actor_at(t.i))] == ["KENGOV", "UGAGOV"]
-
