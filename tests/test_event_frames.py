@@ -247,3 +247,13 @@ def test_index_roots_and_trigger_words_of_a_small_lexicon(codebook):
                                        "visit", "visits", "sanction", "sanctions", "veto", "vetoed", "vetoes"}
     assert "embargo" not in lexicon.trigger_words()  # objects are not trigger heads
     assert lexicon.codes() == {"040", "042", "129", "163"}
+
+
+def test_compound_heads_are_the_words_a_noun_compound_ends_with(lexicon, codebook):
+    heads = lexicon.compound_heads
+    compounds = [frame.lemma for frame in lexicon.frames() if frame.pos == "NOUN" and "_" in frame.lemma]
+    assert compounds and all(compound.split("_", 1)[1] in heads for compound in compounds)
+    assert all(compound.rsplit("_", 1)[1] in heads for compound in compounds)
+    assert "strike" in heads and "meet" not in heads
+    three = FrameLexicon.from_texts({"19_fight.txt": "190 n:car_bomb_attack T=on\n"}, codebook)
+    assert three.compound_heads == {"bomb_attack", "attack"}

@@ -1205,3 +1205,79 @@ def test_code_sentence_is_code_document_of_one_sentence(mechanics):
     assert mechanics.code_sentence(sentence, item.entities, [], article) == code(
         mechanics, "[France|FRA] criticized [Mali|MLI]."
     )
+
+
+def test_the_frame_index_finds_exactly_the_frames_that_fit(coder):
+    """``_fitting`` looks only at the frames whose required object nouns the token's objects hold; the
+    frames and scores are those of trying every frame of the word in turn, on verbs with many frames
+    (call, launch, hold, send, offer) and on sentences written for this test."""
+    from transforms.events.coder import _FrameFacts
+    from transforms.events.roles import MentionIndex, RoleReader
+
+    def every_frame(frames, facts):
+        fitting = []
+        for order, frame in enumerate(frames):
+            score = 0
+            if frame.particle:
+                if not facts.has_particle(frame.particle):
+                    continue
+                score += 2
+            if frame.objects:
+                compounds, words = facts.object_words(frame.particle)
+                if compounds & frame.objects:
+                    score += 4
+                elif words & frame.objects:
+                    score += 3
+                else:
+                    continue
+            extra = EventCoder._fits_beyond_objects(frame, facts)
+            if extra is not None:
+                fitting.append((-(score + extra), order, frame))
+        return sorted(fitting, key=lambda candidate: candidate[:2])
+
+    texts = [
+        "Kenya called on Uganda to release the sailors and called for a ceasefire on Tuesday.",
+        "The army launched an air strike and launched a probe into the killings.",
+        "Iran held talks with Qatar, held a rally and held two journalists for a week.",
+        "France sent troops and sent tear gas to the police; Egypt offered aid and offered to mediate.",
+        "The ministers called off the meeting and called it a provocation.",
+    ]
+    compared = fitting = 0
+    for text in texts:
+        doc = coder.nlp(text)
+        reader = RoleReader(doc, MentionIndex(doc, [], 0), coder.modes)
+        for token in doc:
+            frames = coder._verb_frames(token) if token.pos_ in ("VERB", "AUX") else coder._noun_frames(token)
+            if not frames:
+                continue
+            found = coder._fitting(frames, _FrameFacts(coder, token, reader))
+            assert found == every_frame(frames, _FrameFacts(coder, token, reader)), (text, token.text)
+            compared += 1
+            fitting += len(found)
+    assert compared >= 15 and fitting >= 10
+
+
+def test_every_token_with_a_frame_is_a_trigger_candidate(coder):
+    """``_code_parsed`` asks ``_frame_for`` only about the tokens ``_trigger_candidates`` reads from the
+    parse's arrays; every token it finds a frame for is among them, and most tokens are not."""
+    from transforms.events.roles import MentionIndex, RoleReader
+
+    texts = [
+        "Kenya called on Uganda to release the sailors and imposed sanctions on its ministers.",
+        "The air strike on the convoy drew a protest; talks between Russia and Ukraine resumed in Istanbul.",
+        "Iran held talks with Qatar and staged a walkout, officials said, after the attack by militants.",
+        "Egypt declined to comment on the blockade, and France pledged to send aid to Lebanon.",
+    ]
+    framed = candidates = tokens = 0
+    for text in texts:
+        doc = coder.nlp(text)
+        reader = RoleReader(doc, MentionIndex(doc, [], 0), coder.modes)
+        found = coder._trigger_candidates(doc)
+        assert found == sorted(set(found))
+        for token in doc:
+            if coder._frame_for(token, reader) is not None:
+                framed += 1
+                assert token.i in found, (text, token.text)
+        candidates += len(found)
+        tokens += len(doc)
+    assert framed >= 8 and candidates < tokens / 2

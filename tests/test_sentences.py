@@ -3,6 +3,7 @@ import pytest
 from tests.conftest import SEED_DOCUMENT
 from transforms.normalize.textclean import bounded_text, clean_text
 from transforms.sentences.split import MAX_SENTENCE_CHARS, split_sentences, split_text
+from transforms.sentences.tokenizer import PlainWordTokenizer
 from transforms.sources.seeds import parse_seed
 
 
@@ -50,23 +51,21 @@ def test_splitting_work_grows_linearly_with_the_number_of_paragraphs(monkeypatch
     the paragraph with that many spaces and scans them: 0.4/0.8/1.6 MB took 1.9/6.7/25 s. Counted here
     as characters the tokenizer is given (padding included), not timed: before the fix 3,000 paragraphs
     of 81 characters cost 365 million, 1,500 times the text."""
-    from syntok.tokenizer import Tokenizer
-
     scanned = []
-    tokenize = Tokenizer.tokenize
+    tokenize = PlainWordTokenizer.tokenize
 
     def counting_tokenize(self, text, base_offset=0):
         scanned.append(base_offset + len(text))
         return tokenize(self, text, base_offset)
 
-    monkeypatch.setattr(Tokenizer, "tokenize", counting_tokenize)
+    monkeypatch.setattr(PlainWordTokenizer, "tokenize", counting_tokenize)
     paragraph = "The envoy met the minister in Vienna. Talks lasted three hours, officials said.\n\n"
     text = paragraph * 3000
     sentences = split_sentences(text)
     assert len(sentences) == 6000
     assert all(text[s.start:s.end] == s.text for s in sentences)
     assert sentences[-1].start == len(text) - len(paragraph) + paragraph.index("Talks")
-    assert sum(scanned) <= len(text)
+    assert scanned and sum(scanned) <= len(text)
 
 
 def test_bounded_text_cuts_at_a_paragraph_then_a_line_then_a_space_near_the_limit():
@@ -97,3 +96,30 @@ def test_a_sentence_longer_than_the_limit_is_cut_into_pieces_at_spaces():
     assert split_text("x" * 1200, max_chars=500).sentences[1].text == "x" * 500  # no space: a hard cut
     assert split_sentences(text) == split_text(text).sentences  # the default limit: 2,000 characters
     assert max(len(s.text) for s in split_sentences(text)) <= MAX_SENTENCE_CHARS < len(run)
+
+
+# Runs of every kind syntok treats apart: capitals inside a word, apostrophes (straight and curly, "n't"),
+# brackets, ellipses, hyphens and dashes, commas and semicolons inside runs, leading and trailing
+# punctuation, digits, non-ASCII letters, a zero-width space, a soft hyphen, spacing of all kinds.
+TOKENIZER_TEXTS = [
+    "The U.S. envoy arrived on Oct. 27 with Gen. Okafor... Talks began at once.",
+    "Kenya's McDonald-Smith didn't say; Uganda’s iPhone-maker (ZTE) won’t comment, officials said.",
+    "“We call on both parties,” he said -- adding:'no'...and left.  Tabs\there, 3,500 troops;5G.",
+    "Ça va? São Paulo's mayor met Zürich's (and Köln's) officials in 2021—twice.\u200bThen\u00adagain",
+    "end...", "...", "!!", "a", "  leading and trailing spaces  ", "x_y a,b a;b 1-2 word- -word (x) [y]",
+    "He said:\"Go!\" She asked,'why?' AT&T's shares; e-mail/web co-operation, 10am-5pm.",
+]
+
+
+@pytest.mark.parametrize("text", TOKENIZER_TEXTS)
+def test_the_plain_word_tokenizer_makes_syntoks_tokens(text):
+    from syntok.tokenizer import Tokenizer
+
+    def tokens(tokenizer):
+        return [(token.spacing, token.value, token.offset) for token in tokenizer.tokenize(text)]
+
+    for option in (False, True):
+        assert tokens(PlainWordTokenizer(replace_not_contraction=option)) == tokens(
+            Tokenizer(replace_not_contraction=option))
+    assert [(t.spacing, t.value, t.offset) for t in PlainWordTokenizer().tokenize(text, 3)] == [
+        (t.spacing, t.value, t.offset) for t in Tokenizer().tokenize(text, 3)]

@@ -32,6 +32,8 @@ import itertools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from spacy import parts_of_speech
+from spacy.attrs import DEP, LEMMA, LOWER, POS
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
@@ -72,6 +74,10 @@ BACKGROUND_DAYS = 31  # older acts are background, not news (the corpus conventi
 HEADLINE_SENTENCE = -1  # sentence_index of events coded from the article's title
 _VERBAL_QUAD_CLASSES = (1, 3)  # verbal cooperation and verbal conflict: the saying is the act
 _GRANULARITY_PRECISION = {"day": "day", "week": "week", "month": "month", "year": "year"}
+_NOUN_TRIGGER_DEPS = ("ROOT", "nsubj", "dobj", "pobj", "appos")  # where an event noun codes on its own
+_TRIGGER_ATTRS = [POS, DEP, LEMMA, LOWER]
+_VERB_POS = frozenset({parts_of_speech.VERB, parts_of_speech.AUX})
+_NOUN_POS = frozenset({parts_of_speech.NOUN, parts_of_speech.PROPN})
 
 
 @dataclasses.dataclass
@@ -148,6 +154,10 @@ class EventCoder:
         self._trigger_words, self._needs_object = _prefilter(frames)
         self._mode_heads = modes.intent_heads | modes.refusal_heads | modes.command_heads
         self.sentences_parsed = 0  # a running count, read by the events stage for its counter
+        self._plans: dict[tuple[int, ...], _FramePlan] = {}  # frames (by identity) -> their index
+        # The dependency labels as the parse's arrays hold them (string hashes).
+        self._clause_dep_ids = frozenset(nlp.vocab.strings.add(dep) for dep in CLAUSE_DEPS)
+        self._noun_dep_ids = frozenset(nlp.vocab.strings.add(dep) for dep in _NOUN_TRIGGER_DEPS)
 
     @classmethod
     def load(cls) -> EventCoder:
@@ -282,9 +292,10 @@ class EventCoder:
         reader.earlier_named = context.named.latest_before if sentence.index >= 0 else None
         coded: list[_Coded] = []
         consumed: set[int] = set()  # event nouns already coded through their support verb
-        for token in doc:
-            if token.i in consumed:
+        for index in self._trigger_candidates(doc):
+            if index in consumed:
                 continue
+            token = doc[index]
             found = self._frame_for(token, reader)
             if found is None:
                 continue
@@ -296,6 +307,28 @@ class EventCoder:
                 consumed.update(child.i for child in token.children if child.dep_ == "xcomp")
             coded.extend(self._code_trigger(token, frame, reader, sentence, date_rows, article))
         return coded
+
+    def _trigger_candidates(self, doc: Doc) -> list[int]:
+        """The tokens ``_frame_for`` may find a frame for, read from the parse's arrays without making a
+        token of each: a clause verb whose lemma or form has verb frames or is a support verb, a noun in
+        a frame's position whose lemma or form has noun frames or ends a compound frame. For any other
+        token ``_frame_for`` returns None."""
+        strings = doc.vocab.strings
+        clause_deps, noun_deps = self._clause_dep_ids, self._noun_dep_ids
+        frames = self.frames
+        found = []
+        for index, (pos, dep, lemma, lower) in enumerate(doc.to_array(_TRIGGER_ATTRS).tolist()):
+            if pos in _VERB_POS and dep in clause_deps:
+                word = strings[lemma].lower()
+                if frames.verb_frames(word) or frames.verb_lemmas(strings[lower]) or (
+                        word in self.modes.support_verbs):
+                    found.append(index)
+            elif pos in _NOUN_POS and dep in noun_deps:
+                word = strings[lemma].lower()
+                if word in frames.compound_heads or frames.noun_frames(word) or frames.noun_frames(
+                        strings[lower]):
+                    found.append(index)
+        return found
 
     def _frame_for(self, token: Token, reader: RoleReader) -> tuple[Frame, Token | None] | None:
         """The frame a token triggers and, for a support verb, the event noun that gave it."""
@@ -312,7 +345,7 @@ class EventCoder:
                         if frame is not None:
                             return frame, child
             return None
-        if token.pos_ in ("NOUN", "PROPN") and token.dep_ in ("ROOT", "nsubj", "dobj", "pobj", "appos"):
+        if token.pos_ in ("NOUN", "PROPN") and token.dep_ in _NOUN_TRIGGER_DEPS:
             frames = self._noun_frames(token)
             if frames and self._is_standalone_noun(token, reader):
                 frame = self._best_frame(token, frames, reader)
@@ -332,12 +365,14 @@ class EventCoder:
     def _noun_frames(self, token: Token) -> tuple[Frame, ...]:
         """Frames of a compound first ("air strike" -> air_strike), then of the head noun ("talks" is
         lemmatized to "talk", but a plural-only noun may be listed as written)."""
-        for child in token.children:
-            if child.dep_ in ("compound", "amod") and child.i == token.i - 1:
-                frames = self.frames.noun_frames(f"{child.lemma_.lower()}_{token.lemma_.lower()}")
-                if frames:
-                    return frames
-        return self.frames.noun_frames(token.lemma_.lower()) or self.frames.noun_frames(token.lower_)
+        lemma = token.lemma_.lower()
+        if lemma in self.frames.compound_heads:
+            for child in token.children:
+                if child.dep_ in ("compound", "amod") and child.i == token.i - 1:
+                    frames = self.frames.noun_frames(f"{child.lemma_.lower()}_{lemma}")
+                    if frames:
+                        return frames
+        return self.frames.noun_frames(lemma) or self.frames.noun_frames(token.lower_)
 
     def _hands_over_to_infinitive(self, token: Token, reader: RoleReader) -> bool:
         """ "pledged to work together", "agreed to launch patrols": the intent verb only sets the mode of
@@ -373,11 +408,7 @@ class EventCoder:
         if not frames:
             return None
         facts = _FrameFacts(self, token, reader)  # what the frames ask of the token, read once for all
-        fitting = sorted(
-            ((-score, order, frame) for order, frame in enumerate(frames)
-             if (score := self._fits(frame, facts)) is not None),
-            key=lambda candidate: candidate[:2],
-        )
+        fitting = self._fitting(frames, facts)
         if not fitting:
             return None
         for _, _, frame in fitting:
@@ -389,21 +420,45 @@ class EventCoder:
         heads = (head for slot in frame.target_slots for head in reader.object_tokens(token, slot))
         return any(reader.phrase_actors(head) for head in heads)
 
-    def _fits(self, frame: Frame, facts: _FrameFacts) -> int | None:
-        """How specific a frame's match is (None: it does not match)."""
+    def _fitting(self, frames: Sequence[Frame], facts: _FrameFacts) -> list[tuple[int, int, Frame]]:
+        """(-score, order, frame) of the frames that fit the token, the most specific first. How
+        specific: its particle 2, a required object noun 4 when met by a compound ("tear gas" is more
+        than "gas") else 3, a required infinitive 3, a that-clause 1, an actor as object 1. A frame whose
+        required objects the token's objects do not hold does not fit; ``_FramePlan`` indexes the frames
+        by those nouns, so such frames are never looked at."""
+        key = tuple(map(id, frames))
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = _FramePlan(frames)
+        fitting = []
+        for particle, (free, by_object) in plan.groups.items():
+            base = 0
+            if particle:
+                if not facts.has_particle(particle):
+                    continue
+                base = 2
+            scored = dict.fromkeys(free, base)
+            if by_object:
+                compounds, words = facts.object_words(particle)
+                for word in words:
+                    for order in by_object.get(word, ()):
+                        scored[order] = base + 3
+                for compound in compounds:
+                    for order in by_object.get(compound, ()):
+                        scored[order] = base + 4
+            for order, score in scored.items():
+                frame = frames[order]
+                extra = self._fits_beyond_objects(frame, facts)
+                if extra is not None:
+                    fitting.append((-(score + extra), order, frame))
+        fitting.sort(key=lambda candidate: candidate[:2])
+        return fitting
+
+    @staticmethod
+    def _fits_beyond_objects(frame: Frame, facts: _FrameFacts) -> int | None:
+        """What a frame's infinitive, that-clause and actor-object conditions add to its score (None: one
+        of them is not met)."""
         score = 0
-        if frame.particle:
-            if not facts.has_particle(frame.particle):
-                return None
-            score += 2
-        if frame.objects:
-            compounds, words = facts.object_words(frame.particle)
-            if compounds & frame.objects:
-                score += 4  # "tear gas" is more than "gas"
-            elif words & frame.objects:
-                score += 3
-            else:
-                return None
         xcomp = getattr(frame, "xcomp", frozenset())
         if xcomp:
             if not facts.xcomp_lemmas & xcomp:
@@ -1381,6 +1436,22 @@ def _coded_pairs(
         )
         for source, target in pairs
     ]
+
+
+class _FramePlan:
+    """The frames of one trigger word grouped by particle, and within a group, the frames that require
+    object nouns indexed by each of those nouns (``EventCoder._fitting``)."""
+
+    def __init__(self, frames: Sequence[Frame]):
+        # particle -> (orders of the frames requiring no object noun, object noun -> orders requiring it)
+        self.groups: dict[str | None, tuple[list[int], dict[str, list[int]]]] = {}
+        for order, frame in enumerate(frames):
+            free, by_object = self.groups.setdefault(frame.particle, ([], {}))
+            if frame.objects:
+                for word in frame.objects:
+                    by_object.setdefault(word, []).append(order)
+            else:
+                free.append(order)
 
 
 class _FrameFacts:

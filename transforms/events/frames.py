@@ -347,6 +347,18 @@ class FrameLexicon:
         return self._nouns.get(lemma, ())
 
     @functools.cached_property
+    def compound_heads(self) -> frozenset[str]:
+        """The words a NOUN frame's compound can end with: "strike" for ``air_strike`` (and for ``a_b_c``
+        both "b_c" and "c"), so the coder looks for a compound only before those."""
+        return frozenset(
+            "_".join(parts[cut:])
+            for frame in self._frames
+            if frame.pos == "NOUN"
+            for parts in (frame.lemma.split("_"),)
+            for cut in range(1, len(parts))
+        )
+
+    @functools.cached_property
     def _trigger_words(self) -> frozenset[str]:
         inflector = _inflector()
         words: set[str] = set()

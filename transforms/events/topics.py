@@ -50,7 +50,9 @@ class TopicFilter:
 
     def off_topic(self, text: str) -> str | None:
         """The non-political topic the text is about, or None when it may report political events."""
-        counts = collections.Counter(_stem(word) for word in _WORD.findall(text.lower()))
+        counts: collections.Counter = collections.Counter()
+        for word, count in collections.Counter(_WORD.findall(text.lower())).items():
+            counts[_stem(word)] += count  # each distinct word stemmed once
         political = sum(counts[word] for word in self.political)
         best, best_count = None, 0
         for name, words in self.topics.items():

@@ -8,7 +8,8 @@ sentence), and reports token offsets, so ``text[start:end]`` is exactly the sent
 Each paragraph is tokenized on its own and its offsets shifted here, rather than through
 ``syntok.segmenter.analyze``: that passes the paragraph's offset to the tokenizer, which pads the
 paragraph with that many spaces and scans them, so a text of n paragraphs costs O(n²)
-(1.6 MB of short paragraphs took 25 s; see bench/bench_sentences.py).
+(1.6 MB of short paragraphs took 25 s; see bench/bench_sentences.py). Plain words skip syntok's
+character scan (``tokenizer.PlainWordTokenizer``: the same tokens).
 
 A "sentence" longer than ``MAX_SENTENCE_CHARS`` (a list, a table or a page without full stops) is cut
 into pieces at spaces: the later stages' cost grows faster than linearly with a sentence's length (a
@@ -21,9 +22,9 @@ import dataclasses
 from collections.abc import Iterator
 
 import syntok.segmenter as segmenter
-from syntok.tokenizer import Tokenizer
 
 from transforms.common.document import Sentence
+from transforms.sentences.tokenizer import PlainWordTokenizer
 
 # Ten times a long news sentence; the longest in the sample seeds has about 300 characters.
 MAX_SENTENCE_CHARS = 2_000
@@ -42,7 +43,7 @@ def split_sentences(text: str) -> list[Sentence]:
 
 def split_text(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> SplitText:
     """The sentences of ``text`` (none longer than ``max_chars``), and how many had to be cut."""
-    tokenizer = Tokenizer(replace_not_contraction=False)
+    tokenizer = PlainWordTokenizer(replace_not_contraction=False)
     sentences: list[Sentence] = []
     cut = 0
     for paragraph_start, paragraph in segmenter.preprocess_with_offsets(text):
