@@ -8,7 +8,7 @@ after each commit (``rebuild_event_daily``), never appended to: it then always e
 events. event_date is part of the key, so days are independent: a run rebuilds only the days it added
 events to (named in the stale mark, ``mark_stale``), reading those days' events and the articles
 partitions they point at, and its cost does not grow with the archive's other days. The rebuild reads
-the files through Beam's FileSystems and aggregates in DuckDB, one events partition (day) at a time, and
+the files through Beam's FileSystems and aggregates in DuckDB, a few events partitions (days) at a time, and
 swaps the new rows in as one commit of ``outputs.commit`` (the old files of those days removed, the new
 ones moved in), so it works the same on a local directory and on an object store, and readers see the
 old days or the new ones, never a mix.
@@ -41,6 +41,7 @@ from schemas import TABLES
 EVENT_DAILY = "event_daily"
 REBUILD_ID = "event_daily"  # the writer id of a rebuild: its staging directory and the files' "run id"
 STALE_MARK = "_event_daily.stale"
+CHUNK_ROWS = 200_000  # events one aggregation query reads at most (unless one day alone has more)
 
 # What counts as one source: the host of an article's link, else its feed, else its source kind.
 _SOURCE_SQL = (
@@ -104,10 +105,10 @@ def _published_dates(events_file: str) -> list[dt.date | None]:
 
 
 def _aggregate_by_day(output_dir: str, staging: str, days: list, events_by_day: dict) -> int:
-    """Writes event_daily under ``staging`` for ``days``, one events partition at a time (event_date is
-    part of the key, so days are independent): memory holds one day's events and the sources of the
-    articles they point at, never the whole events table. Only the columns the aggregation needs are
-    read."""
+    """Writes event_daily under ``staging`` for ``days``, a chunk of days at a time (event_date is part of
+    the key, so days are independent): memory holds at most about ``CHUNK_ROWS`` events (or one day's)
+    and the sources of the articles they point at, never the whole events table. Only the columns the
+    aggregation needs are read."""
     connection = duckdb.connect()
     try:
         connection.execute("SET TimeZone = 'UTC'")
@@ -116,16 +117,37 @@ def _aggregate_by_day(output_dir: str, staging: str, days: list, events_by_day: 
         connection.execute(f"CREATE TEMP TABLE article_sources AS {_SOURCES_SQL}")
         connection.unregister("articles")
         rows = 0
-        for day in days:
-            events = _read_columns("events", events_by_day[day], _EVENT_COLUMNS)
-            events = events.append_column(pa.field("event_date", pa.date32()),
-                                          pa.array([day] * events.num_rows, pa.date32()))
+        for chunk in _chunks_of_days(days, events_by_day):
+            events = pa.concat_tables([_day_events(day, events_by_day[day]) for day in chunk])
             connection.register("day_events", events)
             rows += _write_partitions(staging, _typed(connection.sql(_AGGREGATE_SQL).to_arrow_table()))
             connection.unregister("day_events")
         return rows
     finally:
         connection.close()
+
+
+def _chunks_of_days(days: list, events_by_day: dict) -> Iterable[list]:
+    """Consecutive days, grouped so that one query reads at most about ``CHUNK_ROWS`` events (a day with
+    more is a chunk of its own): one DuckDB query per day cost more than its aggregation on small days."""
+    chunk: list = []
+    held = 0
+    for day in days:
+        day_rows = sum(file_num_rows(path) for path in events_by_day[day])
+        if chunk and held + day_rows > CHUNK_ROWS:
+            yield chunk
+            chunk, held = [], 0
+        chunk.append(day)
+        held += day_rows
+    if chunk:
+        yield chunk
+
+
+def _day_events(day: dt.date | None, files: list[str]) -> pa.Table:
+    """The events of one partition with its event_date, which the files do not hold."""
+    events = _read_columns("events", files, _EVENT_COLUMNS)
+    return events.append_column(pa.field("event_date", pa.date32()),
+                                pa.repeat(pa.scalar(day, pa.date32()), events.num_rows))
 
 
 def _write_partitions(root: str, table: pa.Table) -> int:

@@ -177,3 +177,23 @@ def test_stale_marks_add_up_and_a_mark_naming_no_days_rebuilds_every_day(tmp_pat
     assert all(again[day] != after[day] for day in after)
     connection = connect(root)
     assert _rows(connection, DAILY_SQL) == _rows(connection, EXPECTED_SQL)
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 5, 1_000_000])
+def test_days_aggregated_together_or_apart_give_the_same_table(tmp_path, coded, monkeypatch, chunk_rows):
+    """The rebuild reads several days per query (one query per day cost more than its work on small
+    days); however the days are grouped, each day's rows are the GROUP BY's, in the same files."""
+    import outputs.event_daily as event_daily
+
+    root = str(tmp_path)
+    for number, day in enumerate((27, 28, 29, 30)):
+        published = dt.datetime(2021, 10, day, 9, tzinfo=dt.timezone.utc)
+        _write(root, "articles", [_article(f"a{number}", f"https://n{number}.example.org/s", "feed",
+                                           published)], f"run{number}")
+        _write(root, "events", _events_for(coded, f"a{number}"), f"run{number}")
+    monkeypatch.setattr(event_daily, "CHUNK_ROWS", chunk_rows)
+    event_daily.rebuild_event_daily(root)
+    connection = connect(root)
+    assert _rows(connection, DAILY_SQL) == _rows(connection, EXPECTED_SQL)
+    days = {partition_date_of(path) for path in table_files(root, "event_daily")}
+    assert len(days) == len({partition_date_of(path) for path in table_files(root, "events")}) > 1
