@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 import spacy
 
+from tests.stock_parse import stock_pipeline, token_parse
 from transforms.events.attribute_rules import RULER, IndexedAttributeRuler, index_attribute_ruler
-from transforms.events.parser import load_parser, model_package
+from transforms.events.parser import load_parser
 
 # Written to reach the ruler's odd corners too: contractions its two-token rules handle ("gonna",
 # "let's", "y'all", "ain't"), a regular expression ("nothin'"), whitespace tokens, auxiliaries,
@@ -26,13 +27,9 @@ SENTENCES = [
 ]
 
 
-def _attributes(doc) -> list[tuple]:
-    return [(t.text, t.tag_, t.pos_, str(t.morph), t.lemma_, t.dep_, t.head.i) for t in doc]
-
-
 @pytest.fixture(scope="module")
 def spacy_ruler_pipeline():
-    return spacy.load(model_package(), exclude=["ner", "senter"])
+    return stock_pipeline()
 
 
 def test_the_loaded_parser_runs_the_index_under_the_rulers_name():
@@ -45,8 +42,8 @@ def test_the_index_sets_what_spacys_ruler_sets(spacy_ruler_pipeline):
     assert not isinstance(spacy_ruler_pipeline.get_pipe(RULER), IndexedAttributeRuler)
     indexed = load_parser()
     for text in SENTENCES:
-        expected = _attributes(spacy_ruler_pipeline(text))
-        assert _attributes(indexed(text)) == expected, text
+        expected = token_parse(spacy_ruler_pipeline(text))
+        assert token_parse(indexed(text)) == expected, text
 
 
 def test_the_two_token_and_expression_rules_fire(spacy_ruler_pipeline):
@@ -75,8 +72,8 @@ def test_a_blank_pipeline_gets_the_same_attributes_from_both():
     plain = spacy.blank("en")
     plain.add_pipe("attribute_ruler").add_patterns(patterns)
     doc = spacy.tokens.Doc(plain.vocab, words=words, tags=["DT", "NN", "CC", "NN", "DT", "NNP"])
-    expected = _attributes(plain.get_pipe(RULER)(doc))
+    expected = token_parse(plain.get_pipe(RULER)(doc))
     again = spacy.tokens.Doc(plain.vocab, words=words, tags=["DT", "NN", "CC", "NN", "DT", "NNP"])
-    assert _attributes(IndexedAttributeRuler(plain.vocab, RULER, patterns)(again)) == expected
+    assert token_parse(IndexedAttributeRuler(plain.vocab, RULER, patterns)(again)) == expected
     assert [t.lemma_ for t in again][1] == "military" and again[5].lemma_ == "military"
     assert [t.pos_ for t in again] == ["", "PROPN", "", "PROPN", "", "PROPN"]

@@ -4,11 +4,11 @@ parse is the one thinc's own blis kernels give, on sentences written for these t
 from __future__ import annotations
 
 import pytest
-import spacy
 from threadpoolctl import threadpool_info
 
+from tests.stock_parse import stock_pipeline, token_parse
 from transforms.events.blas import single_threaded_blas, use_numpy_blas
-from transforms.events.parser import load_parser, model_package
+from transforms.events.parser import load_parser
 
 SENTENCES = [
     "Kenya's foreign ministry summoned the Ugandan envoy on Tuesday over the border closure.",
@@ -21,13 +21,9 @@ SENTENCES = [
 ]
 
 
-def _parse(doc) -> list[tuple]:
-    return [(t.text, t.tag_, t.pos_, t.lemma_, t.dep_, t.head.i) for t in doc]
-
-
 @pytest.fixture(scope="module")
 def blis_pipeline():
-    return spacy.load(model_package(), exclude=["ner", "senter"])
+    return stock_pipeline()
 
 
 def test_the_loaded_parser_multiplies_through_numpy_on_one_thread():
@@ -43,11 +39,11 @@ def test_the_parse_is_the_one_blis_gives(blis_pipeline):
     assert blis_pipeline.get_pipe("tok2vec").model.ops.use_blis  # the reference still multiplies with blis
     nlp = load_parser()
     for text in SENTENCES:
-        assert _parse(nlp(text)) == _parse(blis_pipeline(text)), text
+        assert token_parse(nlp(text)) == token_parse(blis_pipeline(text)), text
 
 
 def test_a_pipeline_switched_twice_keeps_its_parse():
-    nlp = spacy.load(model_package(), exclude=["ner", "senter"])
-    before = [_parse(doc) for doc in nlp.pipe(SENTENCES)]
+    nlp = stock_pipeline()
+    before = [token_parse(doc) for doc in nlp.pipe(SENTENCES)]
     assert use_numpy_blas(nlp) and use_numpy_blas(nlp)
-    assert [_parse(doc) for doc in nlp.pipe(SENTENCES)] == before
+    assert [token_parse(doc) for doc in nlp.pipe(SENTENCES)] == before

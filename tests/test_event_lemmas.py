@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 import spacy
 
+from tests.stock_parse import stock_pipeline
 from transforms.events.lemmas import LEMMATIZER, RememberedLemmatizer, remember_lemmas
-from transforms.events.parser import load_parser, model_package
+from transforms.events.parser import load_parser
 
 # Repeated forms with different tags ("talks" noun and verb, "staged"), irregular forms, forms the
 # attribute ruler lemmatizes itself ("was", "n't"), capitalised names and an empty-looking token.
@@ -27,7 +28,7 @@ def _lemmas(doc) -> list[tuple[str, str, str]]:
 
 @pytest.fixture(scope="module")
 def spacy_lemmatizer_pipeline():
-    return spacy.load(model_package(), exclude=["ner", "senter"])
+    return stock_pipeline()
 
 
 def test_the_loaded_parser_remembers_lemmas_under_the_lemmatizers_name():

